@@ -1,0 +1,92 @@
+from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from core.models import Bureau, JudicialOffice, Policy, Region, Role
+
+
+class TenantModelSerializer(serializers.ModelSerializer):
+    """Base serializer of tenant-owned models.
+
+    Related fields are built on the target's default manager, which is scoped to the
+    active jurisdiction: naming a region, office or committee outside it is the
+    ordinary field error "object does not exist". Full-model validation (``clean``)
+    runs too, so the API enforces the same rules as forms.
+    """
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        instance = self.instance or model()
+        for field, value in attrs.items():
+            if not isinstance(getattr(model, field, None), property):
+                setattr(instance, field, value)
+        instance.clean()
+        return attrs
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "kind", "parent", "prefix"]
+        read_only_fields = ["level", "prefix"]
+
+
+class BureauSerializer(TenantModelSerializer):
+    class Meta:
+        model = Bureau
+        fields = ["id", "name", "level", "region", "parent", "address", "phone"]
+
+
+class JudicialOfficeSerializer(TenantModelSerializer):
+    class Meta:
+        model = JudicialOffice
+        fields = ["id", "name", "bureau", "region", "address", "phone"]
+
+
+class RoleSerializer(TenantModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Role
+        fields = ["id", "user", "username", "kind", "bureau", "office", "region"]
+        read_only_fields = ["region"]
+
+
+class PolicySerializer(TenantModelSerializer):
+    class Meta:
+        model = Policy
+        fields = ["id", "bureau", "key", "value", "updated_at"]
+
+    def validate(self, attrs):
+        from core import policy
+
+        key = attrs.get("key", getattr(self.instance, "key", None))
+        try:
+            spec = policy.get_key(key)
+        except policy.UnknownPolicyKey as exc:
+            raise serializers.ValidationError({"key": [f"Unknown rule “{key}”."]}) from exc
+        if "value" in attrs:
+            try:
+                attrs["value"] = spec.validate(attrs["value"])
+            except Exception as exc:
+                raise serializers.ValidationError(
+                    {"value": list(getattr(exc, "messages", [str(exc)]))}
+                ) from exc
+        return super().validate(attrs)
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username"]
+
+
+class LogEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    action = serializers.CharField(source="get_action_display")
+    changes = serializers.JSONField(source="changes_dict")
+
+    class Meta:
+        model = LogEntry
+        fields = ["id", "timestamp", "actor", "action", "changes", "remote_addr"]

@@ -1,0 +1,57 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Bureau, JudicialOffice, Policy, Region, Role
+from core.regions import RegionLevel
+
+
+class TenantFilterSet(django_filters.FilterSet):
+    """Base FilterSet of tenant-owned models: filter by any region inside the
+    jurisdiction (everything under it, by prefix)."""
+
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code"))
+
+    def filter_region(self, queryset, name, value):
+        from core.regions import prefix_of
+
+        try:
+            prefix = prefix_of(value)
+        except Exception:
+            return queryset.none()
+        return queryset.filter(region__code__startswith=prefix)
+
+
+class RegionFilterSet(django_filters.FilterSet):
+    level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("Level"))
+    parent = django_filters.CharFilter(field_name="parent_id", label=_("Parent code"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("Name"))
+
+    class Meta:
+        model = Region
+        fields = ["level", "parent", "q"]
+
+
+class BureauFilterSet(TenantFilterSet):
+    class Meta:
+        model = Bureau
+        fields = ["level", "parent"]
+
+
+class JudicialOfficeFilterSet(TenantFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("Name"))
+
+    class Meta:
+        model = JudicialOffice
+        fields = ["bureau", "q"]
+
+
+class RoleFilterSet(TenantFilterSet):
+    class Meta:
+        model = Role
+        fields = ["kind", "bureau", "office", "user"]
+
+
+class PolicyFilterSet(TenantFilterSet):
+    class Meta:
+        model = Policy
+        fields = ["bureau", "key"]

@@ -1,0 +1,65 @@
+import json
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.models import JudicialOffice, Region
+from core.regions import RegionLevel
+
+
+class TenantFormMixin:
+    """Model forms of tenant-owned models run inside the request's jurisdiction, so
+    every choice field offers (and accepts) only objects inside it."""
+
+    def __init__(self, *args, role=None, **kwargs):
+        self.role = role
+        super().__init__(*args, **kwargs)
+
+
+class JudicialOfficeForm(TenantFormMixin, forms.ModelForm):
+    class Meta:
+        model = JudicialOffice
+        fields = ["bureau", "region", "name", "address", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(level=RegionLevel.TOWNSHIP)
+
+
+class RegionForm(forms.ModelForm):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "kind", "parent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].required = True
+        self.fields["parent"].queryset = Region.objects.filter(
+            level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
+        )
+
+    def clean_code(self):
+        from core.services import check_new_region
+
+        try:
+            return check_new_region(self.cleaned_data["code"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["code"]) from exc
+
+
+class PolicyValueForm(forms.Form):
+    value = forms.CharField(label=_("Value (JSON)"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, spec, **kwargs):
+        self.spec = spec
+        super().__init__(*args, **kwargs)
+
+    def clean_value(self):
+        try:
+            parsed = json.loads(self.cleaned_data["value"])
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                _("Not valid JSON: %(error)s"), params={"error": exc.msg}
+            ) from exc
+        return self.spec.validate(parsed)

@@ -1,0 +1,60 @@
+import os
+import random
+import secrets
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
+
+from core import demo, seeding
+from core.models import Bureau, Region
+from core.tenancy import all_regions
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a realistic demo city (绍兴市) at the given scale: 1 is a real city "
+        "(~100 townships, ~2,000 villages, and what later apps add at that size)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if demo data already exists."
+        )
+
+    def handle(self, *args, scale, seed, if_empty, **options):
+        if scale <= 0:
+            raise CommandError("--scale must be greater than 0")
+        autodiscover_modules("demo")  # each app's demo.py registers its seeding step
+        with all_regions():
+            if Bureau.objects.filter(region_id=demo.CITY_CODE).exists():
+                if if_empty:
+                    self.stdout.write("Demo data already present; logins:")
+                    self._print_logins([(u, "") for u in demo.DEMO_USERS], None)
+                    return
+                raise CommandError("Demo data already exists; use a fresh database.")
+            if not Region.objects.filter(code=demo.CITY_CODE).exists():
+                call_command("load_regions", stdout=self.stdout)
+            password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
+            ctx = seeding.SeedContext(scale=scale, rng=random.Random(seed), stdout=self.stdout)
+            with transaction.atomic():
+                for step in seeding.STEPS:
+                    self.stdout.write(f"Seeding {step.name} …")
+                    step.run(ctx)
+                logins = demo.create_demo_users(ctx, password)
+        self._print_logins(logins, None if os.environ.get("DEMO_PASSWORD") else password)
+
+    def _print_logins(self, logins, password):
+        self.stdout.write(self.style.SUCCESS("Demo logins (http://127.0.0.1:8000/login/):"))
+        for username, description in logins:
+            self.stdout.write(f"  {username:<10} {description}")
+        if password:
+            self.stdout.write(self.style.WARNING(f"  password: {password}  (shown once)"))
+        else:
+            self.stdout.write(
+                "  password: the DEMO_PASSWORD you set"
+                + ("" if os.environ.get("DEMO_PASSWORD") else " when the demo was first loaded")
+            )

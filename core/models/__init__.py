@@ -1,0 +1,17 @@
+from core.models.bureaus import Bureau, BureauLevel, JudicialOffice
+from core.models.jobs import Job, JobStatus
+from core.models.policy import Policy
+from core.models.regions import Region
+from core.models.roles import Role, RoleKind
+
+__all__ = [
+    "Bureau",
+    "BureauLevel",
+    "Job",
+    "JobStatus",
+    "JudicialOffice",
+    "Policy",
+    "Region",
+    "Role",
+    "RoleKind",
+]

@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.tenancy import TenantModel
+
+
+class Policy(TenantModel):
+    """One bureau's value for one policy key. Keys, defaults and validation live in
+    ``core.policy``; a county without its own row inherits its city's."""
+
+    bureau = models.ForeignKey(
+        "core.Bureau", on_delete=models.CASCADE, related_name="policies", verbose_name=_("bureau")
+    )
+    key = models.CharField(_("rule"), max_length=60)
+    value = models.JSONField(_("value"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        constraints = [models.UniqueConstraint(fields=["bureau", "key"], name="one_value_per_key")]
+
+    def __str__(self):
+        return f"{self.bureau} · {self.key}"
+
+    def region_for_write(self):
+        return self.bureau.region

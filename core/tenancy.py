@@ -1,0 +1,201 @@
+"""Fail-closed tenancy.
+
+Every tenant-owned model stores the region it belongs to and gets a default manager
+that refuses to run a query unless a jurisdiction is active (django-scopes' pattern):
+middleware activates the request user's jurisdiction, ``with_jurisdiction`` does it for
+Celery tasks, and code that truly needs every region says so with ``all_regions()``.
+The jurisdiction is a division-code prefix, so the filter is one indexed
+``region_id LIKE '3306%'``.
+"""
+
+from contextlib import contextmanager
+from functools import wraps
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import get_scope, scope, scopes_disabled
+from django_scopes.exceptions import ScopeError
+
+DIMENSION = "jurisdiction"
+
+__all__ = [
+    "ScopeError",
+    "TenantModel",
+    "active_prefix",
+    "all_regions",
+    "in_jurisdiction",
+    "jurisdiction",
+    "jurisdiction_manager",
+    "with_jurisdiction",
+]
+
+
+def _active_filter(region_code_path: str):
+    """The filter kwargs for the active jurisdiction: {} when every region is open,
+    None when no jurisdiction is active."""
+    current = get_scope()
+    if not current.get("_enabled", True):
+        return {}
+    prefix = current.get(DIMENSION)
+    if prefix is None:
+        return None
+    return {f"{region_code_path}__startswith": prefix} if prefix else {}
+
+
+class UnscopedQuerySet(models.QuerySet):
+    """A queryset built while no jurisdiction was active.
+
+    It may be *built* (django-filter and ModelForm fields build querysets when their
+    classes are defined) but never *evaluated*: every path to the database raises
+    ScopeError. ``all()`` called later inside a jurisdiction (as form and serializer
+    fields do per request) returns the query scoped to it.
+    """
+
+    region_code_path = ""
+
+    def _refuse(self, *args, **kwargs):
+        raise ScopeError(
+            f"{self.model.__name__}: no jurisdiction is active; activate one or ask "
+            "for core.tenancy.all_regions() explicitly."
+        )
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.region_code_path = self.region_code_path
+        return clone
+
+    def all(self):
+        scoped_filter = _active_filter(self.region_code_path)
+        if scoped_filter is None:
+            return super().all()
+        clone = super().all()
+        clone.__class__ = models.QuerySet
+        return clone.filter(**scoped_filter) if scoped_filter else clone
+
+    _fetch_all = _refuse
+    iterator = _refuse
+    count = _refuse
+    exists = _refuse
+    aggregate = _refuse
+    update = _refuse
+    delete = _refuse
+    _raw_delete = _refuse
+    explain = _refuse
+    in_bulk = _refuse
+    contains = _refuse
+    resolve_expression = _refuse  # used as a subquery
+    select_for_update = _refuse
+
+
+class JurisdictionManager(models.Manager):
+    region_code_path = ""
+
+    def get_queryset(self):
+        scoped_filter = _active_filter(self.region_code_path)
+        if scoped_filter is None:
+            queryset = UnscopedQuerySet(self.model, using=self._db)
+            queryset.region_code_path = self.region_code_path
+            return queryset
+        queryset = super().get_queryset()
+        return queryset.filter(**scoped_filter) if scoped_filter else queryset
+
+
+def jurisdiction_manager(region_code_path: str) -> JurisdictionManager:
+    """A default manager that filters on ``<region_code_path>__startswith=<prefix>``
+    and refuses to run any query when no jurisdiction is active."""
+    # A class attribute, not an instance one: Django builds related managers
+    # (bureau.offices) by subclassing the default manager's class.
+    manager_class = type(
+        "JurisdictionManager", (JurisdictionManager,), {"region_code_path": region_code_path}
+    )
+    return manager_class()
+
+
+@contextmanager
+def jurisdiction(prefix: str):
+    """Run the block inside the region whose division-code prefix is *prefix*."""
+    with scope(**{DIMENSION: prefix}):
+        yield
+
+
+def all_regions():
+    """Explicitly lift tenancy: for the admin site, migrations, seeding and jobs that
+    walk every bureau. Every use is a deliberate decision; grep for it."""
+    return scopes_disabled()
+
+
+def active_prefix() -> str | None:
+    """The active jurisdiction's prefix; "" when every region is open; None when none is
+    active (tenant queries will raise)."""
+    current = get_scope()
+    if not current.get("_enabled", True):
+        return ""
+    return current.get(DIMENSION)
+
+
+def in_jurisdiction(region_code: str) -> bool:
+    prefix = active_prefix()
+    return prefix is not None and region_code.startswith(prefix)
+
+
+class TenantModel(models.Model):
+    """Base class of every tenant-owned model: it stores its region and is scoped.
+
+    A subclass joins tenancy, audit (core.apps registers every TenantModel with
+    auditlog) and the isolation tests just by inheriting.
+    """
+
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+
+    objects = jurisdiction_manager("region__code")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        derived = self.region_for_write()
+        if derived is not None:
+            self.region = derived
+        super().save(*args, **kwargs)
+
+    def region_for_write(self):
+        """The region this row must be stored under; subclasses derive it from a
+        parent (an office's township, a committee's region) so it cannot drift."""
+        return self.region
+
+
+def with_jurisdiction(task_func):
+    """Decorate a Celery task so it runs inside a jurisdiction.
+
+    The task must be called with ``role_id=`` (a user's job: their jurisdiction, and
+    audit entries carry them as the actor) or ``bureau_id=`` (a system job for one
+    bureau, e.g. a beat schedule fanned out per bureau).
+    """
+
+    @wraps(task_func)
+    def wrapper(*args, role_id=None, bureau_id=None, **kwargs):
+        from auditlog.context import set_actor
+
+        from core.models import Bureau, Role
+
+        with all_regions():
+            if role_id is not None:
+                role = Role.objects.select_related("bureau__region", "office__region").get(
+                    pk=role_id
+                )
+                prefix, actor = role.jurisdiction_prefix, role.user
+            elif bureau_id is not None:
+                bureau = Bureau.objects.select_related("region").get(pk=bureau_id)
+                prefix, actor = bureau.region.prefix, None
+            else:
+                raise ScopeError(f"{task_func.__name__} needs role_id= or bureau_id=")
+        if role_id is not None:
+            kwargs["role_id"] = role_id
+        if bureau_id is not None:
+            kwargs["bureau_id"] = bureau_id
+        with jurisdiction(prefix), set_actor(actor):
+            return task_func(*args, **kwargs)
+
+    return wrapper

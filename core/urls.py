@@ -1,0 +1,23 @@
+from django.urls import path
+
+from core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("role/", views.switch_role_view, name="switch_role"),
+    path("bureaus/", views.BureauListView.as_view(), name="bureau_list"),
+    path("bureaus/<int:pk>/", views.BureauDetailView.as_view(), name="bureau_detail"),
+    path("bureaus/<int:pk>/rules/<slug:key>/", views.policy_edit_view, name="policy_edit"),
+    path("offices/", views.OfficeListView.as_view(), name="office_list"),
+    path("offices/new/", views.OfficeCreateView.as_view(), name="office_create"),
+    path("offices/<int:pk>/", views.OfficeDetailView.as_view(), name="office_detail"),
+    path("offices/<int:pk>/edit/", views.OfficeUpdateView.as_view(), name="office_update"),
+    path("regions/", views.RegionListView.as_view(), name="region_list"),
+    path("regions/new/", views.RegionCreateView.as_view(), name="region_create"),
+    path("users/", views.RoleListView.as_view(), name="role_list"),
+    path("users/export/", views.role_export_view, name="role_export"),
+    path("jobs/<int:pk>/", views.job_view, name="job_detail"),
+    path("jobs/<int:pk>/download/", views.job_download_view, name="job_download"),
+]

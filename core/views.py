@@ -1,0 +1,246 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+from django.views.decorators.http import require_POST
+
+from core import dashboard, policy, services
+from core.filtersets import BureauFilterSet, JudicialOfficeFilterSet, RegionFilterSet, RoleFilterSet
+from core.forms import JudicialOfficeForm, PolicyValueForm, RegionForm
+from core.generic_views import (
+    RoleRequiredMixin,
+    TenantCreateView,
+    TenantDetailView,
+    TenantListView,
+    TenantUpdateView,
+)
+from core.jobs import start_job
+from core.models import Bureau, Job, JudicialOffice, Region, Role, RoleKind
+from core.tasks import export_roles
+
+BUREAU_WRITERS = {RoleKind.BUREAU_ADMIN, RoleKind.BUREAU_STAFF}
+
+
+def _require_role(request):
+    if request.active_role is None:
+        raise PermissionDenied(_("You hold no role; ask your bureau admin for one."))
+    return request.active_role
+
+
+@login_required
+def dashboard_view(request):
+    role = _require_role(request)
+    counters = [
+        {"label": c.label, "value": c.count(request), "url_name": c.url_name}
+        for c in dashboard.COUNTERS
+    ]
+    return render(request, "core/dashboard.html", {"counters": counters, "role": role})
+
+
+@login_required
+@require_POST
+def switch_role_view(request):
+    try:
+        role = services.switch_role(request, request.POST.get("role"))
+    except services.RoleNotHeld as exc:
+        messages.error(request, str(exc))
+        return render(request, "core/role_refused.html", status=403)
+    messages.success(request, _("Now working as %(role)s.") % {"role": role})
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse_lazy("core:dashboard")
+    return redirect(target)
+
+
+class BureauListView(TenantListView):
+    model = Bureau
+    template_name = "core/bureau_list.html"
+    filterset_class = BureauFilterSet
+    default_sort = "region_id"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("region", "parent")
+            .annotate(office_count=Count("offices"))
+        )
+
+
+class BureauDetailView(TenantDetailView):
+    model = Bureau
+    template_name = "core/bureau_detail.html"
+
+    def get_queryset(self):
+        return Bureau.objects.select_related("region", "parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["offices"] = self.object.offices.select_related("region")
+        context["policies"] = policy.effective_policies(self.object)
+        return context
+
+
+class OfficeListView(TenantListView):
+    model = JudicialOffice
+    template_name = "core/office_list.html"
+    filterset_class = JudicialOfficeFilterSet
+    sort_fields = {"name": "name", "region": "region_id", "bureau": "bureau__name"}
+    default_sort = "region_id"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region", "bureau")
+
+
+class OfficeDetailView(TenantDetailView):
+    model = JudicialOffice
+    template_name = "core/office_detail.html"
+
+    def get_queryset(self):
+        return JudicialOffice.objects.select_related("region", "bureau")
+
+
+class OfficeCreateView(TenantCreateView):
+    model = JudicialOffice
+    form_class = JudicialOfficeForm
+    write_roles = BUREAU_WRITERS
+    success_message = gettext_lazy("Judicial office saved.")
+    extra_context = {"title": gettext_lazy("New judicial office")}
+
+
+class OfficeUpdateView(TenantUpdateView):
+    model = JudicialOffice
+    form_class = JudicialOfficeForm
+    write_roles = BUREAU_WRITERS
+    success_message = gettext_lazy("Judicial office saved.")
+    extra_context = {"title": gettext_lazy("Edit judicial office")}
+
+
+class RegionListView(TenantListView):
+    model = Region
+    template_name = "core/region_list.html"
+    filterset_class = RegionFilterSet
+    sort_fields = {"code": "code", "name": "name"}
+    default_sort = "code"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("parent")
+
+
+class RegionCreateView(RoleRequiredMixin, generic.CreateView):
+    """Bureaus add their townships and villages (the package ships counties only)."""
+
+    model = Region
+    form_class = RegionForm
+    template_name = "core/form.html"
+    write_roles = BUREAU_WRITERS
+    requires_write = True
+    success_url = reverse_lazy("core:region_list")
+    extra_context = {"title": gettext_lazy("New township or village")}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            self.object = services.add_region(
+                code=data["code"], name=data["name"], parent=data["parent"], kind=data["kind"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Region saved."))
+        return redirect(self.success_url)
+
+
+def _bureau_for_policy(request, pk):
+    bureau = get_object_or_404(Bureau, pk=pk)
+    role = _require_role(request)
+    return bureau, role
+
+
+@login_required
+def policy_edit_view(request, pk, key):
+    bureau, role = _bureau_for_policy(request, pk)
+    if role.kind != RoleKind.BUREAU_ADMIN or role.home_bureau.pk != bureau.pk:
+        raise PermissionDenied(_("Only this bureau's admin sets its rules."))
+    try:
+        spec = policy.get_key(key)
+    except policy.UnknownPolicyKey as exc:
+        raise Http404 from exc
+    current, source = policy.resolve(bureau, key)
+    if request.method == "POST":
+        if "clear" in request.POST:
+            services.clear_policy(bureau, key)
+            messages.success(request, _("The rule now follows the default or the city bureau."))
+            return redirect("core:bureau_detail", pk=bureau.pk)
+        form = PolicyValueForm(request.POST, spec=spec)
+        if form.is_valid():
+            services.set_policy(bureau, key, form.cleaned_data["value"])
+            messages.success(request, _("Rule saved."))
+            return redirect("core:bureau_detail", pk=bureau.pk)
+    else:
+        form = PolicyValueForm(
+            initial={"value": json.dumps(current, ensure_ascii=False)}, spec=spec
+        )
+    return render(
+        request,
+        "core/policy_form.html",
+        {"bureau": bureau, "spec": spec, "form": form, "source": source},
+    )
+
+
+@login_required
+def job_view(request, pk):
+    _require_role(request)
+    job = get_object_or_404(Job, pk=pk)
+    template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"
+    return render(request, template, {"job": job})
+
+
+class RoleListView(TenantListView):
+    """The users working in the jurisdiction and their roles (bureau admins)."""
+
+    template_name = "core/role_list.html"
+    filterset_class = RoleFilterSet
+    write_roles = {RoleKind.BUREAU_ADMIN}
+    requires_write = True
+    sort_fields = {"user": "user__username", "kind": "kind", "region": "region_id"}
+    default_sort = "region_id"
+
+    model = Role
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("user", "bureau", "office")
+
+
+@login_required
+@require_POST
+def role_export_view(request):
+    role = _require_role(request)
+    if role.kind != RoleKind.BUREAU_ADMIN:
+        raise PermissionDenied(_("Your active role may not do this."))
+    job = start_job(role, "export_roles", export_roles)
+    return redirect("core:job_detail", pk=job.pk)
+
+
+@login_required
+def job_download_view(request, pk):
+    """Job results are served through the app, inside the jurisdiction, never from a
+    public media URL."""
+    _require_role(request)
+    job = get_object_or_404(Job, pk=pk)
+    if not job.result_file:
+        raise Http404
+    return FileResponse(
+        job.result_file.open("rb"),
+        as_attachment=True,
+        filename=job.result_file.name.rsplit("/", 1)[-1],
+    )
