@@ -99,3 +99,21 @@ class TenantCreateView(TenantWriteMixin, generic.CreateView):
 
 class TenantUpdateView(TenantWriteMixin, generic.UpdateView):
     template_name = "core/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Look the object up before the role check, so a foreign object is a 404 for
+        # every role rather than a 403 that would confirm it exists.
+        if request.user.is_authenticated:
+            self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+
+def for_model(model):
+    """Declare which model a function view's ``pk`` names, so the isolation tests
+    can find a foreign object to request through it."""
+
+    def decorator(view):
+        view.model = model
+        return view
+
+    return decorator

@@ -53,7 +53,7 @@ def job_task(func):
                 status=JobStatus.FAILED, message=str(exc), finished_at=timezone.now()
             )
             raise
-        job.refresh_from_db()
+        # Only the fields the task owns are saved: progress was written by update().
         job.status = JobStatus.DONE
         job.result = result
         job.finished_at = timezone.now()

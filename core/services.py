@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from core import policy
 from core.jurisdiction import SESSION_KEY, RoleNotHeld, pick_role
 from core.models import Policy, Region
-from core.regions import RegionLevel, level_of, normalize_code
+from core.regions import RegionLevel, level_of, normalize_code, prefix_of
 
 
 def check_new_region(code: str) -> str:
@@ -49,7 +49,10 @@ def switch_role(request, role_id):
 
 
 def add_region(*, code: str, name: str, parent: Region, kind: str = "") -> Region:
-    region = Region(code=check_new_region(code), name=name, parent=parent, kind=kind)
+    full = check_new_region(code)
+    region = Region(
+        code=full, name=name, parent=parent, kind=kind, level=level_of(full), prefix=prefix_of(full)
+    )
     region.full_clean()
     region.save()
     return region

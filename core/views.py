@@ -22,6 +22,7 @@ from core.generic_views import (
     TenantDetailView,
     TenantListView,
     TenantUpdateView,
+    for_model,
 )
 from core.jobs import start_job
 from core.models import Bureau, Job, JudicialOffice, Region, Role, RoleKind
@@ -166,6 +167,7 @@ def _bureau_for_policy(request, pk):
     return bureau, role
 
 
+@for_model(Bureau)
 @login_required
 def policy_edit_view(request, pk, key):
     bureau, role = _bureau_for_policy(request, pk)
@@ -197,6 +199,7 @@ def policy_edit_view(request, pk, key):
     )
 
 
+@for_model(Job)
 @login_required
 def job_view(request, pk):
     _require_role(request)
@@ -231,6 +234,7 @@ def role_export_view(request):
     return redirect("core:job_detail", pk=job.pk)
 
 
+@for_model(Job)
 @login_required
 def job_download_view(request, pk):
     """Job results are served through the app, inside the jurisdiction, never from a

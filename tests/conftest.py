@@ -18,66 +18,66 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _city(side, city_code, city_name, county_code, county_name, sibling_code, sibling_name):
-    province = RegionFactory(code=city_code[:2] + "0" * 10, name="浙江省")
-    city = RegionFactory(code=city_code, name=city_name, parent=province)
+def _user(username, kind, bureau=None, office=None):
+    return RoleFactory(user=UserFactory(username=username), kind=kind, bureau=bureau, office=office)
+
+
+def _county_unit(tag, city, city_bureau, county_code, county_name):
+    """A county with its bureau, one township with a village and a judicial office,
+    and a county user and an office clerk."""
     county = RegionFactory(code=county_code, name=county_name, parent=city)
-    sibling = RegionFactory(code=sibling_code, name=sibling_name, parent=city)
-    township = RegionFactory(code=county_code[:6] + "001000", name=f"{side}镇", parent=county)
-    village = RegionFactory(code=county_code[:6] + "001001", name=f"{side}村", parent=township)
-    city_bureau = BureauFactory(region=city)
+    township = RegionFactory(code=county_code[:6] + "001000", name=f"{tag}镇", parent=county)
+    village = RegionFactory(code=county_code[:6] + "001001", name=f"{tag}村", parent=township)
     county_bureau = BureauFactory(region=county, parent=city_bureau)
-    sibling_bureau = BureauFactory(region=sibling, parent=city_bureau)
-    office = JudicialOfficeFactory(region=township, bureau=county_bureau)
-    users = {
-        "city_user": RoleFactory(
-            user=UserFactory(username=f"{side}_city"),
-            kind=RoleKind.BUREAU_STAFF,
-            bureau=city_bureau,
-        ).user,
-        "county_user": RoleFactory(
-            user=UserFactory(username=f"{side}_county"),
-            kind=RoleKind.BUREAU_STAFF,
-            bureau=county_bureau,
-        ).user,
-        "admin_user": RoleFactory(
-            user=UserFactory(username=f"{side}_admin"),
-            kind=RoleKind.BUREAU_ADMIN,
-            bureau=city_bureau,
-        ).user,
-    }
-    clerk_role = RoleFactory(
-        user=UserFactory(username=f"{side}_clerk"), kind=RoleKind.OFFICE_CLERK, office=office
-    )
-    users["clerk_user"] = clerk_role.user
+    office = JudicialOfficeFactory(region=township, bureau=county_bureau, name=f"{tag}镇司法所")
+    clerk_role = _user(f"{tag}_clerk", RoleKind.OFFICE_CLERK, office=office)
     return {
         "city": city,
+        "city_bureau": city_bureau,
         "county": county,
-        "sibling": sibling,
         "township": township,
         "village": village,
-        "city_bureau": city_bureau,
         "county_bureau": county_bureau,
-        "sibling_bureau": sibling_bureau,
         "office": office,
         "clerk_role": clerk_role,
-        **users,
+        "clerk_user": clerk_role.user,
+        "county_user": _user(f"{tag}_county", RoleKind.BUREAU_STAFF, county_bureau).user,
+        "county_admin": _user(f"{tag}_cadmin", RoleKind.BUREAU_ADMIN, county_bureau).user,
     }
+
+
+def _city(tag, city_code, city_name):
+    province = RegionFactory(code=city_code[:2] + "0" * 10, name="浙江省")
+    city = RegionFactory(code=city_code, name=city_name, parent=province)
+    city_bureau = BureauFactory(region=city)
+    return (
+        city,
+        city_bureau,
+        {
+            "city_user": _user(f"{tag}_city", RoleKind.BUREAU_STAFF, city_bureau).user,
+            "admin_user": _user(f"{tag}_admin", RoleKind.BUREAU_ADMIN, city_bureau).user,
+            "finance_user": _user(f"{tag}_finance", RoleKind.FINANCE, city_bureau).user,
+        },
+    )
 
 
 @pytest.fixture
 def world(db):
-    """Two cities, each with a county (and a sibling county), a township, a village,
-    a judicial office, and users at city, county, admin and office level.
-    Side "a" is 绍兴市 (3306), side "b" is 杭州市 (3301)."""
+    """Three county-level units in two cities:
+
+    - "a": 越城区 in 绍兴市 (3306), with city-level users of 绍兴;
+    - "a2": 柯桥区, a sibling county in the same city;
+    - "b": 上城区 in 杭州市 (3301), with city-level users of 杭州.
+
+    Each unit has a township, a village, a judicial office, a county user and a clerk.
+    """
     with all_regions():
+        city_a, bureau_a, users_a = _city("a", "330600000000", "绍兴市")
+        city_b, bureau_b, users_b = _city("b", "330100000000", "杭州市")
         return {
-            "a": _city(
-                "a", "330600000000", "绍兴市", "330602000000", "越城区", "330603000000", "柯桥区"
-            ),
-            "b": _city(
-                "b", "330100000000", "杭州市", "330102000000", "上城区", "330105000000", "拱墅区"
-            ),
+            "a": {**_county_unit("a", city_a, bureau_a, "330602000000", "越城区"), **users_a},
+            "a2": {**_county_unit("a2", city_a, bureau_a, "330603000000", "柯桥区"), **users_a},
+            "b": {**_county_unit("b", city_b, bureau_b, "330102000000", "上城区"), **users_b},
         }
 
 

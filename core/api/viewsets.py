@@ -1,5 +1,7 @@
 from contextlib import ExitStack
 
+from auditlog.context import set_actor
+from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -37,6 +39,11 @@ class JurisdictionAPIMixin:
             raise exceptions.PermissionDenied(str(exc)) from exc
         request.active_role = role
         request._request.active_role = role
+        if request.user.is_authenticated:
+            # The audit middleware ran before DRF knew the token's user.
+            self._jurisdiction_stack.enter_context(
+                set_actor(request.user, remote_addr=AuditlogMiddleware._get_remote_addr(request))
+            )
         if role is not None:
             self._jurisdiction_stack.enter_context(jurisdiction(role.jurisdiction_prefix))
 
@@ -75,7 +82,7 @@ class TenantModelViewSet(JurisdictionAPIMixin, viewsets.ModelViewSet):
 
     @extend_schema(responses=LogEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
+    def history(self, request, pk=None, **kwargs):
         """The audit trail of one object: who changed what, when."""
         instance = self.get_object()
         entries = LogEntry.objects.get_for_object(instance).select_related("actor")

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.regions import RegionLevel
@@ -45,6 +46,9 @@ class Bureau(TenantModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("core:bureau_detail", args=[self.pk])
 
     def clean(self):
         if not self.region_id:
@@ -101,6 +105,9 @@ class JudicialOffice(TenantModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("core:office_detail", args=[self.pk])
 
     def clean(self):
         if not (self.region_id and self.bureau_id):

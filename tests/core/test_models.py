@@ -9,7 +9,9 @@ from core.tenancy import all_regions
 def test_a_county_bureau_under_the_wrong_city_is_rejected(world):
     with all_regions():
         bureau = Bureau(
-            region=world["a"]["county"], name="x", level=BureauLevel.COUNTY,
+            region=world["a"]["county"],
+            name="x",
+            level=BureauLevel.COUNTY,
             parent=world["b"]["city_bureau"],
         )
         with pytest.raises(ValidationError) as exc:
@@ -19,8 +21,12 @@ def test_a_county_bureau_under_the_wrong_city_is_rejected(world):
 
 def test_a_bureau_must_govern_a_region_of_its_level(world):
     with all_regions():
-        bureau = Bureau(region=world["a"]["township"], name="x", level=BureauLevel.COUNTY,
-                        parent=world["a"]["city_bureau"])
+        bureau = Bureau(
+            region=world["a"]["township"],
+            name="x",
+            level=BureauLevel.COUNTY,
+            parent=world["a"]["city_bureau"],
+        )
         with pytest.raises(ValidationError) as exc:
             bureau.full_clean(validate_unique=False)
     assert "region" in exc.value.message_dict
@@ -28,8 +34,9 @@ def test_a_bureau_must_govern_a_region_of_its_level(world):
 
 def test_an_office_outside_its_bureau_is_rejected(world):
     with all_regions():
-        office = JudicialOffice(region=world["b"]["township"], bureau=world["a"]["county_bureau"],
-                                name="x")
+        office = JudicialOffice(
+            region=world["b"]["township"], bureau=world["a"]["county_bureau"], name="x"
+        )
         with pytest.raises(ValidationError) as exc:
             office.full_clean(validate_unique=False)
     assert "region" in exc.value.message_dict
@@ -47,8 +54,9 @@ def test_a_role_bound_to_nothing_is_rejected_by_validation_and_by_the_database(w
 
 
 def test_an_office_clerk_is_bound_to_an_office(world):
-    role = Role(user=world["a"]["city_user"], kind=RoleKind.OFFICE_CLERK,
-                bureau=world["a"]["county_bureau"])
+    role = Role(
+        user=world["a"]["city_user"], kind=RoleKind.OFFICE_CLERK, bureau=world["a"]["county_bureau"]
+    )
     with pytest.raises(ValidationError) as exc:
         role.clean()
     assert "office" in exc.value.message_dict

@@ -23,7 +23,7 @@ def test_a_county_inherits_its_citys_rule_until_it_overrides_it(world):
     with jurisdiction(a["county"].prefix):
         services.set_policy(a["county_bureau"], "training_min_sessions", 6)
     assert policy.resolve(a["county_bureau"], "training_min_sessions") == (6, a["county_bureau"])
-    assert policy.value(a["sibling_bureau"], "training_min_sessions") == 4
+    assert policy.value(world["a2"]["county_bureau"], "training_min_sessions") == 4
     # Another city is untouched.
     assert policy.value(world["b"]["county_bureau"], "training_min_sessions") == 2
     with jurisdiction(a["county"].prefix):

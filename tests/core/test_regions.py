@@ -25,8 +25,19 @@ def test_short_codes_are_padded_to_twelve_digits():
     assert normalize_code("330602001") == "330602001000"
 
 
-@pytest.mark.parametrize("bad", ["", "33060", "3306020010011", "33O600000000", "000000000000",
-                                 "330000001000", "３３０６", "abc"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "33060",
+        "3306020010011",
+        "33O600000000",
+        "000000000000",
+        "330000001000",
+        "３３０６",
+        "abc",
+    ],
+)
 def test_malformed_codes_are_rejected_with_a_message(bad):
     with pytest.raises(ValidationError) as exc:
         normalize_code(bad)
@@ -35,7 +46,10 @@ def test_malformed_codes_are_rejected_with_a_message(bad):
 
 def test_ancestors_are_listed_nearest_first():
     assert ancestor_codes("330602001001") == [
-        "330602001000", "330602000000", "330600000000", "330000000000",
+        "330602001000",
+        "330602000000",
+        "330600000000",
+        "330000000000",
     ]
 
 

@@ -37,27 +37,30 @@ def test_an_unscoped_queryset_used_as_a_subquery_raises(world):
 
 def test_all_regions_lifts_the_scope_explicitly(world):
     with all_regions():
-        assert JudicialOffice.objects.count() == 2
+        assert JudicialOffice.objects.count() == 3
     assert active_prefix() is None
 
 
 def test_a_city_sees_its_counties_a_county_only_itself_a_township_only_itself(world):
     a = world["a"]
     with jurisdiction(a["city"].prefix):
-        assert set(Bureau.objects.all()) == {a["city_bureau"], a["county_bureau"],
-                                             a["sibling_bureau"]}
+        assert set(Bureau.objects.all()) == {
+            a["city_bureau"],
+            a["county_bureau"],
+            world["a2"]["county_bureau"],
+        }
     with jurisdiction(a["county"].prefix):
         assert set(Bureau.objects.all()) == {a["county_bureau"]}
         assert set(JudicialOffice.objects.all()) == {a["office"]}
-    with jurisdiction(a["sibling"].prefix):
-        assert not JudicialOffice.objects.exists()
+    with jurisdiction(world["a2"]["county"].prefix):
+        assert set(JudicialOffice.objects.all()) == {world["a2"]["office"]}
     with jurisdiction(a["township"].prefix):
         assert set(Region.objects.all()) == {a["township"], a["village"]}
 
 
 def test_related_managers_are_scoped_too(world):
     a = world["a"]
-    with jurisdiction(a["sibling"].prefix):
+    with jurisdiction(world["a2"]["county"].prefix):
         assert list(a["county_bureau"].offices.all()) == []
     with jurisdiction(a["county"].prefix):
         assert list(a["county_bureau"].offices.all()) == [a["office"]]
@@ -75,8 +78,8 @@ def test_the_task_decorator_runs_inside_the_roles_jurisdiction(world):
         role = Role.objects.get(user=world["b"]["county_user"])
     task(role_id=role.pk)
     assert seen == {"prefix": "330102", "offices": [world["b"]["office"]]}
-    task(bureau_id=world["a"]["sibling_bureau"].pk)
-    assert seen == {"prefix": "330603", "offices": []}
+    task(bureau_id=world["a2"]["county_bureau"].pk)
+    assert seen == {"prefix": "330603", "offices": [world["a2"]["office"]]}
 
 
 def test_the_task_decorator_refuses_a_task_with_no_jurisdiction(world):
