@@ -18,6 +18,24 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Tasks run in the test's own process, even where REDIS_URL is set, except in
+    the tests marked ``worker``, which send them to a real worker."""
+    from mediation.celery import app
+
+    eager = request.node.get_closest_marker("worker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
 def _user(username, kind, bureau=None, office=None):
     return RoleFactory(user=UserFactory(username=username), kind=kind, bureau=bureau, office=office)
 

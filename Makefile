@@ -1,0 +1,75 @@
+# Mediator registry: developer entry points. See README.md.
+#
+# Nothing here sets DATABASE_URL or REDIS_URL: without them the project runs on SQLite
+# with Celery tasks executed in-process; with them (as .ci/run sets) on PostgreSQL/Redis.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+
+# Stamp files: re-run an install step only when its inputs change.
+VENV_STAMP := $(VENV)/.installed
+ASSETS_STAMP := static/vendor/.installed
+
+PYTEST_ARGS ?=
+
+.PHONY: help venv assets run test lint format messages clean
+
+help:
+	@echo "make run       serve http://127.0.0.1:8000 with demo data (SQLite, Celery eager)"
+	@echo "make test      ruff lint + migrations check + the whole pytest suite (PYTEST_ARGS=...)"
+	@echo "make lint      ruff check + ruff format --check"
+	@echo "make format    ruff format + ruff check --fix"
+	@echo "make messages  makemessages -l zh_Hans, then compilemessages"
+	@echo "make venv      create .venv and install the project with its [dev] extras"
+	@echo "make assets    npm ci, then copy front-end files into static/vendor/"
+	@echo "make clean     remove generated files (keeps .venv and db.sqlite3)"
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -e ".[dev]"
+	@touch $@
+
+assets: $(ASSETS_STAMP)
+
+$(ASSETS_STAMP): package.json package-lock.json scripts/vendor_assets.sh
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "error: npm not found. Install Node.js and npm (Debian: apt-get install nodejs npm)" >&2; \
+		echo "       to fetch the front-end assets into static/vendor/." >&2; \
+		exit 1; }
+	npm ci --no-audit --no-fund
+	bash scripts/vendor_assets.sh
+	@touch $@
+
+run: $(VENV_STAMP) $(ASSETS_STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_regions
+	$(MANAGE) seed_demo --scale 0.02 --seed 1 --if-empty
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: $(VENV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV_STAMP) $(ASSETS_STAMP) lint
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+format: $(VENV_STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: $(VENV_STAMP)
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf static/vendor staticfiles node_modules test-artifacts .pytest_cache .ruff_cache *.egg-info
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
