@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from openpyxl import load_workbook
 from django.db import connection
+from openpyxl import load_workbook
 
 from core.jobs import start_job
 from core.models import Job, JobStatus, Role
