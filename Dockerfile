@@ -43,7 +43,6 @@ RUN pip install . \
 
 # Settings refuse to start with DEBUG=0 and no SECRET_KEY: build-time placeholders only.
 RUN SECRET_KEY=build-only-placeholder \
-    FIELD_ENCRYPTION_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     sh -c "python manage.py compilemessages && python manage.py collectstatic --noinput" \
     && mkdir -p media \
     && chown -R app:app staticfiles media
