@@ -174,3 +174,11 @@ def test_exporting_roles_runs_a_job_with_a_workbook(
     rows = list(workbook.active.values)
     usernames = {row[0] for row in rows[1:]}
     assert "a_county" in usernames and "b_county" not in usernames
+
+
+def test_the_bureau_page_shows_its_rules_as_typed_and_where_they_come_from(login, world):
+    page = login(world["a"]["county_user"]).get(f"/bureaus/{world['a']['county_bureau'].pk}/")
+    body = page.content.decode()
+    assert "{&quot;county&quot;: 3," in body  # JSON, not a Python repr
+    assert '["一级", "二级", "三级", "四级"]'.replace('"', "&quot;") in body
+    assert "默认值" in body
