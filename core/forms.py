@@ -7,17 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from core.models import JudicialOffice, Region
 from core.regions import RegionLevel
 
-
-class TenantFormMixin:
-    """Model forms of tenant-owned models run inside the request's jurisdiction, so
-    every choice field offers (and accepts) only objects inside it."""
-
-    def __init__(self, *args, role=None, **kwargs):
-        self.role = role
-        super().__init__(*args, **kwargs)
+# Model forms need no tenancy code of their own: their choice fields are built on the
+# scoped default managers, so inside a request they offer, and accept, only objects in
+# the active jurisdiction.
 
 
-class JudicialOfficeForm(TenantFormMixin, forms.ModelForm):
+class JudicialOfficeForm(forms.ModelForm):
     class Meta:
         model = JudicialOffice
         fields = ["bureau", "region", "name", "address", "phone"]

@@ -2,8 +2,7 @@
 
 Each rule is a key registered here with its default (taken from the seed documents),
 a label, and a validator. A bureau's own ``Policy`` row overrides the default; a county
-bureau without one inherits its city bureau's. Apps register their own keys at import
-time of this module's callers (``registry`` adds none it does not use).
+bureau without one inherits its city bureau's.
 """
 
 from dataclasses import dataclass

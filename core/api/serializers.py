@@ -1,5 +1,6 @@
 from auditlog.models import LogEntry
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.models import Bureau, JudicialOffice, Policy, Region, Role
@@ -65,21 +66,15 @@ class PolicySerializer(TenantModelSerializer):
         try:
             spec = policy.get_key(key)
         except policy.UnknownPolicyKey as exc:
-            raise serializers.ValidationError({"key": [f"Unknown rule “{key}”."]}) from exc
+            raise serializers.ValidationError(
+                {"key": [_("Unknown rule “%(key)s”.") % {"key": key}]}
+            ) from exc
         if "value" in attrs:
             try:
                 attrs["value"] = spec.validate(attrs["value"])
-            except Exception as exc:
-                raise serializers.ValidationError(
-                    {"value": list(getattr(exc, "messages", [str(exc)]))}
-                ) from exc
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"value": exc.messages}) from exc
         return super().validate(attrs)
-
-
-class UserBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = get_user_model()
-        fields = ["id", "username"]
 
 
 class LogEntrySerializer(serializers.ModelSerializer):
