@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.jurisdiction import require_role
 from core.tenancy import in_jurisdiction
 
 
@@ -23,13 +24,10 @@ class RoleRequiredMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        role = request.active_role
-        if role is None:
-            raise PermissionDenied(_("You hold no role; ask your bureau admin for one."))
-        if self.requires_write or request.method not in ("GET", "HEAD", "OPTIONS"):
-            allowed = role.kind in self.write_roles if self.write_roles else role.can_write
-            if not allowed:
-                raise PermissionDenied(_("Your active role may not do this."))
+        role = require_role(request)
+        writing = self.requires_write or request.method not in ("GET", "HEAD", "OPTIONS")
+        if writing and not role.may_write(self.write_roles):
+            raise PermissionDenied(_("Your active role may not do this."))
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -1,5 +1,6 @@
 """Which role a user is acting in, and therefore which jurisdiction is active."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from core.models import Role
@@ -11,6 +12,14 @@ SESSION_KEY = "active_role_id"
 class RoleNotHeld(Exception):
     def __init__(self):
         super().__init__(_("You do not hold that role."))
+
+
+def require_role(request) -> Role:
+    """The request's active role; PermissionDenied when the user holds none."""
+    role = getattr(request, "active_role", None)
+    if role is None:
+        raise PermissionDenied(_("You hold no role; ask your bureau admin for one."))
+    return role
 
 
 def roles_of(user) -> list[Role]:

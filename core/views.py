@@ -25,21 +25,15 @@ from core.generic_views import (
     for_model,
 )
 from core.jobs import start_job
+from core.jurisdiction import require_role
 from core.models import Bureau, Job, JudicialOffice, Region, Role, RoleKind
+from core.models.roles import BUREAU_WRITERS
 from core.tasks import export_roles
-
-BUREAU_WRITERS = {RoleKind.BUREAU_ADMIN, RoleKind.BUREAU_STAFF}
-
-
-def _require_role(request):
-    if request.active_role is None:
-        raise PermissionDenied(_("You hold no role; ask your bureau admin for one."))
-    return request.active_role
 
 
 @login_required
 def dashboard_view(request):
-    role = _require_role(request)
+    role = require_role(request)
     counters = [
         {"label": c.label, "value": c.count(request), "url_name": c.url_name}
         for c in dashboard.COUNTERS
@@ -161,16 +155,11 @@ class RegionCreateView(RoleRequiredMixin, generic.CreateView):
         return redirect(self.success_url)
 
 
-def _bureau_for_policy(request, pk):
-    bureau = get_object_or_404(Bureau, pk=pk)
-    role = _require_role(request)
-    return bureau, role
-
-
 @for_model(Bureau)
 @login_required
 def policy_edit_view(request, pk, key):
-    bureau, role = _bureau_for_policy(request, pk)
+    bureau = get_object_or_404(Bureau, pk=pk)
+    role = require_role(request)
     if role.kind != RoleKind.BUREAU_ADMIN or role.home_bureau.pk != bureau.pk:
         raise PermissionDenied(_("Only this bureau's admin sets its rules."))
     try:
@@ -202,7 +191,7 @@ def policy_edit_view(request, pk, key):
 @for_model(Job)
 @login_required
 def job_view(request, pk):
-    _require_role(request)
+    require_role(request)
     job = get_object_or_404(Job, pk=pk)
     template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
@@ -227,7 +216,7 @@ class RoleListView(TenantListView):
 @login_required
 @require_POST
 def role_export_view(request):
-    role = _require_role(request)
+    role = require_role(request)
     if role.kind != RoleKind.BUREAU_ADMIN:
         raise PermissionDenied(_("Your active role may not do this."))
     job = start_job(role, "export_roles", export_roles)
@@ -239,7 +228,7 @@ def role_export_view(request):
 def job_download_view(request, pk):
     """Job results are served through the app, inside the jurisdiction, never from a
     public media URL."""
-    _require_role(request)
+    require_role(request)
     job = get_object_or_404(Job, pk=pk)
     if not job.result_file:
         raise Http404

@@ -17,7 +17,4 @@ class RolePermission(BasePermission):
             return False
         if request.method in SAFE_METHODS:
             return True
-        allowed = getattr(view, "write_roles", None)
-        if allowed is not None:
-            return role.kind in allowed
-        return role.can_write
+        return role.may_write(getattr(view, "write_roles", None))

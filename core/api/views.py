@@ -27,8 +27,7 @@ from core.filtersets import (
     RoleFilterSet,
 )
 from core.models import Bureau, JudicialOffice, Policy, Region, Role, RoleKind
-
-BUREAU_WRITERS = {RoleKind.BUREAU_ADMIN, RoleKind.BUREAU_STAFF}
+from core.models.roles import BUREAU_WRITERS
 
 
 class RegionViewSet(JurisdictionAPIMixin, viewsets.ModelViewSet):

@@ -18,6 +18,8 @@ class RoleKind(models.TextChoices):
 OFFICE_KINDS = {RoleKind.OFFICE_CLERK}
 # Kinds that may write tenant data (rules of each write live in the services).
 WRITE_KINDS = {RoleKind.BUREAU_ADMIN, RoleKind.BUREAU_STAFF, RoleKind.OFFICE_CLERK}
+# Kinds that keep the bureau's own records (offices, regions).
+BUREAU_WRITERS = {RoleKind.BUREAU_ADMIN, RoleKind.BUREAU_STAFF}
 # Tie-break between roles of equally wide jurisdictions: the most capable first.
 KIND_RANK = {
     RoleKind.BUREAU_ADMIN: 0,
@@ -92,6 +94,11 @@ class Role(TenantModel):
     @property
     def can_write(self) -> bool:
         return self.kind in WRITE_KINDS
+
+    def may_write(self, write_roles=None) -> bool:
+        """Whether this role may write where a page or API route allows *write_roles*
+        (None: every kind that writes)."""
+        return self.kind in write_roles if write_roles else self.can_write
 
     def region_for_write(self):
         unit = self.unit
