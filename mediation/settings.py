@@ -21,6 +21,21 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# Personal numbers (ID card, phone, bank account) are stored encrypted: Fernet keys,
+# newest first so older ones still decrypt during a rotation, and a separate key for
+# the keyed hash that makes them unique and searchable without decrypting.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+FIELD_HASH_KEY = env_str("FIELD_HASH_KEY")
+if not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY must be set when DEBUG is off"
+        )
+    # Development-only keys, so `make run` works with no environment at all.
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [
+        "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItdXNlISE="
+    ]
+    FIELD_HASH_KEY = FIELD_HASH_KEY or "dev-only-hash-key"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

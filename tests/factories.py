@@ -1,11 +1,27 @@
 """Factories for every model. The isolation walker looks models up in FACTORIES to
 create an object in a foreign bureau, so a new model must add its factory here."""
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
 from core.models import Bureau, BureauLevel, Job, JudicialOffice, Policy, Region, Role, RoleKind
+from core.personal import make_id_number
 from core.regions import level_of, prefix_of
+from registry.models import (
+    Appointment,
+    Committee,
+    CommitteeTerm,
+    CommitteeType,
+    LeaveRecord,
+    Mediator,
+    Mentorship,
+    MonthlyAttendance,
+    TermWarning,
+    TrainingAttendance,
+    TrainingSession,
+)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -70,6 +86,123 @@ class JobFactory(factory.django.DjangoModelFactory):
     kind = "export_roles"
 
 
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    """A village committee by default: give ``region`` (a village) or another kind."""
+
+    class Meta:
+        model = Committee
+
+    code = factory.Sequence(lambda n: f"TWH-{n:05d}")
+    name = factory.LazyAttribute(lambda o: f"{o.region.name}人民调解委员会")
+    kind = CommitteeType.VILLAGE
+    founded_on = datetime.date(2015, 3, 1)
+    address = "人民路1号"
+    phone = "0575-88001234"
+
+
+class MediatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mediator
+
+    name = factory.Sequence(lambda n: f"调解员{n}")
+    gender = "M"
+    birth_date = datetime.date(1975, 6, 1)
+    id_number = factory.Sequence(
+        lambda n: make_id_number("330602", datetime.date(1975, 6, 1), n, "M")
+    )
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    education = "college"
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appointment
+
+    post = "mediator"
+    full_time = True
+    paid_by = "bureau"
+    starts_on = datetime.date(2022, 1, 1)
+    region = factory.LazyAttribute(lambda o: o.committee.region)
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingSession
+
+    title = factory.Sequence(lambda n: f"人民调解员培训{n}")
+    kind = "all_staff"
+    held_on = datetime.date(2025, 4, 10)
+    hours = 4
+
+
+def _mediator(world, side):
+    return MediatorFactory(region=world[side]["township"])
+
+
+def _committee(world, side):
+    return CommitteeFactory(region=world[side]["village"], office=world[side]["office"])
+
+
+def _appointment(world, side):
+    return AppointmentFactory(mediator=_mediator(world, side), committee=_committee(world, side))
+
+
+def _term(world, side):
+    committee = _committee(world, side)
+    return CommitteeTerm.objects.create(
+        committee=committee,
+        number=1,
+        starts_on=datetime.date(2024, 1, 1),
+        ends_on=datetime.date(2026, 12, 31),
+        region=committee.region,
+    )
+
+
+def _attendance(world, side):
+    mediator = _mediator(world, side)
+    return TrainingAttendance.objects.create(
+        session=TrainingSessionFactory(region=world[side]["county"]),
+        mediator=mediator,
+        region=mediator.region,
+    )
+
+
+def _monthly(world, side):
+    appointment = _appointment(world, side)
+    return MonthlyAttendance.objects.create(
+        mediator=appointment.mediator,
+        month=datetime.date(2025, 3, 1),
+        days_present=20,
+        region=appointment.mediator.region,
+    )
+
+
+def _mentorship(world, side):
+    apprentice = _mediator(world, side)
+    return Mentorship.objects.create(
+        mentor=_mediator(world, side),
+        apprentice=apprentice,
+        starts_on=datetime.date(2025, 1, 1),
+        region=apprentice.region,
+    )
+
+
+def _leave(world, side):
+    mediator = _mediator(world, side)
+    return LeaveRecord.objects.create(
+        mediator=mediator,
+        kind="sick",
+        starts_on=datetime.date(2025, 3, 3),
+        ends_on=datetime.date(2025, 3, 4),
+        region=mediator.region,
+    )
+
+
+def _warning(world, side):
+    term = _term(world, side)
+    return TermWarning.objects.create(term=term, due_on=term.ends_on, region=term.region)
+
+
 # Model → callable(world, side) creating one object owned by that side of the world
 # ("a" or "b"); used by the isolation walker.
 FACTORIES = {
@@ -81,4 +214,14 @@ FACTORIES = {
         bureau=world[side]["county_bureau"], region=world[side]["county_bureau"].region
     ),
     Job: lambda world, side: JobFactory(region=world[side]["county_bureau"].region),
+    Committee: _committee,
+    Mediator: _mediator,
+    Appointment: _appointment,
+    CommitteeTerm: _term,
+    TermWarning: _warning,
+    TrainingSession: lambda world, side: TrainingSessionFactory(region=world[side]["county"]),
+    TrainingAttendance: _attendance,
+    Mentorship: _mentorship,
+    MonthlyAttendance: _monthly,
+    LeaveRecord: _leave,
 }

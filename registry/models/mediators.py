@@ -1,0 +1,189 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.personal import (
+    EncryptedCharField,
+    digest,
+    id_birth_date,
+    id_gender,
+    mask_bank_account,
+    mask_id_number,
+    mask_phone,
+    normalize_bank_account,
+    normalize_id_number,
+    normalize_phone,
+    validate_bank_account,
+    validate_id_number,
+    validate_phone,
+)
+from core.tenancy import TenantModel
+from registry.models.choices import (
+    PARTY_MEMBER_STATUSES,
+    Background,
+    Education,
+    Gender,
+    Level,
+    MediatorStatus,
+    PoliticalStatus,
+)
+
+# Personal numbers: field → (normaliser, masker). Who may reveal which is in
+# registry.personal_access.
+PERSONAL_FIELDS = {
+    "id_number": (normalize_id_number, mask_id_number),
+    "phone": (normalize_phone, mask_phone),
+    "bank_account": (normalize_bank_account, mask_bank_account),
+}
+
+
+def photo_path(instance, filename):
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"mediators/photos/{instance.region_id}/{instance.id_number_digest[:16]}.{extension}"
+
+
+class Mediator(TenantModel):
+    """A people's mediator (调解员). The region is the unit that keeps the record.
+
+    ID card, phone and bank numbers are encrypted at rest; the ``*_digest`` columns
+    hold keyed hashes for uniqueness and lookup. Pages and the API show the masked
+    value; ``registry.personal_access.reveal`` shows one in full and audits it.
+    """
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    id_number = EncryptedCharField(
+        _("ID card number"), max_length=18, validators=[validate_id_number]
+    )
+    id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    phone = EncryptedCharField(
+        _("phone"), max_length=20, blank=True, null=True, validators=[validate_phone]
+    )
+    phone_digest = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    address = models.CharField(_("home address"), max_length=200, blank=True)
+    education = models.CharField(
+        _("education"), max_length=15, choices=Education.choices, blank=True
+    )
+    political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, blank=True
+    )
+    background = models.CharField(
+        _("background"), max_length=20, choices=Background.choices, blank=True
+    )
+    expertise = models.ManyToManyField(
+        "registry.ExpertiseField",
+        blank=True,
+        related_name="mediators",
+        verbose_name=_("expertise fields"),
+    )
+    volunteer = models.BooleanField(_("volunteer"), default=False)
+    expert_pool = models.BooleanField(_("in the expert pool"), default=False)
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=Level.choices, null=True, blank=True
+    )
+    photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
+    photo_public = models.BooleanField(
+        _("photo may be published"),
+        default=False,
+        help_text=_("The mediator consented to the photo appearing on the public roster."),
+    )
+    bank_name = models.CharField(_("bank"), max_length=50, blank=True)
+    bank_account = EncryptedCharField(
+        _("bank account"),
+        max_length=30,
+        blank=True,
+        null=True,
+        validators=[validate_bank_account],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MediatorStatus.choices, default=MediatorStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # The audit trail must not become a copy of the clear numbers.
+    audit_options = {
+        "mask_fields": ["id_number", "phone", "bank_account"],
+        "mask_callable": "core.personal.mask_for_audit",
+        "exclude_fields": ["id_number_digest", "phone_digest"],
+        "m2m_fields": {"expertise"},
+    }
+
+    class Meta:
+        ordering = ["region_id", "name"]
+        verbose_name = _("mediator")
+        verbose_name_plural = _("mediators")
+        indexes = [
+            models.Index(fields=["region", "name"]),
+            models.Index(fields=["status", "region"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("registry:mediator_detail", args=[self.pk])
+
+    @property
+    def party_member(self) -> bool:
+        return self.political_status in PARTY_MEMBER_STATUSES
+
+    def masked(self, field: str) -> str:
+        return PERSONAL_FIELDS[field][1](getattr(self, field) or "")
+
+    @property
+    def id_number_masked(self):
+        return self.masked("id_number")
+
+    @property
+    def phone_masked(self):
+        return self.masked("phone")
+
+    @property
+    def bank_account_masked(self):
+        return self.masked("bank_account")
+
+    def normalize(self):
+        for field, (normalise, _mask) in PERSONAL_FIELDS.items():
+            value = getattr(self, field)
+            setattr(self, field, normalise(value) if value else value)
+        self.id_number_digest = digest(self.id_number)
+        self.phone_digest = digest(self.phone or "")
+
+    def clean(self):
+        self.normalize()
+        errors = {}
+        try:
+            validate_id_number(self.id_number)
+        except ValidationError:
+            return  # the field's own validator reports it
+        born, gender = id_birth_date(self.id_number), id_gender(self.id_number)
+        if not self.birth_date:
+            self.birth_date = born
+        elif self.birth_date != born:
+            errors["birth_date"] = _(
+                "The birth date does not match the ID card number (%(date)s)."
+            ) % {"date": born.isoformat()}
+        if not self.gender:
+            self.gender = gender
+        elif self.gender != gender:
+            errors["gender"] = _("The gender does not match the ID card number.")
+        if self.id_number_registered_elsewhere():
+            errors["id_number"] = _("A mediator with this ID card number is already registered.")
+        if errors:
+            raise ValidationError(errors)
+
+    def id_number_registered_elsewhere(self) -> bool:
+        # The number is unique across the whole system, not just this jurisdiction,
+        # so the base (unscoped) manager looks; the message never says where.
+        return (
+            Mediator._base_manager.filter(id_number_digest=digest(self.id_number))
+            .exclude(pk=self.pk)
+            .exists()
+        )
+
+    def save(self, *args, **kwargs):
+        self.normalize()
+        super().save(*args, **kwargs)
