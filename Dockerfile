@@ -41,8 +41,9 @@ COPY --from=assets /src/static/vendor static/vendor
 RUN pip install . \
     && rm -rf build *.egg-info
 
-# Settings refuse to start with DEBUG=0 and no SECRET_KEY: build-time placeholders only.
-RUN SECRET_KEY=build-only-placeholder \
+# Settings refuse to start with DEBUG=0 and no keys: build-time placeholders only.
+RUN SECRET_KEY=build-only-placeholder FIELD_HASH_KEY=build-only-placeholder \
+    FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1wbGFjZWhvbGRlci1ub3QtYS1rZXk= \
     sh -c "python manage.py compilemessages && python manage.py collectstatic --noinput" \
     && mkdir -p media \
     && chown -R app:app staticfiles media

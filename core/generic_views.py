@@ -41,8 +41,10 @@ class TenantListView(RoleRequiredMixin, generic.ListView):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset)
-        queryset = self.filterset.qs if self.filterset.is_bound else queryset
+        # Always bound, as DRF's filter backend binds it, so a FilterSet's defaults
+        # (e.g. "active only") apply to the page and the API alike.
+        self.filterset = self.filterset_class(self.request.GET, queryset=queryset)
+        queryset = self.filterset.qs
         sort = self.request.GET.get("sort", "")
         order = self.sort_fields.get(sort.lstrip("-"))
         if order:

@@ -8,6 +8,7 @@ executed in-process, so `make run` needs neither PostgreSQL nor Redis.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -176,7 +177,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Schedules of the periodic jobs; each app's tasks.py holds the task itself.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "warn-expiring-committee-terms": {
+        "task": "registry.tasks.warn_expiring_terms",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 REST_FRAMEWORK = {
     # Token first, so an unauthenticated API call answers 401 with WWW-Authenticate.

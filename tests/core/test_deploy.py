@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from mediation.env import env_bool
@@ -22,6 +23,8 @@ def test_check_deploy_is_clean_with_production_settings():
         **_environ(),
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "FIELD_HASH_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "tiaojie.example.gov.cn",
     }
     result = subprocess.run(
@@ -49,6 +52,21 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_field_encryption_keys():
+    env = {k: v for k, v in _environ().items() if not k.startswith("FIELD_")}
+    env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
 
 
 @pytest.mark.parametrize("raw", ["maybe", "2", "Tru"])

@@ -1,0 +1,2 @@
+# (prefix, viewset) pairs registered by registry.api.urls.
+ROUTES = []

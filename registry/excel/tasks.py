@@ -1,0 +1,1 @@
+"""Celery tasks of the roster's Excel imports and exports."""
