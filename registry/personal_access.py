@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from core.models import RoleKind
+from registry.models import Mediator
 
 REVEAL_ROLES = {
     "id_number": {RoleKind.BUREAU_ADMIN, RoleKind.BUREAU_STAFF, RoleKind.OFFICE_CLERK},
@@ -44,7 +45,7 @@ def reveal(mediator, field: str, *, role, remote_addr=None) -> str:
 def log_reveals(mediator_ids, fields, *, role, via: str, batch_size=2000) -> int:
     """Audit a bulk read of full values (an unmasked export): one access entry per
     mediator, written in batches. Returns the number of entries."""
-    content_type = ContentType.objects.get_for_model(_mediator_model())
+    content_type = ContentType.objects.get_for_model(Mediator)
     entries = [
         LogEntry(
             content_type=content_type,
@@ -59,9 +60,3 @@ def log_reveals(mediator_ids, fields, *, role, via: str, batch_size=2000) -> int
     ]
     LogEntry.objects.bulk_create(entries, batch_size=batch_size)
     return len(entries)
-
-
-def _mediator_model():
-    from registry.models import Mediator
-
-    return Mediator
