@@ -16,7 +16,7 @@ class CoreConfig(AppConfig):
         auditlog.register(apps.get_model("core", "Region"))
         for model in apps.get_models():
             if issubclass(model, TenantModel) and not auditlog.contains(model):
-                auditlog.register(model, **getattr(model, "audit_options", {}))
+                auditlog.register(model, **_audit_options(model))
 
         from core import dashboard
         from core.models import JudicialOffice
@@ -27,3 +27,13 @@ class CoreConfig(AppConfig):
             "core:office_list",
             order=50,
         )
+
+
+def _audit_options(model) -> dict:
+    """The model's ``audit_options``, with reverse relations left out: auditlog would
+    otherwise record every reverse accessor ("appointments": "…Appointment.None")
+    as a change on create."""
+    options = dict(getattr(model, "audit_options", {}))
+    reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+    options["exclude_fields"] = [*options.get("exclude_fields", []), *reverse]
+    return options
