@@ -1,0 +1,163 @@
+"""Committee pages: list, record, create and edit, terms, deregistration. Thin views
+over registry.services; nothing is ever deleted."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+from django.views.generic.detail import SingleObjectMixin
+
+from core.generic_views import (
+    RoleRequiredMixin,
+    TenantCreateView,
+    TenantDetailView,
+    TenantListView,
+    TenantUpdateView,
+)
+from core.jurisdiction import require_role
+from registry import services
+from registry.filtersets import CommitteeFilterSet
+from registry.forms.committees import CommitteeForm, DeregisterForm, TermForm
+from registry.models import Committee
+from registry.models.appointments import held_on
+
+
+def with_member_counts(queryset):
+    """Annotate each committee with the mediators holding a post today, and those
+    of them full-time: one query for the whole page, however many rows."""
+    current = held_on(prefix="appointments__")
+    return queryset.annotate(
+        member_count=Count("appointments__mediator", filter=current, distinct=True),
+        full_time_count=Count(
+            "appointments__mediator",
+            filter=current & Q(appointments__full_time=True),
+            distinct=True,
+        ),
+    )
+
+
+class SortLinksMixin:
+    """Sort links that keep the filters the user set."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("sort", None)
+        query.pop("page", None)
+        context["sort_query"] = query.urlencode()
+        return context
+
+
+class ObjectFormView(RoleRequiredMixin, SingleObjectMixin, FormView):
+    """A form that acts on one object through a service (deregister, add a term,
+    appoint, end a post). The object is looked up first, so a foreign one is a 404
+    for every role; then the role must be one that writes."""
+
+    requires_write = True
+    template_name = "core/form.html"
+    success_message = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require_role(request)
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", self.get_title())
+        return super().get_context_data(**kwargs)
+
+    def get_title(self):
+        raise NotImplementedError
+
+    def perform(self, data):
+        """Run the service; return the object to show afterwards."""
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            shown = self.perform(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(shown.get_absolute_url())
+
+
+class CommitteeListView(SortLinksMixin, TenantListView):
+    model = Committee
+    template_name = "registry/committee_list.html"
+    filterset_class = CommitteeFilterSet
+    sort_fields = {"code": "code", "name": "name", "region": "region_id", "type": "kind"}
+    default_sort = "code"
+
+    def get_queryset(self):
+        return with_member_counts(super().get_queryset().select_related("region", "office"))
+
+
+class CommitteeDetailView(TenantDetailView):
+    model = Committee
+    template_name = "registry/committee_detail.html"
+
+    def get_queryset(self):
+        return Committee.objects.select_related(
+            "region", "office", "industry_field", "filed_with_office", "filed_with_bureau"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = datetime.date.today()
+        posts = self.object.appointments.select_related("mediator").order_by("-starts_on", "-pk")
+        context["current_posts"] = posts.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        context["past_posts"] = posts.filter(ends_on__lt=today)
+        context["terms"] = self.object.terms.select_related("warning").order_by("-number")
+        context["may_write"] = self.request.active_role.may_write()
+        context["term_form"] = TermForm()
+        return context
+
+
+class CommitteeCreateView(TenantCreateView):
+    model = Committee
+    form_class = CommitteeForm
+    success_message = gettext_lazy("Committee saved.")
+    extra_context = {"title": gettext_lazy("New mediation committee")}
+
+
+class CommitteeUpdateView(TenantUpdateView):
+    model = Committee
+    form_class = CommitteeForm
+    success_message = gettext_lazy("Committee saved.")
+    extra_context = {"title": gettext_lazy("Edit mediation committee")}
+
+
+class CommitteeDeregisterView(ObjectFormView):
+    model = Committee
+    form_class = DeregisterForm
+    success_message = gettext_lazy("The committee is deregistered; its record stays.")
+
+    def get_title(self):
+        return _("Deregister %(committee)s") % {"committee": self.object}
+
+    def perform(self, data):
+        return services.deregister_committee(
+            self.object, on=data["deregistered_on"], reason=data["deregistration_reason"]
+        )
+
+
+class CommitteeTermCreateView(ObjectFormView):
+    model = Committee
+    form_class = TermForm
+    success_message = gettext_lazy("Term registered.")
+
+    def get_title(self):
+        return _("New term of %(committee)s") % {"committee": self.object}
+
+    def perform(self, data):
+        services.add_term(self.object, starts_on=data["starts_on"], ends_on=data["ends_on"])
+        return self.object
