@@ -98,7 +98,7 @@ class CommitteeViewSet(TenantModelViewSet):
 
     @extend_schema(request=DeregisterSerializer, responses=CommitteeSerializer)
     @action(detail=True, methods=["post"])
-    def deregister(self, request, pk=None):
+    def deregister(self, request, pk=None, **kwargs):
         """注销: the committee leaves active lists and its open posts end; its record
         and history stay."""
         committee = self.get_object()

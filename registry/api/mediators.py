@@ -149,7 +149,7 @@ class MediatorViewSet(TenantModelViewSet):
         },
     )
     @action(detail=True, methods=["post"], permission_classes=[ActingRolePermission])
-    def reveal(self, request, pk=None):
+    def reveal(self, request, pk=None, **kwargs):
         """One personal number in full, if the active role may see it; audited."""
         mediator = self.get_object()
         data = RevealSerializer(data=request.data)
@@ -225,7 +225,7 @@ class AppointmentViewSet(TenantModelViewSet):
 
     @extend_schema(request=EndPostSerializer, responses=AppointmentSerializer)
     @action(detail=True, methods=["post"])
-    def end(self, request, pk=None):
+    def end(self, request, pk=None, **kwargs):
         """End the post (exit with a reason); it stays in the career."""
         appointment = self.get_object()
         data = EndPostSerializer(data=request.data)
@@ -242,7 +242,7 @@ class AppointmentViewSet(TenantModelViewSet):
         request=TransferSerializer, responses={status.HTTP_201_CREATED: AppointmentSerializer}
     )
     @action(detail=True, methods=["post"])
-    def transfer(self, request, pk=None):
+    def transfer(self, request, pk=None, **kwargs):
         """Move the post to another committee: this one ends the day before, the new
         one (returned) starts on ``starts_on``; both stay in the career."""
         appointment = self.get_object()
