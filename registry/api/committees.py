@@ -135,7 +135,7 @@ class CommitteeTermViewSet(TenantModelViewSet):
     """Terms (届) of the committees; POST registers a committee's next term (the
     number follows, the end date defaults to the bureau's term length)."""
 
-    queryset = CommitteeTerm.objects.select_related("committee")
+    queryset = CommitteeTerm.objects.all()
     serializer_class = CommitteeTermSerializer
     filterset_fields = ["committee"]
     http_method_names = ["get", "post", "head", "options"]
