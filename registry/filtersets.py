@@ -4,6 +4,8 @@ API (one definition, so a page, its export and the API list agree)."""
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.filtersets import TenantFilterSet
 from core.personal import digest, normalize_id_number, normalize_phone
@@ -107,6 +109,7 @@ class MediatorFilterSet(TenantFilterSet):
         posts = Exists(_current_posts(full_time=True))
         return queryset.filter(posts if value else ~posts)
 
+    @extend_schema_field(OpenApiTypes.INT)  # the committee's id, for the OpenAPI schema
     def filter_committee(self, queryset, name, value):
         return queryset.filter(Exists(_current_posts(committee=value)))
 
