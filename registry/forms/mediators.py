@@ -90,20 +90,28 @@ class MediatorForm(forms.ModelForm):
         return self._kept("bank_account")
 
 
+class CommitteeChoiceField(forms.ModelChoiceField):
+    """An active committee of the jurisdiction, named with its code (villages'
+    committees often share a name)."""
+
+    default_error_messages = {
+        "invalid_choice": _("Choose an active committee in your jurisdiction."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Committee.objects.none(), **kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code})"
+
+
 def _active_committees():
     # Built per form: the scoped manager gives the committees of the jurisdiction.
-    return Committee.objects.filter(status=CommitteeStatus.ACTIVE).select_related("region")
-
-
-COMMITTEE_ERRORS = {
-    "invalid_choice": _("Choose an active committee in your jurisdiction."),
-}
+    return Committee.objects.filter(status=CommitteeStatus.ACTIVE)
 
 
 class AppointForm(ServiceErrorsMixin, forms.Form):
-    committee = forms.ModelChoiceField(
-        label=_("Committee"), queryset=Committee.objects.none(), error_messages=COMMITTEE_ERRORS
-    )
+    committee = CommitteeChoiceField(label=_("Committee"))
     post = forms.ChoiceField(label=_("Post"), choices=Post.choices, initial=Post.MEDIATOR)
     full_time = forms.BooleanField(label=_("Full-time"), required=False)
     paid_by = forms.ChoiceField(label=_("Paid by"), choices=PaidBy.choices, initial=PaidBy.UNPAID)
@@ -131,11 +139,7 @@ class EndPostForm(ServiceErrorsMixin, forms.Form):
 
 
 class TransferForm(ServiceErrorsMixin, forms.Form):
-    committee = forms.ModelChoiceField(
-        label=_("To committee"),
-        queryset=Committee.objects.none(),
-        error_messages=COMMITTEE_ERRORS,
-    )
+    committee = CommitteeChoiceField(label=_("To committee"))
     starts_on = forms.DateField(
         label=_("Starts there on"),
         initial=datetime.date.today,

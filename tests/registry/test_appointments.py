@@ -8,6 +8,7 @@ import json
 import pytest
 
 from core.tenancy import all_regions
+from registry.forms.mediators import CommitteeChoiceField
 from registry.models import Appointment, CommitteeStatus, ExitReason, MediatorStatus
 from tests.factories import (
     AppointmentFactory,
@@ -95,12 +96,13 @@ def test_a_second_full_time_post_is_a_field_error(login, world, unit):
 @pytest.mark.parametrize("target", ["sibling", "foreign"])
 def test_a_committee_outside_the_jurisdiction_is_a_field_error(login, world, unit, target):
     client = login(world["a"]["county_user"])
-    _refused(
+    errors = _refused(
         client,
         f"/mediators/{unit['mediator'].pk}/appoint/",
         _appoint(unit[target]),
         "committee",
     )
+    assert errors == [str(CommitteeChoiceField.default_error_messages["invalid_choice"])]
 
 
 def test_a_clerk_appoints_to_their_township_only(login, world, unit):
