@@ -1,0 +1,433 @@
+"""The roster's reports: staffing-standard compliance, training per mediator, data
+completeness and open term warnings.
+
+Each runs inside the active jurisdiction with a fixed number of queries, however many
+committees or mediators it covers: the rules of every bureau concerned become one SQL
+CASE, and the per-area figures are conditional aggregates grouped by a prefix of the
+division code (6 digits: county, 9: township).
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext_lazy as _
+
+from core import policy
+from core.models import Bureau, Policy, Region
+from core.regions import RegionLevel, prefix_of
+from core.tenancy import ScopeError, active_prefix, all_regions
+from registry.models import (
+    Appointment,
+    Committee,
+    CommitteeStatus,
+    CommitteeType,
+    FilingStatus,
+    Mediator,
+    MediatorStatus,
+)
+from registry.models.appointments import held_on
+
+COUNTY_DIGITS = 6
+TOWNSHIP_DIGITS = 9
+
+
+# --- Per-bureau rules as SQL ---------------------------------------------------------
+
+
+def bureau_rules(key: str) -> dict[str, object]:
+    """``policy.resolve`` for every bureau whose rules reach into the active
+    jurisdiction, in two queries: the bureaus above it (a county works under its
+    city's rules) and inside it. Keyed by the bureau's region prefix; "" holds the
+    default."""
+    prefix = active_prefix()
+    if prefix is None:
+        raise ScopeError("bureau_rules needs an active jurisdiction")
+    above = [prefix[:n].ljust(12, "0") for n in (2, 4, 6) if n < len(prefix)]
+    spec = policy.get_key(key)
+    # Rules of bureaus above the jurisdiction apply inside it: read them on purpose.
+    with all_regions():
+        bureaus = list(
+            Bureau.objects.select_related("region", "parent").filter(
+                Q(region__code__startswith=prefix) | Q(region_id__in=above)
+            )
+        )
+        chain = {b.pk for b in bureaus} | {b.parent_id for b in bureaus if b.parent_id}
+        own = dict(
+            Policy.objects.filter(bureau_id__in=chain, key=key).values_list("bureau_id", "value")
+        )
+    rules = {"": spec.default}
+    for bureau in bureaus:
+        rules[bureau.region.prefix] = next(
+            (own[node.pk] for node in bureau.ancestors_and_self() if node.pk in own),
+            spec.default,
+        )
+    return rules
+
+
+def _overrides(values: dict[str, object]) -> list[tuple[str, object]]:
+    """The (prefix, value) pairs that differ from what the enclosing prefix gives,
+    deepest first: a CASE over them picks the governing bureau's value, as
+    services.governing_bureau would, without repeating the bureaus that inherit."""
+
+    def enclosing(prefix):
+        return values[max((p for p in values if p != prefix and prefix.startswith(p)), key=len)]
+
+    kept = [(p, v) for p, v in values.items() if p and v != enclosing(p)]
+    return sorted(kept, key=lambda pv: -len(pv[0]))
+
+
+def required_full_time():
+    """Each committee's minimum of full-time mediators under its governing bureau's
+    staffing standard, as an SQL expression."""
+    rules = bureau_rules("staffing_standard")
+    whens = []
+    for kind in CommitteeType.values:
+        per_prefix = {p: rule.get(kind, 0) for p, rule in rules.items()}
+        whens += [
+            When(kind=kind, region__code__startswith=p, then=Value(n))
+            for p, n in _overrides(per_prefix)
+        ]
+        whens.append(When(kind=kind, then=Value(per_prefix[""])))
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def min_training_sessions():
+    """Each mediator's minimum training sessions a year (policy training_min_sessions
+    of the bureau governing their region), as an SQL expression."""
+    rules = bureau_rules("training_min_sessions")
+    whens = [When(region__code__startswith=p, then=Value(n)) for p, n in _overrides(rules)]
+    return Case(*whens, default=Value(rules[""]), output_field=IntegerField())
+
+
+# --- Areas (counties, townships) -------------------------------------------------------
+
+
+def area_names() -> dict[str, str]:
+    """Names of the counties and townships in the jurisdiction by 12-digit code (one
+    query; the filter forms offer the same list)."""
+    return dict(
+        Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
+        .order_by("code")
+        .values_list("code", "name")
+    )
+
+
+def area_digits(region: str = "") -> int:
+    """Group by township once the view is narrowed to one county (by a filter or the
+    user's own jurisdiction), else by county."""
+    narrowest = max(len(active_prefix() or ""), len(prefix_of(region)) if region else 0)
+    return TOWNSHIP_DIGITS if narrowest >= COUNTY_DIGITS else COUNTY_DIGITS
+
+
+@dataclass
+class Area:
+    code: str  # 12-digit code of the county or township
+    name: str
+    county_level: bool = False  # the rows registered at the county itself
+
+    @classmethod
+    def of(cls, area_prefix: str, names: dict[str, str]):
+        code = area_prefix.ljust(12, "0")
+        county_level = len(prefix_of(code)) == COUNTY_DIGITS and len(area_prefix) > COUNTY_DIGITS
+        return cls(code, names.get(code, code), county_level)
+
+
+def county_and_township(region_id: str, names: dict[str, str]) -> tuple[str, str]:
+    """The names of the county and township a region lies in ("" for none)."""
+    county = region_id[:COUNTY_DIGITS].ljust(12, "0")
+    township = region_id[:TOWNSHIP_DIGITS].ljust(12, "0")
+    return names.get(county, ""), names.get(township, "") if township != county else ""
+
+
+def _within(queryset, region: str):
+    return queryset.filter(region__code__startswith=prefix_of(region)) if region else queryset
+
+
+# --- Staffing-standard compliance --------------------------------------------------------
+
+
+def full_time_now():
+    """Full-time mediators holding a post in the committee today."""
+    # The base manager inside a subquery: the outer committee query is already scoped.
+    posts = (
+        Appointment._base_manager.filter(held_on(), committee=OuterRef("pk"), full_time=True)
+        .order_by()
+        .values("committee")
+        .annotate(n=Count("mediator", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(posts, output_field=IntegerField()), Value(0))
+
+
+def staffed_committees(region: str = "", kind: str = ""):
+    """Active committees annotated with ``required``, ``actual`` (full-time mediators
+    now) and ``shortfall`` in people."""
+    committees = _within(Committee.objects.filter(status=CommitteeStatus.ACTIVE), region)
+    if kind:
+        committees = committees.filter(kind=kind)
+    return committees.annotate(required=required_full_time(), actual=full_time_now()).annotate(
+        shortfall=Case(
+            When(actual__lt=F("required"), then=F("required") - F("actual")),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+@dataclass
+class ComplianceArea:
+    area: Area
+    committees: int = 0
+    with_requirement: int = 0
+    meeting: int = 0
+    shortfall: int = 0
+
+    @property
+    def short(self) -> int:
+        return self.with_requirement - self.meeting
+
+    @property
+    def rate(self) -> float | None:
+        """达标率: committees meeting the standard among those it asks anything of."""
+        return self.meeting / self.with_requirement if self.with_requirement else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.rate is None else round(self.rate * 100, 1)
+
+
+@dataclass
+class ComplianceReport:
+    areas: list[ComplianceArea]
+    total: ComplianceArea
+    by_township: bool
+    committees: object  # the annotated queryset of the table and the export
+
+    def chart(self) -> dict:
+        return {
+            "names": [a.area.name for a in self.areas],
+            "rates": [a.percent for a in self.areas],
+        }
+
+
+def compliance(*, region: str = "", kind: str = "", only_short: bool = False, names=None):
+    """Each active committee's required and actual full-time count, and the rate per
+    county (or township). *only_short* narrows the table, never the rates."""
+    names = area_names() if names is None else names
+    committees = staffed_committees(region, kind)
+    digits = area_digits(region)
+    grouped = (
+        committees.order_by()
+        .values(area=Substr("region_id", 1, digits))
+        .annotate(
+            n=Count("pk"),
+            with_requirement=Count("pk", filter=Q(required__gt=0)),
+            meeting=Count("pk", filter=Q(required__gt=0, shortfall=0)),
+            people_short=Sum("shortfall"),
+        )
+        .order_by("area")
+    )
+    areas = [
+        ComplianceArea(
+            Area.of(row["area"], names),
+            row["n"],
+            row["with_requirement"],
+            row["meeting"],
+            row["people_short"] or 0,
+        )
+        for row in grouped
+    ]
+    total = ComplianceArea(
+        Area(region or "", ""),
+        sum(a.committees for a in areas),
+        sum(a.with_requirement for a in areas),
+        sum(a.meeting for a in areas),
+        sum(a.shortfall for a in areas),
+    )
+    table = committees.select_related("region").order_by("region_id", "code")
+    if only_short:
+        table = table.filter(shortfall__gt=0)
+    return ComplianceReport(areas, total, digits == TOWNSHIP_DIGITS, table)
+
+
+def committees_short_of_standard() -> int:
+    """Active committees in the jurisdiction below their staffing standard."""
+    return staffed_committees().filter(shortfall__gt=0).count()
+
+
+# --- Training --------------------------------------------------------------------------
+
+
+def training_report(year: int, *, region: str = "", name: str = "", only_below: bool = False):
+    """Serving mediators with the training sessions they attended in *year* and the
+    hours, beside the minimum their bureau asks (``below`` when unmet). Sessions
+    organised above the jurisdiction count too: attendance is the mediator's."""
+    attended = Q(
+        training_attendance__session__held_on__range=(
+            datetime.date(year, 1, 1),
+            datetime.date(year, 12, 31),
+        )
+    )
+    mediators = _within(Mediator.objects.filter(status=MediatorStatus.ACTIVE), region)
+    if name:
+        mediators = mediators.filter(name__contains=name)
+    mediators = (
+        mediators.select_related("region")
+        .annotate(
+            sessions=Count("training_attendance", filter=attended),
+            hours=Coalesce(
+                Sum("training_attendance__session__hours", filter=attended),
+                Value(Decimal(0)),
+                output_field=DecimalField(max_digits=7, decimal_places=1),
+            ),
+            min_sessions=min_training_sessions(),
+        )
+        .order_by("region_id", "name", "pk")
+    )
+    if only_below:
+        mediators = mediators.filter(sessions__lt=F("min_sessions"))
+    return mediators
+
+
+# --- Data completeness ---------------------------------------------------------------
+
+
+def _committee_checks() -> dict[str, Q]:
+    """Field → the condition of an active committee having it (seed 000: 100 %)."""
+    rooms_and_townships = [CommitteeType.TOWNSHIP, CommitteeType.VILLAGE]
+    return {
+        "name": ~Q(name=""),
+        "code": ~Q(code=""),
+        "industry_field": ~Q(kind=CommitteeType.INDUSTRY) | Q(industry_field__isnull=False),
+        "host_institution": ~Q(kind=CommitteeType.DISPATCHED) | ~Q(host_institution=""),
+        "namesake": ~Q(kind=CommitteeType.NAMED) | ~Q(namesake=""),
+        "address": ~Q(address=""),
+        "phone": ~Q(phone=""),
+        "founded_on": Q(founded_on__isnull=False),
+        "office": ~Q(kind__in=rooms_and_townships) | Q(office__isnull=False),
+        "filing_status": Q(filing_status=FilingStatus.FILED),
+    }
+
+
+def _mediator_checks() -> dict[str, Q]:
+    # Subqueries on the base manager: the outer mediator query is already scoped.
+    expertise = Mediator.expertise.through.objects.filter(mediator_id=OuterRef("pk"))
+    post = Appointment._base_manager.filter(held_on(), mediator=OuterRef("pk"))
+    return {
+        "gender": ~Q(gender=""),
+        "birth_date": Q(birth_date__isnull=False),
+        # Phones are encrypted; an empty one has an empty keyed hash.
+        "phone": ~Q(phone_digest=""),
+        "education": ~Q(education=""),
+        "political_status": ~Q(political_status=""),
+        "background": ~Q(background=""),
+        "expertise": Q(Exists(expertise)),
+        "appointments": Q(Exists(post)),
+        "photo": Q(photo__isnull=False) & ~Q(photo=""),
+    }
+
+
+def _field_label(model, name):
+    if model is Mediator and name == "appointments":
+        return _("current appointment")
+    return model._meta.get_field(name).verbose_name
+
+
+@dataclass
+class CompletenessRow:
+    area: Area
+    total: int
+    complete: int
+    missing: dict[str, int]  # field → records lacking it
+    labels: dict[str, str]  # field → its label
+
+    @property
+    def percent(self) -> float | None:
+        return round(self.complete * 100 / self.total, 1) if self.total else None
+
+    @property
+    def most_missing(self) -> tuple[str, str, int] | None:
+        """(field, label, records lacking it) of the field missing most often."""
+        name, count = max(self.missing.items(), key=lambda kv: kv[1], default=("", 0))
+        return (name, self.labels[name], count) if count else None
+
+    def fields_by_missing(self) -> list[tuple[str, int]]:
+        """(label, records lacking it), most missing first."""
+        ranked = sorted(self.missing.items(), key=lambda kv: -kv[1])
+        return [(self.labels[name], count) for name, count in ranked if count]
+
+
+@dataclass
+class CompletenessTable:
+    rows: list[CompletenessRow]
+    total: CompletenessRow
+
+
+def _completeness(queryset, checks, digits, names, model) -> CompletenessTable:
+    every = Q()
+    for condition in checks.values():
+        every &= condition
+    aggregates = {"n": Count("pk"), "complete": Count("pk", filter=every)}
+    aggregates |= {f"missing_{f}": Count("pk", filter=~c) for f, c in checks.items()}
+    grouped = (
+        queryset.order_by()
+        .values(area=Substr("region_id", 1, digits))
+        .annotate(**aggregates)
+        .order_by("area")
+    )
+    labels = {f: _field_label(model, f) for f in checks}
+    rows = [
+        CompletenessRow(
+            Area.of(row["area"], names),
+            row["n"],
+            row["complete"],
+            {f: row[f"missing_{f}"] for f in checks},
+            labels,
+        )
+        for row in grouped
+    ]
+    total = CompletenessRow(
+        Area("", ""),
+        sum(r.total for r in rows),
+        sum(r.complete for r in rows),
+        {f: sum(r.missing[f] for r in rows) for f in checks},
+        labels,
+    )
+    return CompletenessTable(rows, total)
+
+
+@dataclass
+class CompletenessReport:
+    committees: CompletenessTable
+    mediators: CompletenessTable
+    by_township: bool
+
+
+def completeness(*, region: str = "", names=None) -> CompletenessReport:
+    """The share of active committees and serving mediators with every required field,
+    per county (or per township once narrowed to a county); two grouped queries."""
+    names = area_names() if names is None else names
+    digits = area_digits(region)
+    committees = _within(Committee.objects.filter(status=CommitteeStatus.ACTIVE), region)
+    mediators = _within(Mediator.objects.filter(status=MediatorStatus.ACTIVE), region)
+    return CompletenessReport(
+        _completeness(committees, _committee_checks(), digits, names, Committee),
+        _completeness(mediators, _mediator_checks(), digits, names, Mediator),
+        digits == TOWNSHIP_DIGITS,
+    )
