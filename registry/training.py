@@ -1,0 +1,33 @@
+"""Training attendance and leave approval: the writes the training pages and the API
+share, so each rule lives once."""
+
+from django.db import transaction
+
+from registry.models import TrainingAttendance
+
+
+@transaction.atomic
+def add_attendance(session, mediators) -> list[TrainingAttendance]:
+    """Record that *mediators* attended *session*; those already recorded are left
+    as they are, so adding the same list twice changes nothing. Returns the new rows."""
+    present = set(
+        TrainingAttendance.objects.filter(session=session, mediator__in=mediators).values_list(
+            "mediator_id", flat=True
+        )
+    )
+    added = []
+    for mediator in mediators:
+        if mediator.pk in present:
+            continue
+        # save(), not bulk_create: each row gets its region and an audit entry.
+        attendance = TrainingAttendance(session=session, mediator=mediator)
+        attendance.save()
+        present.add(mediator.pk)
+        added.append(attendance)
+    return added
+
+
+def approve_leave(leave) -> None:
+    if not leave.approved:
+        leave.approved = True
+        leave.save(update_fields=["approved"])
