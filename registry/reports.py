@@ -300,9 +300,12 @@ def training_report(year: int, *, region: str = "", name: str = "", only_below: 
         )
         .order_by("region_id", "name", "pk")
     )
-    if only_below:
-        mediators = mediators.filter(sessions__lt=F("min_sessions"))
-    return mediators
+    return below_minimum(mediators) if only_below else mediators
+
+
+def below_minimum(report):
+    """The rows of a training report below their bureau's minimum of sessions."""
+    return report.filter(sessions__lt=F("min_sessions"))
 
 
 # --- Data completeness ---------------------------------------------------------------

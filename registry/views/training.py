@@ -167,14 +167,13 @@ class TrainingReportView(RoleRequiredMixin, generic.ListView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
-        below = {**self.filters, "only_below": True}
         context.update(
             {
                 # The shared filter panel renders ``filterset.form``.
                 "filterset": {"form": self.form},
                 "querystring": query.urlencode(),
                 "year": self.filters["year"],
-                "below_count": reports.training_report(**below).count(),
+                "below_count": reports.below_minimum(self.object_list).count(),
             }
         )
         return context

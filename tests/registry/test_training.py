@@ -150,6 +150,18 @@ def test_attendees_are_added_by_record_or_id_card_number(login, world, session, 
     assert _count(TrainingAttendance) == 3
 
 
+def test_a_clerk_records_attendance_of_a_township_session(login, world, mediators):
+    with all_regions():
+        township_session = TrainingSessionFactory(region=world["a"]["township"])
+        county_session = TrainingSessionFactory(region=world["a"]["county"])
+    client = login(world["a"]["clerk_user"])
+    response = client.post(f"/training/{township_session.pk}/", {"mediators": mediators[0].pk})
+    assert response.status_code == 302
+    assert _count(TrainingAttendance) == 1
+    # A session organised by the county is outside the clerk's township.
+    assert client.get(f"/training/{county_session.pk}/").status_code == 404
+
+
 @pytest.mark.parametrize("who", ["other_county", "other_city", "unknown", "garbage"])
 def test_a_mediator_outside_the_jurisdiction_is_a_field_error(
     login, world, session, mediators, who
