@@ -1,0 +1,550 @@
+"""Workbook imports: check the file, parse typed rows, validate every row, then write
+all of them or none.
+
+An importer (one per kind of record, e.g. registry.excel.importers) declares its
+columns and turns one parsed row into a plan (new / changed / unchanged); this module
+does everything else the same way for every importer:
+
+- refuses what is not a readable .xlsx before parsing (empty, too big, an .xls or
+  another file renamed, merged cells, missing or renamed headers);
+- parses each row by column type and collects *every* bad row's errors as
+  (row number, column, message), including the model's own full_clean() messages and
+  rows that repeat a natural key;
+- a dry run validates everything and counts, writing nothing; a real run does the same
+  and then the importer's bulk write, inside one transaction, only if no row is bad.
+"""
+
+import contextlib
+import datetime
+import itertools
+import re
+import zipfile
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from io import BytesIO
+
+from auditlog.cid import get_cid
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from core.excel import DATE_FORMAT
+
+TEXT, INT, BOOL, DATE, CHOICE = "text", "int", "bool", "date", "choice"
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+ZIP_SIGNATURE = b"PK\x03\x04"
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97–2003)
+MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+TRUE_WORDS = {"1", "true", "yes", "y", "是", "√"}
+FALSE_WORDS = {"0", "false", "no", "n", "否", "×"}
+PROGRESS_EVERY = 500
+
+
+def max_bytes() -> int:
+    return getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import: *key* names the parsed value (usually the model field
+    the importer sets), *header* is what the workbook's first row says."""
+
+    key: str
+    header: str
+    kind: str = TEXT
+    required: bool = False
+    choices: tuple = ()  # (code, label) pairs of a CHOICE column
+    example: object = None
+    help: str = ""
+    width: int = 14
+
+    def headers(self) -> set[str]:
+        """The header in the active language and in English, so a template downloaded
+        before a translation changed still imports."""
+        with translation.override(None):
+            english = str(self.header)
+        return {_normal(str(self.header)), _normal(english)}
+
+    def labels(self) -> list[str]:
+        if self.kind == CHOICE:
+            return [str(label) for _code, label in self.choices]
+        return [_("Yes"), _("No")] if self.kind == BOOL else []
+
+    def parser(self):
+        """A function from a cell's value to the typed value, raising ValidationError
+        with the reason when there is none. Built once per import: the words it accepts
+        (labels, 是/否) are looked up in the active language here, not per cell."""
+        parse = {
+            TEXT: _parse_text,
+            INT: _parse_int,
+            BOOL: _bool_parser(),
+            DATE: _parse_date,
+            CHOICE: _choice_parser(self),
+        }[self.kind]
+        empty = {TEXT: "", CHOICE: "", BOOL: False}.get(self.kind)
+        required = self.required
+
+        def parse_cell(value):
+            if isinstance(value, str):
+                value = value.strip()
+            if value is None or value == "":
+                if required:
+                    raise ValidationError(_("This field is required."))
+                return empty
+            return parse(value)
+
+        return parse_cell
+
+
+def _parse_text(value):
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number typed into a text column: 13912345678.0
+    return str(value).strip()
+
+
+def _parse_int(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, str) and value.isdigit()
+    ):
+        return int(value)
+    raise ValidationError(_("Enter a whole number."))
+
+
+def _parse_date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        for pattern in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(value, pattern).date()
+            except ValueError:
+                continue
+    raise ValidationError(
+        _("“%(value)s” is not a date; enter a date such as 2024-03-01."),
+        params={"value": value},
+    )
+
+
+def _bool_parser():
+    yes, no = _("Yes"), _("No")
+    true_words, false_words = TRUE_WORDS | {yes.lower()}, FALSE_WORDS | {no.lower()}
+
+    def parse(value):
+        word = str(int(value) if isinstance(value, (bool, float)) else value).strip().lower()
+        if word in true_words:
+            return True
+        if word in false_words:
+            return False
+        raise ValidationError(_("Enter %(yes)s or %(no)s.") % {"yes": yes, "no": no})
+
+    return parse
+
+
+def _choice_parser(column):
+    codes = {}
+    with translation.override(None):
+        english = [(code, str(label)) for code, label in column.choices]
+    for code, label in [*english, *column.choices]:
+        codes[_normal(str(label)).lower()] = code
+    codes.update((str(code).lower(), code) for code, _label in column.choices)
+    listed = "、".join(column.labels())
+
+    def parse(value):
+        code = codes.get(_normal(str(value)).lower())
+        if code is None:
+            raise ValidationError(
+                _("“%(value)s” is not one of: %(choices)s."),
+                params={"value": value, "choices": listed},
+            )
+        return code
+
+    return parse
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the workbook's row number (the header is row 1); 0 for the whole file
+    column: str  # the column's header; "" for the whole row
+    message: str
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict
+    errors: list = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    dry_run: bool
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "errors": [asdict(e) for e in self.errors]}
+
+
+class Importer:
+    """Base class of an importer. Subclasses set ``columns`` and ``key`` (the column of
+    the natural key) and implement ``prepare``, ``plan`` and ``write``."""
+
+    columns: list[Column] = []
+    key: str = ""
+    # Model field → column key, for full_clean() errors on fields the file names
+    # differently (e.g. a committee's region comes from the "region code" column).
+    error_columns: dict[str, str] = {}
+
+    def natural_key(self, values: dict):
+        return values[self.key]
+
+    def prepare(self, rows: list[Row]) -> None:
+        """Load what the rows refer to, a few queries for all rows."""
+
+    def plan(self, row: Row):
+        """Validate one row against the database; return an object with an ``action``
+        (NEW, CHANGED or UNCHANGED) for ``write``. Raise ValidationError keyed by model
+        field or column key."""
+        raise NotImplementedError
+
+    def write(self, plans: list) -> None:
+        raise NotImplementedError
+
+    def header_of(self, field_name: str) -> str:
+        key = self.error_columns.get(field_name, field_name)
+        return next((str(c.header) for c in self.columns if c.key == key), "")
+
+
+def check_file(upload) -> None:
+    """Refuse an upload that is not a readable .xlsx workbook within the size limit."""
+    if not upload.size:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if upload.size > max_bytes():
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s."),
+            code="too_big",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes())},
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head == OLE2_SIGNATURE:
+        raise ValidationError(
+            _("This is an old Excel file (.xls). Open it in Excel or WPS and save it as .xlsx."),
+            code="xls",
+        )
+    if not upload.name.lower().endswith(".xlsx") or not head.startswith(ZIP_SIGNATURE):
+        raise ValidationError(_("This is not an Excel workbook (.xlsx)."), code="not_xlsx")
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        names = set()
+    finally:
+        upload.seek(0)
+    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+        raise ValidationError(_("This is not an Excel workbook (.xlsx)."), code="not_xlsx")
+
+
+class Sheet:
+    """The first worksheet of a workbook, opened read-only, with its header checked
+    against *columns*. Use as a context manager."""
+
+    def __init__(self, source, columns: list[Column]):
+        self.columns = columns
+        with _unreadable():
+            self.workbook = load_workbook(source, read_only=True, data_only=True)
+            self.worksheet = self.workbook.worksheets[0]
+        try:
+            with _unreadable():
+                self._refuse_merged_cells()
+                self.positions = self._positions()
+        except ValidationError:
+            self.close()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def close(self):
+        self.workbook.close()
+
+    def has_more_rows_than(self, limit: int) -> bool:
+        """Whether the sheet has more than *limit* data rows, reading no further than
+        the one after (the recorded sheet size is missing or wrong in many files)."""
+        return sum(1 for _row in itertools.islice(self.rows(), limit + 1)) > limit
+
+    def _refuse_merged_cells(self):
+        # Read-only mode does not parse merges; they sit after the cell data in the
+        # sheet's XML, so scan its bytes (fast, C-level) rather than parse it twice.
+        found, tail = [], b""
+        with self.worksheet._get_source() as xml:  # openpyxl: the sheet part's stream
+            while chunk := xml.read(1 << 20):
+                data = tail + chunk
+                found += [m.decode() for m in MERGE_RE.findall(data) if m.decode() not in found]
+                tail = data[-200:]
+        if found:
+            raise ValidationError(
+                _("The sheet has merged cells (%(ranges)s); unmerge them and fill every cell."),
+                code="merged",
+                params={"ranges": ", ".join(found[:10])},
+            )
+
+    def _positions(self) -> dict[str, int]:
+        header = next(self.worksheet.iter_rows(max_row=1, values_only=True), ())
+        found = [_normal(str(v)) for v in header if v not in (None, "")]
+        positions, missing = {}, []
+        for column in self.columns:
+            index = next(
+                (i for i, v in enumerate(header) if _normal(str(v or "")) in column.headers()),
+                None,
+            )
+            if index is None:
+                missing.append(str(column.header))
+            else:
+                positions[column.key] = index
+        if missing:
+            raise ValidationError(
+                _(
+                    "The first row must hold the template's headers. "
+                    "Missing: %(missing)s. Found: %(found)s."
+                ),
+                code="headers",
+                params={"missing": "、".join(missing), "found": "、".join(found) or "—"},
+            )
+        return positions
+
+    def rows(self):
+        """(row number, {column key: raw value}) of every non-blank data row."""
+        with _unreadable():
+            for number, cells in enumerate(
+                self.worksheet.iter_rows(min_row=2, values_only=True), start=2
+            ):
+                raw = {
+                    key: cells[i] if i < len(cells) else None for key, i in self.positions.items()
+                }
+                if not all(_blank(value) for value in raw.values()):
+                    yield number, raw
+
+
+def parse_rows(sheet: Sheet, importer: Importer, progress=None) -> list[Row]:
+    rows, total = [], sheet.worksheet.max_row or 0
+    parsers = {column.key: column.parser() for column in importer.columns}
+    headers = {column.key: str(column.header) for column in importer.columns}
+    for done, (number, raw) in enumerate(sheet.rows(), start=1):
+        row = Row(number, {})
+        for key, value in raw.items():
+            try:
+                row.values[key] = parsers[key](value)
+            except ValidationError as exc:
+                row.errors += [RowError(number, headers[key], m) for m in exc.messages]
+        rows.append(row)
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done, total * 2)
+    _mark_duplicates(rows, importer)
+    return rows
+
+
+def _mark_duplicates(rows: list[Row], importer: Importer):
+    first_row = {}
+    header = importer.header_of(importer.key)
+    for row in rows:
+        if row.errors or row.values.get(importer.key) in (None, ""):
+            continue
+        key = importer.natural_key(row.values)
+        if key in first_row:
+            row.errors.append(
+                RowError(
+                    row.number,
+                    header,
+                    _("Row %(row)d has the same %(column)s; each record may appear once.")
+                    % {"row": first_row[key], "column": header},
+                )
+            )
+        else:
+            first_row[key] = row.number
+
+
+def row_errors(importer: Importer, row: Row, exc: ValidationError) -> list[RowError]:
+    """A full_clean() error of *row*, each message under the column it is about."""
+    if not hasattr(exc, "error_dict"):
+        return [RowError(row.number, "", m) for m in exc.messages]
+    errors = []
+    for name, messages in exc.message_dict.items():
+        header = "" if name == NON_FIELD_ERRORS else importer.header_of(name)
+        errors += [RowError(row.number, header, m) for m in messages]
+    return errors
+
+
+def run_import(importer: Importer, source, *, dry_run: bool, progress=None) -> Report:
+    """Check, parse and validate the workbook at *source*; unless it is a dry run or
+    any row is bad, write it. All or nothing, in one transaction."""
+    report = Report(dry_run=dry_run)
+    try:
+        with Sheet(source, importer.columns) as sheet:
+            rows = parse_rows(sheet, importer, progress)
+    except ValidationError as exc:
+        report.errors = [RowError(0, "", m) for m in exc.messages]
+        return report
+    report.rows = len(rows)
+    if not rows:
+        report.errors = [
+            RowError(0, "", _("The workbook has no rows to import below its headers."))
+        ]
+        return report
+    actions = Counter()
+    with transaction.atomic():
+        good = [row for row in rows if not row.errors]
+        importer.prepare(good)
+        plans = []
+        for done, row in enumerate(good, start=1):
+            try:
+                plan = importer.plan(row)
+            except ValidationError as exc:
+                row.errors += row_errors(importer, row, exc)
+                continue
+            plans.append(plan)
+            actions[plan.action] += 1
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(len(rows) + done, len(rows) * 2)
+        report.errors = [error for row in rows for error in row.errors]
+        if report.ok and not dry_run:
+            importer.write(plans)
+        else:
+            # A dry run never writes, even if an importer's plan() did by mistake.
+            transaction.set_rollback(True)
+    report.new, report.changed, report.unchanged = (
+        actions[NEW],
+        actions[CHANGED],
+        actions[UNCHANGED],
+    )
+    return report
+
+
+def log_created(objects, *, actor, extra=None):
+    """Audit rows written with bulk_create (auditlog only sees save()): the same
+    "create" entries auditlog would write, in one bulk insert. *extra* maps an object
+    to more changes (e.g. its many-to-many values)."""
+    objects = list(objects)
+    if not objects:
+        return
+    content_type = ContentType.objects.get_for_model(objects[0])
+    cid = get_cid()
+    entries = []
+    for obj in objects:
+        changes = model_instance_diff(
+            None, obj, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
+        )
+        changes.update(extra(obj) if extra else {})
+        entries.append(
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(obj.pk),
+                object_id=obj.pk,
+                object_repr=str(obj)[:2000],
+                action=LogEntry.Action.CREATE,
+                changes=changes,
+                actor=actor,
+                cid=cid,
+            )
+        )
+    LogEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def template_workbook(title: str, columns: list[Column], notes_title: str, notes=()) -> bytes:
+    """A blank import template: the header row on the first sheet, with dates and
+    text columns pre-formatted and pick lists on choice columns; the second sheet
+    explains each column with an example."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append([str(c.header) for c in columns])
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.cell(row=1, column=index).font = Font(bold=True)
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = column.width
+        # Text columns as text, so Excel keeps ID numbers' digits and leading zeros.
+        dimension.number_format = DATE_FORMAT if column.kind == DATE else "@"
+        labels = column.labels()
+        formula = '"' + ",".join(labels) + '"'
+        if labels and len(formula) <= 255 and not any("," in label for label in labels):
+            validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+            validation.add(f"{letter}2:{letter}1048576")
+            sheet.add_data_validation(validation)
+    guide = workbook.create_sheet(notes_title[:31])
+    guide.append([_("Column"), _("Required"), _("What to enter"), _("Example")])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for column in columns:
+        allowed = "、".join(column.labels())
+        explanation = " ".join(str(part) for part in (column.help, allowed) if part)
+        guide.append(
+            [
+                str(column.header),
+                _("Yes") if column.required else "",
+                explanation,
+                str(column.example) if isinstance(column.example, Promise) else column.example,
+            ]
+        )
+        if column.kind == DATE:
+            guide.cell(row=guide.max_row, column=4).number_format = DATE_FORMAT
+    for note in notes:
+        guide.append([])
+        guide.append([str(note)])
+    for letter, width in zip("ABCD", (18, 8, 60, 22), strict=True):
+        guide.column_dimensions[letter].width = width
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def _unreadable():
+    """Whatever openpyxl or the XML parser raise on a damaged file becomes one clear
+    message (a ValidationError raised inside, e.g. merged cells, passes through)."""
+    try:
+        yield
+    except ValidationError:
+        raise
+    except Exception as exc:
+        raise ValidationError(
+            _("The workbook cannot be read; it may be damaged."), code="unreadable"
+        ) from exc
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _normal(text: str) -> str:
+    """A header or label as typed: no surrounding or full-width spaces, no "*"."""
+    return text.replace("\u3000", " ").strip().rstrip("*").strip()
