@@ -1,1 +1,49 @@
-"""Celery tasks of the roster's Excel imports and exports."""
+"""Celery tasks of the roster's Excel imports and exports. Pages run small files in
+the request by calling a task directly, and queue big ones as jobs."""
+
+import tempfile
+
+from celery import shared_task
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.http import QueryDict
+
+from core.imports import run_import
+from core.jobs import job_task
+from registry.excel.exports import export
+from registry.excel.importers import CommitteeImporter, MediatorImporter
+
+IMPORTERS = {"committees": CommitteeImporter, "mediators": MediatorImporter}
+
+
+@shared_task
+@job_task
+def import_roster(job, progress, records, path, dry_run):
+    """Check (dry run) or import the workbook stored at *path*. The file is kept only
+    while a clean dry run waits for its real run: it holds personal numbers in clear."""
+    importer = IMPORTERS[records](actor=job.created_by)
+    with default_storage.open(path, "rb") as source:
+        report = run_import(importer, source, dry_run=dry_run, progress=progress)
+    keep = dry_run and report.ok
+    if not keep:
+        default_storage.delete(path)
+    return {"records": records, "path": path if keep else "", **report.as_dict()}
+
+
+@shared_task
+@job_task
+def export_roster(job, progress, records, query, reveal):
+    """A list export too big to stream in the request (see exports.STREAM_LIMIT)."""
+    with tempfile.TemporaryFile() as target:
+        rows = export(
+            records,
+            QueryDict(query),
+            role=job.role,
+            target=target,
+            reveal=reveal,
+            progress=progress,
+        )
+        target.seek(0)
+        job.result_file.save(f"{records}-{job.pk}.xlsx", File(target), save=False)
+    progress(rows, rows)
+    return {"records": records, "rows": rows}
