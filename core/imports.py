@@ -215,8 +215,8 @@ class Importer:
 
     columns: list[Column] = []
     key: str = ""
-    # Model field → column key, for full_clean() errors on fields the file names
-    # differently (e.g. a committee's region comes from the "region code" column).
+    # Model field → column key, for full_clean() errors on fields the file has no
+    # column of (a committee's "filed with" office comes from its filing column).
     error_columns: dict[str, str] = {}
 
     def natural_key(self, values: dict):
@@ -355,7 +355,9 @@ class Sheet:
 
 
 def parse_rows(sheet: Sheet, importer: Importer, progress=None) -> list[Row]:
-    rows, total = [], sheet.worksheet.max_row or 0
+    rows = []
+    # The recorded size, when the file has one, is all there is to go on while parsing.
+    total = 2 * sheet.worksheet.max_row if sheet.worksheet.max_row else None
     parsers = {column.key: column.parser() for column in importer.columns}
     headers = {column.key: str(column.header) for column in importer.columns}
     for done, (number, raw) in enumerate(sheet.rows(), start=1):
@@ -367,7 +369,7 @@ def parse_rows(sheet: Sheet, importer: Importer, progress=None) -> list[Row]:
                 row.errors += [RowError(number, headers[key], m) for m in exc.messages]
         rows.append(row)
         if progress and done % PROGRESS_EVERY == 0:
-            progress(done, total * 2)
+            progress(done, total)
     _mark_duplicates(rows, importer)
     return rows
 

@@ -201,10 +201,10 @@ def _audited(mediators, fields, role):
         log_reveals(ids, fields, role=role, via="export")
 
 
-def export(kind, query, *, role, target, reveal=False, progress=None) -> int:
-    """Write the *kind* ("committees" or "mediators") list filtered by *query* into
+def export(records, query, *, role, target, reveal=False, progress=None) -> int:
+    """Write the *records* ("committees" or "mediators") list filtered by *query* into
     *target* (a path or a binary file). Returns the number of rows."""
-    if kind == "committees":
+    if records == "committees":
         queryset, columns, title = committee_queryset(query), committee_columns(), _("Committees")
         rows = queryset.iterator(chunk_size=CHUNK)
     else:

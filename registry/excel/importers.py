@@ -289,9 +289,14 @@ class MediatorImporter(Importer):
             )
         except ValidationError as exc:
             errors.update(exc.message_dict)
+        post, post_is_new = None, False
+        if committee is not None:
+            try:
+                post, post_is_new = self._post(mediator, committee, values)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
         if errors:
             raise ValidationError(errors)
-        post, post_is_new = self._post(mediator, committee, values)
         old_expertise = set() if is_new else set(mediator.expertise.all())
         if is_new:
             return MediatorPlan(NEW, mediator, expertise, post, post_is_new)
@@ -313,7 +318,7 @@ class MediatorImporter(Importer):
             post=values["post"],
             starts_on=values["starts_on"],
         )
-        wanted = {**{k: values[k] for k in self.post_fields}}
+        wanted = {k: values[k] for k in self.post_fields}
         wanted["paid_by"] = wanted["paid_by"] or PaidBy.UNPAID
         if held and all(_same(getattr(held, k), v) for k, v in wanted.items()):
             return None, False

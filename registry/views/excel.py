@@ -51,20 +51,20 @@ def import_view(request):
     role = _require_writer(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        kind = form.cleaned_data["kind"]
+        records = form.cleaned_data["kind"]
         # Stored under a random name, read only by the import tasks, deleted after.
         path = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", form.cleaned_data["file"])
-        job = _start_import(role, kind, path, dry_run=True, large=form.large)
+        job = _start_import(role, records, path, dry_run=True, large=form.large)
         return redirect("registry:roster_import_result", pk=job.pk)
     return render(request, "registry/import_form.html", {"form": form, "sync_rows": SYNC_ROWS})
 
 
-def _start_import(role, kind, path, *, dry_run, large):
-    params = {"records": kind, "path": path, "dry_run": dry_run}
+def _start_import(role, records, path, *, dry_run, large):
+    params = {"records": records, "path": path, "dry_run": dry_run}
     if large:
-        return start_job(role, f"import_{kind}", import_roster, **params)
+        return start_job(role, f"import_{records}", import_roster, **params)
     job = Job.objects.create(
-        region=role.region, kind=f"import_{kind}", created_by=role.user, role=role
+        region=role.region, kind=f"import_{records}", created_by=role.user, role=role
     )
     import_roster(job.pk, role_id=role.pk, **params)  # in this request, as the job would
     return job
@@ -105,7 +105,7 @@ def mediator_export_view(request):
     return _export(request, "mediators")
 
 
-def _export(request, kind):
+def _export(request, records):
     """The list the query string selects (the list page's filters), as a workbook:
     streamed when it is small, else a job with a download at the end. POST, because
     an unmasked export writes audit entries."""
@@ -113,25 +113,25 @@ def _export(request, kind):
     reveal = "1" in (request.POST.get("reveal"), request.GET.get("reveal"))
     queryset = (
         exports.committee_queryset(request.GET)
-        if kind == "committees"
+        if records == "committees"
         else exports.mediator_queryset(request.GET)
     )
     if queryset.count() > exports.STREAM_LIMIT:
         job = start_job(
             role,
-            f"export_{kind}",
+            f"export_{records}",
             export_roster,
-            records=kind,
+            records=records,
             query=request.GET.urlencode(),
             reveal=reveal,
         )
         return redirect("core:job_detail", pk=job.pk)
     target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    exports.export(kind, request.GET, role=role, target=target, reveal=reveal)
+    exports.export(records, request.GET, role=role, target=target, reveal=reveal)
     target.seek(0)
     return FileResponse(
         target,
         as_attachment=True,
-        filename=f"{kind}-{datetime.date.today():%Y-%m-%d}.xlsx",
+        filename=f"{records}-{datetime.date.today():%Y-%m-%d}.xlsx",
         content_type=XLSX_CONTENT_TYPE,
     )

@@ -261,6 +261,15 @@ def test_a_post_ending_before_it_starts_is_refused(clerk):
     assert counts()[0] == 0
 
 
+def test_a_row_with_a_bad_person_and_a_bad_post_reports_both(clerk):
+    row = mediator_row(1, birth_date=datetime.date(1981, 1, 1), ends_on=datetime.date(2023, 1, 1))
+    report = run([{**row, "exit_reason": _("Own request")}], clerk)
+    assert errors_of(report) == {
+        (2, header(MEDIATOR_COLUMNS, "birth_date")),
+        (2, header(MEDIATOR_COLUMNS, "ends_on")),
+    }
+
+
 def test_a_committee_outside_the_jurisdiction_is_unknown_even_to_a_sibling_township(
     world, clerk, committees
 ):
