@@ -33,7 +33,6 @@ def _complete_mediator(unit, committee=None, **overrides):
         "region": unit["township"],
         "political_status": "cpc",
         "background": "teacher",
-        "photo": "mediators/photos/x.jpg",
         **overrides,
     }
     with all_regions():
@@ -100,7 +99,6 @@ def test_a_room_needs_no_office_but_a_village_committee_does(login, world):
         ({"education": ""}, "education"),
         ({"political_status": ""}, "political_status"),
         ({"background": ""}, "background"),
-        ({"photo": ""}, "photo"),
     ],
 )
 def test_each_missing_mediator_field_is_named(login, world, overrides, field):
@@ -125,7 +123,6 @@ def test_expertise_and_a_current_post_are_required(login, world):
             region=world["a"]["township"],
             political_status="cpc",
             background="lawyer",
-            photo="p.jpg",
         )
     _, mediators = _tables(login(world["a"]["county_user"]).get(URL))
     assert mediators.total.missing["expertise"] == 1
