@@ -160,6 +160,17 @@ class TenantModel(models.Model):
             self.region = derived
         super().save(*args, **kwargs)
 
+    # Unique constraints hold across every jurisdiction, so check them there:
+    # Django runs these checks on the (scoped) default manager, which would miss a
+    # duplicate in another bureau and leave it to the database to fail with a 500.
+    def _perform_unique_checks(self, unique_checks):
+        with all_regions():
+            return super()._perform_unique_checks(unique_checks)
+
+    def validate_constraints(self, exclude=None):
+        with all_regions():
+            return super().validate_constraints(exclude=exclude)
+
     def region_for_write(self):
         """The region this row must be stored under; subclasses derive it from a
         parent (an office's township, a committee's region) so it cannot drift."""

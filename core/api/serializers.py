@@ -23,7 +23,14 @@ class TenantModelSerializer(serializers.ModelSerializer):
             if not isinstance(getattr(model, field, None), property):
                 setattr(instance, field, value)
         instance.clean()
+        # Unique fields and constraints, system-wide (see TenantModel).
+        instance.validate_unique(exclude=self._unvalidated_fields(model, attrs))
+        instance.validate_constraints(exclude=self._unvalidated_fields(model, attrs))
         return attrs
+
+    def _unvalidated_fields(self, model, attrs):
+        # A partial update validates what it touches plus what is already stored.
+        return {f.name for f in model._meta.fields if not f.editable} - set(attrs)
 
 
 class RegionSerializer(serializers.ModelSerializer):

@@ -1,12 +1,10 @@
 """API of committees and their terms. Nothing is deleted: deregistration is an
 action, and no route answers DELETE."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.validators import UniqueValidator
 
 from core.api.serializers import TenantModelSerializer
 from core.api.viewsets import TenantModelViewSet
@@ -19,18 +17,6 @@ NO_DELETE = ["get", "post", "put", "patch", "head", "options"]
 
 
 class CommitteeSerializer(TenantModelSerializer):
-    # Unique across the system: the default validator would look only inside the
-    # jurisdiction (the scoped manager) and let the database refuse the rest.
-    code = serializers.CharField(
-        max_length=40,
-        validators=[
-            *Committee._meta.get_field("code").validators,
-            UniqueValidator(
-                queryset=Committee._base_manager.all(),
-                message=_("A committee with this code is already registered."),
-            ),
-        ],
-    )
     member_count = serializers.SerializerMethodField()
     full_time_count = serializers.SerializerMethodField()
 

@@ -83,18 +83,6 @@ class CommitteeForm(forms.ModelForm):
         self.fields["filed_with_bureau"].queryset = Bureau.objects.all()
         self.fields["industry_field"].queryset = ExpertiseField.objects.all()
 
-    def clean_code(self):
-        # The code is unique across the system; the scoped uniqueness check of the
-        # model form sees only this jurisdiction, so look everywhere (without
-        # saying where the code is used).
-        code = self.cleaned_data["code"]
-        taken = Committee._base_manager.filter(code=code).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise ValidationError(
-                _("A committee with this code is already registered."), code="unique"
-            )
-        return code
-
 
 class DeregisterForm(ServiceErrorsMixin, forms.Form):
     deregistered_on = forms.DateField(

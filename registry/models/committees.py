@@ -36,6 +36,7 @@ class Committee(TenantModel):
         max_length=40,
         unique=True,
         validators=[code_validator],
+        error_messages={"unique": _("A committee with this code is already registered.")},
         help_text=_("The bureau's code for this committee; imports match on it."),
     )
     name = models.CharField(_("name"), max_length=100)

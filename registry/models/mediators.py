@@ -175,6 +175,10 @@ class Mediator(TenantModel):
         if errors:
             raise ValidationError(errors)
 
+    def validate_unique(self, exclude=None):
+        # clean() reports a duplicate ID number on the field people type it into.
+        super().validate_unique(exclude={*(exclude or ()), "id_number_digest"})
+
     def id_number_registered_elsewhere(self) -> bool:
         # The number is unique across the whole system, not just this jurisdiction,
         # so the base (unscoped) manager looks; the message never says where.

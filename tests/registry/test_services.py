@@ -214,3 +214,12 @@ def test_the_governing_bureau_is_the_deepest(world):
     assert services.governing_bureau(world["a"]["village"].code) == world["a"]["county_bureau"]
     assert services.governing_bureau("330699001000") == world["a"]["city_bureau"]
     assert services.governing_bureau("110101001000") is None
+
+
+def test_unique_fields_are_checked_across_every_jurisdiction(world, a):
+    with all_regions():
+        foreign = CommitteeFactory(region=world["b"]["village"])
+    copy = CommitteeFactory.build(region=a["village"], code=foreign.code)
+    with pytest.raises(ValidationError) as excinfo:
+        copy.full_clean()
+    assert list(excinfo.value.message_dict) == ["code"]
