@@ -69,7 +69,7 @@ class RoleViewSet(TenantModelViewSet):
 
 
 class PolicyViewSet(TenantModelViewSet):
-    queryset = Policy.objects.select_related("bureau")
+    queryset = Policy.objects.select_related("bureau").order_by("bureau_id", "key")
     serializer_class = PolicySerializer
     filterset_class = PolicyFilterSet
     write_roles = {RoleKind.BUREAU_ADMIN}

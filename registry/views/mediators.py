@@ -60,6 +60,11 @@ class MediatorListView(SortLinksMixin, TenantListView):
     def get_queryset(self):
         return super().get_queryset().select_related("region").prefetch_related(current_posts())
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_reveal"] = bool(personal_access.revealable_fields(self.request.active_role))
+        return context
+
 
 class MediatorDetailView(TenantDetailView):
     model = Mediator
