@@ -18,7 +18,7 @@ ASSETS_STAMP := static/vendor/.installed
 
 PYTEST_ARGS ?=
 
-.PHONY: help venv assets run test lint format messages clean
+.PHONY: help venv assets run test lint format messages clean bench-roster
 
 help:
 	@echo "make run       serve http://127.0.0.1:8000 with demo data (SQLite, Celery eager)"
@@ -28,6 +28,7 @@ help:
 	@echo "make messages  makemessages -l zh_Hans, then compilemessages"
 	@echo "make venv      create .venv and install the project with its [dev] extras"
 	@echo "make assets    npm ci, then copy front-end files into static/vendor/"
+	@echo "make bench-roster  Excel import/export benchmarks against bare openpyxl (ROWS=, EXPORT_ROWS=)"
 	@echo "make clean     remove generated files (keeps .venv and db.sqlite3)"
 
 venv: $(VENV_STAMP)
@@ -69,6 +70,15 @@ format: $(VENV_STAMP)
 messages: $(VENV_STAMP)
 	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=staticfiles
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+
+ROWS ?= 10000
+EXPORT_ROWS ?= 100000
+
+# Runs in a rolled-back transaction on the configured database (SQLite unless
+# DATABASE_URL is set), so it leaves no data behind.
+bench-roster: $(VENV_STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) bench_roster --rows $(ROWS) --export-rows $(EXPORT_ROWS)
 
 clean:
 	rm -rf static/vendor staticfiles node_modules test-artifacts .pytest_cache .ruff_cache *.egg-info
