@@ -122,7 +122,10 @@ class CommitteeImporter(Importer):
     def plan(self, row):
         values = row.values
         if values["code"] in self.taken:
-            raise ValidationError({"code": _("This committee code is already in use.")})
+            # The model's own message, as the forms and the API give it.
+            raise ValidationError(
+                {"code": Committee._meta.get_field("code").error_messages["unique"]}
+            )
         errors = {}
         try:
             region = self.regions.get(normalize_code(values["region"]))
