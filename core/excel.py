@@ -1,6 +1,7 @@
 """Workbook plumbing shared by every app's excel.py: streamed exports with Chinese
 headers and real dates and numbers (openpyxl write-only mode, constant memory)."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,8 +25,18 @@ class Column:
 
 
 def build_workbook(sheet_title: str, columns: list[Column], rows) -> bytes:
+    """A small workbook in memory (reports, users); big exports use write_workbook
+    with a file so memory stays flat."""
+    buffer = BytesIO()
+    write_workbook(buffer, sheet_title, columns, rows)
+    return buffer.getvalue()
+
+
+def write_workbook(target, sheet_title, columns, rows, progress=None, total=None, every=2000):
+    """Stream *rows* into an .xlsx at *target* (a path or a binary file), calling
+    ``progress(done, total)`` every *every* rows. Returns the number of rows."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet_title[:31])
+    ws = wb.create_sheet(title=str(sheet_title)[:31])
     for index, column in enumerate(columns):
         ws.column_dimensions[_letter(index)].width = column.width
     bold = Font(bold=True)
@@ -35,22 +46,27 @@ def build_workbook(sheet_title: str, columns: list[Column], rows) -> bytes:
         cell.font = bold
         header.append(cell)
     ws.append(header)
-    for row in rows:
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        # Only formatted values need a cell object; plain values are written bare,
+        # which keeps a big export close to openpyxl's own speed.
         cells = []
         for column in columns:
             value = column.value(row)
             if isinstance(value, Decimal):
                 value = float(value)
-            cell = WriteOnlyCell(ws, value=value)
-            if column.number_format:
-                cell.number_format = column.number_format
-            elif hasattr(value, "year") and not isinstance(value, str):
-                cell.number_format = DATE_FORMAT
-            cells.append(cell)
+            number_format = column.number_format or (
+                DATE_FORMAT if isinstance(value, datetime.date) else None
+            )
+            if number_format and value is not None:
+                value = WriteOnlyCell(ws, value=value)
+                value.number_format = number_format
+            cells.append(value)
         ws.append(cells)
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        if progress and count % every == 0:
+            progress(count, total)
+    wb.save(target)
+    return count
 
 
 def _letter(index: int) -> str:

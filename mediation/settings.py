@@ -157,6 +157,11 @@ STORAGES = {
     },
 }
 
+# Excel imports: the largest file accepted, and how long a checked file waits for its
+# real run before it is deleted (it holds personal numbers in clear).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24)
+
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -181,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
     "warn-expiring-committee-terms": {
         "task": "registry.tasks.warn_expiring_terms",
         "schedule": crontab(hour=6, minute=0),
+    },
+    "purge-stale-imports": {
+        "task": "registry.tasks.purge_stale_imports",
+        "schedule": crontab(minute=17),
     },
 }
 

@@ -4,6 +4,7 @@ API (one definition, so a page, its export and the API list agree)."""
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -34,7 +35,7 @@ class CommitteeFilterSet(TenantFilterSet):
         choices=[*CommitteeStatus.choices, (ALL, _("All"))],
         method="filter_status",
         label=_("Status"),
-        empty_label=_("Active"),
+        empty_label=_("Active (default)"),
     )
     industry_field = django_filters.ModelChoiceFilter(
         queryset=ExpertiseField.objects.all(), label=_("Industry field")
@@ -63,10 +64,14 @@ def _current_posts(**conditions):
 
 
 class MediatorFilterSet(TenantFilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("Name"))
+    q = django_filters.CharFilter(
+        field_name="name", lookup_expr="contains", label=pgettext_lazy("person", "Name")
+    )
     id_number = django_filters.CharFilter(method="filter_id_number", label=_("ID card number"))
     phone = django_filters.CharFilter(method="filter_phone", label=_("Phone"))
-    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
+    level = django_filters.ChoiceFilter(
+        choices=Level.choices, label=pgettext_lazy("mediator grade", "Level")
+    )
     full_time = django_filters.BooleanFilter(method="filter_full_time", label=_("Full-time"))
     committee = django_filters.ModelChoiceFilter(
         queryset=Committee.objects.all(), method="filter_committee", label=_("Committee")

@@ -11,12 +11,8 @@ to a temporary file, so memory stays flat however many rows there are.
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from core.excel import DATE_FORMAT, Column
+from core.excel import DATE_FORMAT, Column, write_workbook
 from registry.excel.templates import COMMITTEE_COLUMNS, MEDIATOR_COLUMNS
 from registry.filtersets import CommitteeFilterSet, MediatorFilterSet
 from registry.models import Appointment, Committee, Mediator
@@ -154,40 +150,6 @@ def revealed_fields(role, asked: bool) -> frozenset:
     return frozenset(f for f in ("id_number", "phone", "bank_account") if may_reveal(role, f))
 
 
-def write_workbook(target, sheet_title, columns, rows, progress=None, total=None) -> int:
-    """Stream *rows* into an .xlsx at *target* (a path or a binary file). Returns the
-    number of rows written."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(sheet_title)[:31])
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=str(column.header))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    # Only formatted values (dates) need a cell object; plain values are written bare,
-    # which is what keeps the export close to openpyxl's own speed.
-    formats = {i: c.number_format for i, c in enumerate(columns) if c.number_format}
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        cells = []
-        for index, column in enumerate(columns):
-            value = column.value(row)
-            if index in formats and value is not None:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = formats[index]
-                value = cell
-            cells.append(value)
-        sheet.append(cells)
-        if progress and count % CHUNK == 0:
-            progress(count, total)
-    workbook.save(target)
-    return count
-
-
 def _audited(mediators, fields, role):
     """Pass the mediators through, auditing the reveal of *fields* chunk by chunk."""
     ids = []
@@ -215,4 +177,4 @@ def export(records, query, *, role, target, reveal=False, progress=None) -> int:
         if fields:
             rows = _audited(rows, sorted(fields), role)
     total = queryset.count() if progress else None
-    return write_workbook(target, title, columns, rows, progress=progress, total=total)
+    return write_workbook(target, title, columns, rows, progress=progress, total=total, every=CHUNK)

@@ -1,18 +1,21 @@
 """Celery tasks of the roster's Excel imports and exports. Pages run small files in
 the request by calling a task directly, and queue big ones as jobs."""
 
+import datetime
 import tempfile
 
 from celery import shared_task
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.http import QueryDict
+from django.utils import timezone
 
 from core.imports import run_import
 from core.jobs import job_task
 from registry.excel.exports import export
 from registry.excel.importers import CommitteeImporter, MediatorImporter
 
+IMPORT_DIR = "imports"
 IMPORTERS = {"committees": CommitteeImporter, "mediators": MediatorImporter}
 
 
@@ -28,6 +31,22 @@ def import_roster(job, progress, records, path, dry_run):
     if not keep:
         default_storage.delete(path)
     return {"records": records, "path": path if keep else "", **report.as_dict()}
+
+
+def purge_imports(older_than: datetime.timedelta) -> int:
+    """Delete stored import files older than *older_than*; returns how many."""
+    if not default_storage.exists(IMPORT_DIR):
+        return 0
+    cutoff = timezone.now() - older_than
+    _dirs, files = default_storage.listdir(IMPORT_DIR)
+    stale = [
+        f"{IMPORT_DIR}/{name}"
+        for name in files
+        if default_storage.get_modified_time(f"{IMPORT_DIR}/{name}") < cutoff
+    ]
+    for path in stale:
+        default_storage.delete(path)
+    return len(stale)
 
 
 @shared_task

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registry.models import CommitteeType
 
@@ -46,7 +47,7 @@ class ComplianceFilterForm(AreaFilterForm):
 
 class TrainingReportForm(AreaFilterForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, required=False)
-    name = forms.CharField(label=_("Name"), required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), required=False)
     only_below = forms.BooleanField(label=_("Only below the minimum"), required=False)
 
     def __init__(self, *args, **kwargs):

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.personal import (
     EncryptedCharField,
@@ -51,7 +52,7 @@ class Mediator(TenantModel):
     value; ``registry.personal_access.reveal`` shows one in full and audits it.
     """
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     id_number = EncryptedCharField(
         _("ID card number"), max_length=18, validators=[validate_id_number]
@@ -81,7 +82,7 @@ class Mediator(TenantModel):
     volunteer = models.BooleanField(_("volunteer"), default=False)
     expert_pool = models.BooleanField(_("in the expert pool"), default=False)
     level = models.PositiveSmallIntegerField(
-        _("level"), choices=Level.choices, null=True, blank=True
+        pgettext_lazy("mediator grade", "level"), choices=Level.choices, null=True, blank=True
     )
     photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
     photo_public = models.BooleanField(

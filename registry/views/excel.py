@@ -20,7 +20,7 @@ from core.jobs import start_job
 from core.jurisdiction import require_role
 from core.models import Job, JobStatus
 from registry.excel import exports
-from registry.excel.tasks import export_roster, import_roster
+from registry.excel.tasks import IMPORT_DIR, export_roster, import_roster
 from registry.excel.templates import committee_template, mediator_template
 from registry.forms.excel import SYNC_ROWS, ImportForm
 
@@ -53,7 +53,9 @@ def import_view(request):
     if request.method == "POST" and form.is_valid():
         records = form.cleaned_data["kind"]
         # Stored under a random name, read only by the import tasks, deleted after.
-        path = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", form.cleaned_data["file"])
+        path = default_storage.save(
+            f"{IMPORT_DIR}/{uuid.uuid4().hex}.xlsx", form.cleaned_data["file"]
+        )
         job = _start_import(role, records, path, dry_run=True, large=form.large)
         return redirect("registry:roster_import_result", pk=job.pk)
     return render(request, "registry/import_form.html", {"form": form, "sync_rows": SYNC_ROWS})

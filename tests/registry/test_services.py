@@ -2,10 +2,14 @@
 all end here)."""
 
 import datetime
+import os
+import time
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 
 from core.personal import make_id_number
@@ -21,6 +25,7 @@ from registry.models import (
     MediatorStatus,
     TermWarning,
 )
+from registry.tasks import purge_stale_imports
 from tests.factories import AppointmentFactory, CommitteeFactory, MediatorFactory
 
 TODAY = datetime.date.today()
@@ -223,3 +228,12 @@ def test_unique_fields_are_checked_across_every_jurisdiction(world, a):
     with pytest.raises(ValidationError) as excinfo:
         copy.full_clean()
     assert list(excinfo.value.message_dict) == ["code"]
+
+
+def test_checked_imports_never_imported_are_purged(settings):
+    old = default_storage.save("imports/old.xlsx", ContentFile(b"x"))
+    new = default_storage.save("imports/new.xlsx", ContentFile(b"x"))
+    day_ago = time.time() - 25 * 3600
+    os.utime(default_storage.path(old), (day_ago, day_ago))
+    assert purge_stale_imports() == 1
+    assert not default_storage.exists(old) and default_storage.exists(new)
