@@ -4,7 +4,7 @@ reveal of a personal number, and appointments (appoint, end a post, transfer).""
 from auditlog.middleware import AuditlogMiddleware
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
-from django.http import HttpResponseBadRequest
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -188,3 +188,25 @@ class AppointmentTransferView(ObjectFormView):
             post=data["post"] or None,
             paid_by=data["paid_by"] or None,
         )
+
+
+# A neutral silhouette for mediators without a photo, so the record's <img> always loads.
+NO_PHOTO_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 60 80" width="120" height="160">'
+    '<rect width="60" height="80" fill="#e9ecef"/><circle cx="30" cy="28" r="13" fill="#adb5bd"/>'
+    '<path d="M6 80c2-17 12-26 24-26s22 9 24 26z" fill="#adb5bd"/></svg>'
+)
+
+
+@for_model(Mediator)
+@login_required
+def mediator_photo_view(request, pk):
+    """The photo, to staff of the jurisdiction only: uploads live outside the web
+    root (MEDIA_ROOT is not served), so a guessed file name shows nothing."""
+    require_role(request)
+    mediator = get_object_or_404(Mediator, pk=pk)
+    if not mediator.photo:
+        return HttpResponse(NO_PHOTO_SVG, content_type="image/svg+xml")
+    response = FileResponse(mediator.photo.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

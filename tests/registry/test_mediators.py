@@ -293,3 +293,24 @@ def test_a_read_only_role_cannot_register_or_edit(login, world, mediator):
     assert client.post("/mediators/new/", _form(world)).status_code == 403
     assert client.get(f"/mediators/{mediator.pk}/edit/").status_code == 403
     assert _count() == 1
+
+
+def test_the_photo_is_served_to_staff_of_the_jurisdiction_only(client, world):
+    buffer = io.BytesIO()
+    Image.new("RGB", (3, 4), "red").save(buffer, "JPEG")
+    with all_regions():
+        mediator = MediatorFactory(region=world["a"]["township"])
+        mediator.photo = SimpleUploadedFile("p.jpg", buffer.getvalue(), "image/jpeg")
+        mediator.save()
+        bare = MediatorFactory(region=world["a"]["township"])
+    url = f"/mediators/{mediator.pk}/photo/"
+    client.force_login(world["a"]["clerk_user"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == buffer.getvalue()
+    placeholder = client.get(f"/mediators/{bare.pk}/photo/")
+    assert placeholder["Content-Type"] == "image/svg+xml"
+    client.force_login(world["b"]["clerk_user"])
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
