@@ -2,6 +2,7 @@
 API (one definition, so a page, its export and the API list agree)."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -29,7 +30,20 @@ from registry.models.appointments import held_on
 ALL = "all"
 
 
-class CommitteeFilterSet(TenantFilterSet):
+class RosterFilterSet(TenantFilterSet):
+    """A city has thousands of committees and ten thousand mediators: a filter that
+    names one takes its record number in a box instead of rendering every row as a
+    drop-down option."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            queryset = filter_.extra.get("queryset")
+            if getattr(queryset, "model", None) in (Committee, Mediator):
+                filter_.extra["widget"] = forms.NumberInput(attrs={"class": "record-number"})
+
+
+class CommitteeFilterSet(RosterFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Name or code"))
     status = django_filters.ChoiceFilter(
         choices=[*CommitteeStatus.choices, (ALL, _("All"))],
@@ -63,7 +77,7 @@ def _current_posts(**conditions):
     return Appointment._base_manager.filter(held_on(), mediator=OuterRef("pk"), **conditions)
 
 
-class MediatorFilterSet(TenantFilterSet):
+class MediatorFilterSet(RosterFilterSet):
     q = django_filters.CharFilter(
         field_name="name", lookup_expr="contains", label=pgettext_lazy("person", "Name")
     )
@@ -122,7 +136,7 @@ class MediatorFilterSet(TenantFilterSet):
         return queryset.filter(Exists(_current_posts(committee__kind=value)))
 
 
-class AppointmentFilterSet(TenantFilterSet):
+class AppointmentFilterSet(RosterFilterSet):
     current = django_filters.BooleanFilter(method="filter_current", label=_("Current"))
 
     class Meta:
@@ -133,7 +147,7 @@ class AppointmentFilterSet(TenantFilterSet):
         return queryset.filter(held_on()) if value else queryset.exclude(held_on())
 
 
-class TrainingSessionFilterSet(TenantFilterSet):
+class TrainingSessionFilterSet(RosterFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="contains", label=_("Title"))
     kind = django_filters.ChoiceFilter(choices=TrainingKind.choices, label=_("Type"))
     year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("Year"))
@@ -145,19 +159,19 @@ class TrainingSessionFilterSet(TenantFilterSet):
         fields = ["q", "kind", "year", "held_after", "held_before"]
 
 
-class MentorshipFilterSet(TenantFilterSet):
+class MentorshipFilterSet(RosterFilterSet):
     class Meta:
         model = Mentorship
         fields = ["mentor", "apprentice"]
 
 
-class MonthlyAttendanceFilterSet(TenantFilterSet):
+class MonthlyAttendanceFilterSet(RosterFilterSet):
     class Meta:
         model = MonthlyAttendance
         fields = ["mediator", "month"]
 
 
-class LeaveRecordFilterSet(TenantFilterSet):
+class LeaveRecordFilterSet(RosterFilterSet):
     class Meta:
         model = LeaveRecord
         fields = ["mediator", "kind", "approved"]

@@ -3,7 +3,6 @@ attendance and leave."""
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -42,25 +41,11 @@ from registry.forms.training import (
 )
 from registry.models import (
     LeaveRecord,
-    Mediator,
     Mentorship,
     MonthlyAttendance,
     TrainingAttendance,
     TrainingSession,
 )
-
-
-class MediatorNumberFilters:
-    """The FilterSets' mediator filters are drop-downs of every mediator; a city has
-    ten thousand, so the pages take the record number in a text box instead."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for field in context["filterset"].form.fields.values():
-            if getattr(field, "queryset", None) is not None and field.queryset.model is Mediator:
-                field.widget = forms.TextInput(attrs={"size": 8, "inputmode": "numeric"})
-        return context
-
 
 # --- Training sessions -------------------------------------------------------------------
 
@@ -182,7 +167,7 @@ class TrainingReportView(RoleRequiredMixin, generic.ListView):
 # --- Mentorships, monthly attendance, leave ------------------------------------------------
 
 
-class MentorshipListView(MediatorNumberFilters, TenantListView):
+class MentorshipListView(TenantListView):
     model = Mentorship
     template_name = "registry/mentorship_list.html"
     filterset_class = MentorshipFilterSet
@@ -201,7 +186,7 @@ class MentorshipCreateView(TenantCreateView):
     extra_context = {"title": gettext_lazy("New mentorship")}
 
 
-class AttendanceListView(MediatorNumberFilters, TenantListView):
+class AttendanceListView(TenantListView):
     model = MonthlyAttendance
     template_name = "registry/attendance_list.html"
     filterset_class = MonthlyAttendanceFilterSet
@@ -220,7 +205,7 @@ class AttendanceCreateView(TenantCreateView):
     extra_context = {"title": gettext_lazy("Report monthly attendance")}
 
 
-class LeaveListView(MediatorNumberFilters, TenantListView):
+class LeaveListView(TenantListView):
     model = LeaveRecord
     template_name = "registry/leave_list.html"
     filterset_class = LeaveRecordFilterSet
