@@ -13,6 +13,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField as _LibraryEncryptedCharField
@@ -147,6 +148,16 @@ class EncryptedCharField(_LibraryEncryptedCharField):
     @cached_property
     def keys(self) -> list[bytes]:
         return [key.encode() for key in settings.FIELD_ENCRYPTION_KEYS]
+
+    def clean(self, value, model_instance):
+        # The library's clean() flags the field object, shared by every row and
+        # thread, as "already decrypted" and unflags it only when validation passes:
+        # one rejected number left every later read in the process returning
+        # ciphertext. Validate the clear value without touching shared state.
+        value = models.CharField.to_python(self, value)
+        self.validate(value, model_instance)
+        self.run_validators(value)
+        return value
 
 
 def make_id_number(area: str, born: datetime.date, sequence: int, gender: str) -> str:

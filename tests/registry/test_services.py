@@ -237,3 +237,13 @@ def test_checked_imports_never_imported_are_purged(settings):
     os.utime(default_storage.path(old), (day_ago, day_ago))
     assert purge_stale_imports() == 1
     assert not default_storage.exists(old) and default_storage.exists(new)
+
+
+def test_a_rejected_number_does_not_stop_later_reads_from_decrypting(a):
+    """Regression: the encryption library left its field flagged "already decrypted"
+    after a failed validation, and every later read returned ciphertext."""
+    stored = MediatorFactory(region=a["township"])
+    bad = Mediator(name="错号", id_number="110105194912310021", region=a["township"])
+    with pytest.raises(ValidationError):
+        bad.full_clean()
+    assert Mediator.objects.get(pk=stored.pk).id_number == stored.id_number
