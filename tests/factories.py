@@ -9,6 +9,18 @@ from django.contrib.auth import get_user_model
 from core.models import Bureau, BureauLevel, Job, JudicialOffice, Policy, Region, Role, RoleKind
 from core.personal import make_id_number
 from core.regions import level_of, prefix_of
+from mediation import services as case_services
+from mediation.models import (
+    Callback,
+    CallbackDraw,
+    Case,
+    CaseFlag,
+    DisputeType,
+    QuarterlyTarget,
+    RankingEntry,
+    RankingSnapshot,
+    ZeroReport,
+)
 from registry.models import (
     Appointment,
     Committee,
@@ -203,6 +215,90 @@ def _warning(world, side):
     return TermWarning.objects.create(term=term, due_on=term.ends_on, region=term.region)
 
 
+def make_case(committee, lead, **fields):
+    """A case filed through the service, as pages and the API file them."""
+    defaults = {
+        "received_on": datetime.date(2025, 3, 10),
+        "source": "application",
+        "dispute_type": DisputeType.objects.get(code="neighbourhood"),
+        "summary": "邻里之间因排水沟堵塞发生纠纷。",
+        "lead_mediator": lead,
+    }
+    return case_services.file_case(committee=committee, **{**defaults, **fields})
+
+
+def _case(world, side):
+    appointment = _appointment(world, side)
+    return make_case(appointment.committee, appointment.mediator)
+
+
+def _callback(world, side):
+    case = _case(world, side)
+    return Callback.objects.create(case=case, region=case.region)
+
+
+def _draw(world, side):
+    bureau = world[side]["county_bureau"]
+    return CallbackDraw.objects.create(
+        bureau=bureau,
+        month=datetime.date(2025, 3, 1),
+        rate=0.15,
+        seed=1,
+        population=0,
+        drawn=0,
+        region=bureau.region,
+    )
+
+
+def _flag(world, side):
+    case = _case(world, side)
+    return CaseFlag.objects.create(
+        case=case, kind="repeated_parties", reason="测试", region=case.region
+    )
+
+
+def _zero_report(world, side):
+    committee = _committee(world, side)
+    return ZeroReport.objects.create(
+        committee=committee, month=datetime.date(2025, 4, 1), region=committee.region
+    )
+
+
+def _target(world, side):
+    mediator = _mediator(world, side)
+    return QuarterlyTarget.objects.create(
+        mediator=mediator, year=2025, quarter=1, target=5, region=mediator.region
+    )
+
+
+def _snapshot(world, side, quarter=1):
+    bureau = world[side]["county_bureau"]
+    return RankingSnapshot.objects.create(
+        bureau=bureau,
+        year=2025,
+        quarter=quarter,
+        version=1,
+        cutoff_at=datetime.datetime(2025, 4, 1, tzinfo=datetime.UTC),
+        criteria=["successes", "success_rate", "satisfaction"],
+        region=bureau.region,
+    )
+
+
+def _entry(world, side):
+    snapshot = _snapshot(world, side, quarter=2)
+    return RankingEntry.objects.create(
+        snapshot=snapshot,
+        mediator=_mediator(world, side),
+        rank=1,
+        cases=3,
+        successes=2,
+        success_rate=0.6667,
+        target=2,
+        under_target=False,
+        region=snapshot.region,
+    )
+
+
 # Model → callable(world, side) creating one object owned by that side of the world
 # ("a" or "b"); used by the isolation walker.
 FACTORIES = {
@@ -224,4 +320,12 @@ FACTORIES = {
     Mentorship: _mentorship,
     MonthlyAttendance: _monthly,
     LeaveRecord: _leave,
+    Case: _case,
+    Callback: _callback,
+    CallbackDraw: _draw,
+    CaseFlag: _flag,
+    ZeroReport: _zero_report,
+    QuarterlyTarget: _target,
+    RankingSnapshot: _snapshot,
+    RankingEntry: _entry,
 }
