@@ -52,7 +52,7 @@ def _count_map(keys):
     return validate
 
 
-def _money(value):
+def validate_money(value):
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
@@ -62,13 +62,13 @@ def _money(value):
     return str(amount.quantize(Decimal("0.01")))
 
 
-def _rate(value):
+def validate_rate(value):
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
         raise ValidationError(_("Enter a share between 0 and 1."))
     return float(value)
 
 
-def _positive_int(value):
+def validate_positive_int(value):
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError(_("Enter a whole number of 1 or more."))
     return value
@@ -103,7 +103,7 @@ register(
     _("Full-time mediator subsidy per month (yuan)"),
     "2500.00",  # seed 001: 2,500 yuan per person per month
     _("Base subsidy paid to each full-time mediator every month."),
-    _money,
+    validate_money,
 )
 register(
     "grading_levels",
@@ -117,35 +117,35 @@ register(
     _("Minimum training sessions per year"),
     2,  # seed 001
     _("Mediators with fewer sessions in a year are flagged."),
-    _positive_int,
+    validate_positive_int,
 )
 register(
     "term_years",
     _("Committee term (years)"),
     3,  # seed 003: 每届任期三年
     _("Length of a committee member's term."),
-    _positive_int,
+    validate_positive_int,
 )
 register(
     "term_warning_days",
     _("Warn before a term ends (days)"),
     60,
     _("Days before the end of a term when a warning is raised."),
-    _positive_int,
+    validate_positive_int,
 )
 register(
     "callback_rate",
     _("Callback sample rate"),
     0.15,  # seed 004: a third party calls back 15 % of cases
     _("Share of each month's closed cases drawn for a callback."),
-    _rate,
+    validate_rate,
 )
 register(
     "complaint_deadline_working_days",
     _("Complaint deadline (working days)"),
     15,
     _("Working days allowed to conclude a complaint."),
-    _positive_int,
+    validate_positive_int,
 )
 
 

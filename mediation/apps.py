@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MediationConfig(AppConfig):
     name = "mediation"
+    verbose_name = _("Mediation cases")
+
+    def ready(self):
+        from mediation import dashboard, policies  # noqa: F401  (registers the rules)
+
+        dashboard.register()

@@ -187,6 +187,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.warn_expiring_terms",
         "schedule": crontab(hour=6, minute=0),
     },
+    "draw-callbacks": {
+        "task": "mediation.jobs.callbacks.draw_last_month",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
+    "rank-last-quarter": {
+        "task": "mediation.jobs.rankings.rank_last_quarter",
+        "schedule": crontab(month_of_year="1,4,7,10", day_of_month=1, hour=3, minute=0),
+    },
+    "flag-anomalies": {
+        "task": "mediation.jobs.anomalies.flag_anomalies",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "purge-stale-imports": {
         "task": "registry.tasks.purge_stale_imports",
         "schedule": crontab(minute=17),

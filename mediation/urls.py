@@ -6,16 +6,18 @@ from rest_framework.routers import DefaultRouter
 
 from core.api.urls import router as core_router
 from core.api.views import MeView, TokenView
+from mediation.api.urls import router as mediation_router
 from registry.api.urls import router as registry_router
 
 # One API root: each app's router contributes its registrations.
 api_router = DefaultRouter()
-for app_router in (core_router, registry_router):
+for app_router in (core_router, registry_router, mediation_router):
     api_router.registry.extend(app_router.registry)
 
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("registry.urls")),
+    path("", include("mediation.routes")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

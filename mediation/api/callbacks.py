@@ -1,0 +1,2 @@
+# (prefix, viewset) pairs registered by mediation.api.urls.
+ROUTES = []
