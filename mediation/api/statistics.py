@@ -1,2 +1,75 @@
-# (prefix, viewset) pairs registered by mediation.api.urls.
-ROUTES = []
+"""``/api/v1/statistics/``: the statistics page's figures for the same query
+parameters (from, to, area, own, committee), from the same function."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+
+from core.api.viewsets import JurisdictionAPIMixin
+from mediation import statistics
+from mediation.forms.statistics import StatisticsForm
+
+
+class StatisticsRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Area code prefix, committee or mediator id")
+    name = serializers.CharField()
+    cases = serializers.IntegerField()
+    successes = serializers.IntegerField()
+    success_rate = serializers.FloatField(allow_null=True, help_text="Percent of cases")
+    complex_cases = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    oral = serializers.IntegerField()
+    written = serializers.IntegerField()
+    fulfilled = serializers.IntegerField()
+    judicial_confirmations = serializers.IntegerField()
+    prevented_criminal = serializers.IntegerField()
+    prevented_suicide = serializers.IntegerField()
+    mass_petitions = serializers.IntegerField()
+    mass_petition_persons = serializers.IntegerField()
+    mass_incidents = serializers.IntegerField()
+    mass_incident_persons = serializers.IntegerField()
+    callbacks = serializers.IntegerField()
+    satisfaction = serializers.FloatField(allow_null=True)
+    by_source = serializers.DictField(child=serializers.IntegerField())
+    by_type = serializers.DictField(child=serializers.IntegerField())
+
+    def to_representation(self, row):
+        # Counts absent from a row (callbacks only) are zero.
+        row.counts = {key: row.counts.get(key, 0) for key in (*statistics.COUNTS, *statistics.SUMS)}
+        return super().to_representation(row)
+
+
+class StatisticsSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    level = serializers.ChoiceField(choices=list(statistics.LEVEL_LABELS))
+    total = StatisticsRowSerializer()
+    rows = StatisticsRowSerializer(many=True)
+
+
+class StatisticsViewSet(JurisdictionAPIMixin, viewsets.ViewSet):
+    """The reported figures of the jurisdiction for a period, a row per child area,
+    committee or lead mediator."""
+
+    basename = "statistics"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="Default: 1 January"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Default: today"),
+            OpenApiParameter("area", str, description="Division code to drill into"),
+            OpenApiParameter("own", bool, description="Only committees registered at area"),
+            OpenApiParameter("committee", int, description="Rows per lead mediator"),
+        ],
+        responses=StatisticsSerializer,
+    )
+    def list(self, request):
+        form = StatisticsForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        figures = statistics.compute(**form.filters())
+        return Response(StatisticsSerializer(figures).data)
+
+
+ROUTES = [("statistics", StatisticsViewSet)]

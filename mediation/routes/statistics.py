@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from mediation.views.statistics import StatisticsView
+
+urlpatterns = [
+    path("statistics/", StatisticsView.as_view(), name="statistics"),
+]
