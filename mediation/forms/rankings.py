@@ -1,0 +1,82 @@
+"""Forms of the ranking pages and the FilterSets their pages and the API share."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.filtersets import TenantFilterSet
+from mediation import ranking
+from mediation.models import QuarterlyTarget, RankingSnapshot
+from mediation.models.choices import SnapshotStatus
+from registry.models import Mediator
+
+ALL = "all"
+QUARTERS = [(q, f"Q{q}") for q in (1, 2, 3, 4)]
+
+
+class RankingSnapshotFilterSet(TenantFilterSet):
+    """Published snapshots (the 季通报) unless a status is asked for."""
+
+    status = django_filters.ChoiceFilter(
+        choices=[*SnapshotStatus.choices, (ALL, _("All"))],
+        method="filter_status",
+        label=_("Status"),
+        empty_label=_("Published (default)"),
+    )
+    quarter = django_filters.ChoiceFilter(choices=QUARTERS, label=_("Quarter"))
+
+    class Meta:
+        model = RankingSnapshot
+        fields = ["bureau", "year", "quarter", "status"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset if value == ALL else queryset.filter(status=value)
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status=SnapshotStatus.PUBLISHED)
+        return super().filter_queryset(queryset)
+
+
+class QuarterlyTargetFilterSet(TenantFilterSet):
+    quarter = django_filters.ChoiceFilter(choices=QUARTERS, label=_("Quarter"))
+    mediator = django_filters.NumberFilter(
+        field_name="mediator_id", label=_("Mediator (record number)")
+    )
+
+    class Meta:
+        model = QuarterlyTarget
+        fields = ["year", "quarter", "mediator"]
+
+
+class QuarterField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=QUARTERS, coerce=int, label=_("Quarter"), **kwargs)
+
+
+class RankingRunForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    quarter = QuarterField()
+
+    def clean(self):
+        data = super().clean()
+        if "year" in data and "quarter" in data:
+            ranking.check_quarter(data["year"], data["quarter"])
+        return data
+
+
+class QuarterlyTargetForm(forms.Form):
+    """Set (or change) a mediator's target for a quarter; the mediator is named by
+    their record number, as the roster's filters do."""
+
+    mediator = forms.IntegerField(label=_("Mediator (record number)"), min_value=1)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    quarter = QuarterField()
+    target = forms.IntegerField(label=_("Target (cases)"), min_value=0, max_value=100_000)
+
+    def clean_mediator(self):
+        # The scoped manager: a mediator outside the jurisdiction is "not found".
+        mediator = Mediator.objects.filter(pk=self.cleaned_data["mediator"]).first()
+        if mediator is None:
+            raise forms.ValidationError(_("No mediator with this record number here."))
+        return mediator
