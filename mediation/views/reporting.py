@@ -1,0 +1,101 @@
+"""Monthly reporting pages: zero reports (list and filing), the committees that
+reported neither cases nor a zero report by their deadline, and the anomaly flags
+staff review."""
+
+import datetime
+
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+
+from core.filtersets import TenantFilterSet
+from core.generic_views import RoleRequiredMixin, TenantListView
+from mediation import reporting
+from mediation.forms.reporting import MonthForm, ZeroReportForm
+from mediation.models import ZeroReport
+
+
+class ZeroReportFilterSet(TenantFilterSet):
+    q = django_filters.CharFilter(
+        field_name="committee__name", lookup_expr="contains", label=gettext_lazy("Committee")
+    )
+    month = django_filters.DateFilter(
+        field_name="month", input_formats=["%Y-%m", "%Y-%m-%d"], label=gettext_lazy("Month")
+    )
+
+    class Meta:
+        model = ZeroReport
+        fields = ["q", "month"]
+
+
+class ZeroReportListView(TenantListView):
+    model = ZeroReport
+    template_name = "mediation/zero_report_list.html"
+    filterset_class = ZeroReportFilterSet
+    sort_fields = {"month": "month"}
+    default_sort = "-month"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("committee", "region", "filed_by")
+
+
+class ZeroReportCreateView(RoleRequiredMixin, generic.FormView):
+    """A clerk states that a committee had no case in an ended month."""
+
+    requires_write = True
+    form_class = ZeroReportForm
+    template_name = "core/form.html"
+    success_url = reverse_lazy("mediation:zero_report_list")
+
+    def get_initial(self):
+        return {"month": reporting.previous_month(datetime.date.today())}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("File a zero report"), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            reporting.file_zero_report(**form.cleaned_data, filed_by=self.request.user)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Zero report filed."))
+        return redirect(self.success_url)
+
+
+class UnreportedView(RoleRequiredMixin, generic.TemplateView):
+    """Committees with neither a case nor a zero report for the month once their
+    bureau's deadline has passed (default: last month)."""
+
+    template_name = "mediation/unreported.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        form = MonthForm(self.request.GET)
+        month = form.cleaned_data.get("month") if form.is_valid() else None
+        month = month or reporting.previous_month(datetime.date.today())
+        committees = (
+            reporting.unreported_committees(month)
+            .select_related("region", "office")
+            .order_by("region_id", "code")
+        )
+        page = Paginator(committees, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filterset={"form": form},
+            month=month,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            object_list=page.object_list,
+            querystring=query.urlencode(),
+            **kwargs,
+        )
