@@ -5,11 +5,11 @@ job, and publishing."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import TenantReadOnlyViewSet
+from core.api.viewsets import JurisdictionAPIMixin, TenantReadOnlyViewSet
 from core.jobs import start_job
 from core.models.roles import BUREAU_WRITERS
 from mediation import ranking
@@ -74,6 +74,11 @@ JobStarted = inline_serializer(
 )
 
 
+def _require_bureau_writer(request):
+    if request.active_role is None or not request.active_role.may_write(BUREAU_WRITERS):
+        raise exceptions.PermissionDenied()
+
+
 class RankingSnapshotViewSet(TenantReadOnlyViewSet):
     queryset = RankingSnapshot.objects.prefetch_related("entries__mediator").order_by(
         "-year", "-quarter", "-version"
@@ -85,16 +90,30 @@ class RankingSnapshotViewSet(TenantReadOnlyViewSet):
         # The list's filters (published by default) narrow lists, not lookups by id.
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
-    def _require_bureau_writer(self, request):
-        if request.active_role is None or not request.active_role.may_write(BUREAU_WRITERS):
-            raise exceptions.PermissionDenied()
+    @extend_schema(request=None, responses=RankingSnapshotSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None, **kwargs):
+        """Freeze a draft as the quarter's 季通报."""
+        snapshot = self.get_object()
+        _require_bureau_writer(request)
+        try:
+            ranking.publish(snapshot)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"status": exc.messages}) from exc
+        return Response(self.get_serializer(snapshot).data)
+
+
+class RankingRunViewSet(JurisdictionAPIMixin, viewsets.ViewSet):
+    """POST /rankings/run/: a viewset of its own (no queryset), registered before the
+    snapshots so "run" is not read as a snapshot id."""
+
+    basename = "ranking-run"
 
     @extend_schema(request=RunSerializer, responses={202: JobStarted})
-    @action(detail=False, methods=["post"])
-    def run(self, request, **kwargs):
+    def create(self, request, **kwargs):
         """Rank a quarter that has ended for the role's bureau: starts the job (poll
         the URL); the result is the quarter's draft snapshot."""
-        self._require_bureau_writer(request)
+        _require_bureau_writer(request)
         data = RunSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         role = request.active_role
@@ -104,17 +123,5 @@ class RankingSnapshotViewSet(TenantReadOnlyViewSet):
         url = reverse("core:job_detail", args=[job.pk])
         return Response({"job": job.pk, "url": url}, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=None, responses=RankingSnapshotSerializer)
-    @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None, **kwargs):
-        """Freeze a draft as the quarter's 季通报."""
-        snapshot = self.get_object()
-        self._require_bureau_writer(request)
-        try:
-            ranking.publish(snapshot)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError({"status": exc.messages}) from exc
-        return Response(self.get_serializer(snapshot).data)
 
-
-ROUTES = [("rankings", RankingSnapshotViewSet)]
+ROUTES = [("rankings/run", RankingRunViewSet), ("rankings", RankingSnapshotViewSet)]
