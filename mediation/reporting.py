@@ -3,14 +3,19 @@ a zero report (零报告), the committees that have done neither by their bureau
 deadline, and anomaly flags for staff review (never a penalty by themselves)."""
 
 import datetime
+import itertools
+from collections import defaultdict
+from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case as SqlCase
-from django.db.models import Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mediation.models import Case, ZeroReport
+from core import policy
+from mediation.models import AgreementForm, Case, CaseFlag, CaseStatus, FlagKind, Party, ZeroReport
 from registry.models import Committee, CommitteeStatus
 from registry.reports import _overrides, bureau_rules
 
@@ -91,3 +96,205 @@ def unreported_committees(month: datetime.date | None = None, today=None):
     cases = Case._base_manager.filter(committee=OuterRef("pk"), received_on__range=(month, end))
     reports = ZeroReport._base_manager.filter(committee=OuterRef("pk"), month=month)
     return committees.filter(~Exists(cases), ~Exists(reports))
+
+
+# --- Anomaly flags -----------------------------------------------------------------------
+
+SCAN_DAYS = 120  # the daily run looks at cases received this recently
+REPEAT_DAYS = 90
+ORAL_DAYS = 365
+MONTH_END_DAYS = 3
+MONTH_END_MIN_FILINGS = 6
+ORAL_MIN_CLOSED = 10
+# Pairwise comparison is quadratic: within one committee's month, compare at most this
+# many summaries (a committee filing more in a month is itself worth a look).
+SIMILARITY_MAX_GROUP = 200
+
+
+def _percent(share: float) -> int:
+    return round(share * 100)
+
+
+def repeated_parties(cases, threshold: int, since):
+    """The same party name across *threshold* or more cases of a committee within 90
+    days. Yields (case id, kind, reason)."""
+    seen = defaultdict(dict)  # (committee, name) → {case id: received_on}
+    rows = Party._base_manager.filter(case__in=cases, case__received_on__gte=since).values_list(
+        "case_id", "case__committee_id", "case__received_on", "name"
+    )
+    for case_id, committee_id, received_on, name in rows:
+        seen[committee_id, name.strip()][case_id] = received_on
+    for (_committee, name), dated in seen.items():
+        ordered = sorted(dated.items(), key=lambda item: item[1])
+        flagged = {}
+        start = 0
+        for end in range(len(ordered)):
+            while (ordered[end][1] - ordered[start][1]).days >= REPEAT_DAYS:
+                start += 1
+            window = ordered[start : end + 1]
+            if len(window) >= threshold:
+                for case_id, _day in window:
+                    flagged[case_id] = max(flagged.get(case_id, 0), len(window))
+        for case_id, count in flagged.items():
+            yield (
+                case_id,
+                FlagKind.REPEATED_PARTIES,
+                _(
+                    "The party name “%(name)s” appears in %(count)d cases of this committee "
+                    "within %(days)d days (flagged from %(threshold)d)."
+                )
+                % {"name": name, "count": count, "days": REPEAT_DAYS, "threshold": threshold},
+            )
+
+
+def month_end_bursts(cases, threshold: float, since, today):
+    """A committee's filings of an ended month bunched in its last three days above
+    *threshold* (a share), when the month has at least six filings."""
+    months = defaultdict(list)  # (committee, month) → [(case id, received_on)]
+    rows = cases.filter(received_on__gte=since.replace(day=1), received_on__lt=today.replace(day=1))
+    for case_id, committee_id, received_on in rows.values_list("pk", "committee_id", "received_on"):
+        months[committee_id, received_on.replace(day=1)].append((case_id, received_on))
+    for (_committee, month), filed in months.items():
+        if len(filed) < MONTH_END_MIN_FILINGS:
+            continue
+        last_days = month_end(month).day - MONTH_END_DAYS
+        late = [case_id for case_id, day in filed if day.day > last_days]
+        share = len(late) / len(filed)
+        if share <= threshold:
+            continue
+        reason = _(
+            "%(late)d of the committee's %(total)d filings in %(month)s were received in "
+            "its last %(days)d days (%(share)d %%; flagged above %(threshold)d %%)."
+        ) % {
+            "late": len(late),
+            "total": len(filed),
+            "month": f"{month:%Y-%m}",
+            "days": MONTH_END_DAYS,
+            "share": _percent(share),
+            "threshold": _percent(threshold),
+        }
+        for case_id in late:
+            yield case_id, FlagKind.MONTH_END_BURST, reason
+
+
+def similar_summaries(cases, threshold: float, since):
+    """Summaries at least *threshold* similar (difflib ratio) to another of the same
+    committee and month."""
+    groups = defaultdict(list)  # (committee, month) → [(case id, number, summary)]
+    rows = cases.filter(received_on__gte=since).order_by("received_on", "pk")
+    for case_id, number, committee_id, received_on, summary in rows.values_list(
+        "pk", "number", "committee_id", "received_on", "summary"
+    ):
+        group = groups[committee_id, received_on.replace(day=1)]
+        if len(group) < SIMILARITY_MAX_GROUP:
+            group.append((case_id, number, summary.strip()))
+    best = {}  # case id → (ratio, other case's number)
+    for group in groups.values():
+        for i, (first, first_number, first_text) in enumerate(group):
+            matcher = SequenceMatcher(None, "", first_text, autojunk=False)
+            for second, second_number, second_text in group[i + 1 :]:
+                matcher.set_seq1(second_text)
+                # The cheap upper bounds first; ratio() only for likely pairs.
+                if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+                    continue
+                ratio = matcher.ratio()
+                if ratio < threshold:
+                    continue
+                for case_id, other in ((first, second_number), (second, first_number)):
+                    if ratio > best.get(case_id, (0, ""))[0]:
+                        best[case_id] = (ratio, other)
+    for case_id, (ratio, other) in best.items():
+        yield (
+            case_id,
+            FlagKind.SIMILAR_SUMMARY,
+            _(
+                "The summary is %(percent)d %% identical to that of case %(other)s of the "
+                "same committee and month (flagged from %(threshold)d %%)."
+            )
+            % {"percent": _percent(ratio), "other": other, "threshold": _percent(threshold)},
+        )
+
+
+def oral_shares(cases, factor: float, today):
+    """A committee's share of oral agreements (among its agreements of the last year)
+    above *factor* × the bureau's, for committees with at least ten closed cases."""
+    closed = cases.filter(
+        status=CaseStatus.CLOSED, closed_on__gt=today - datetime.timedelta(days=ORAL_DAYS)
+    )
+    per_committee = list(
+        closed.order_by()
+        .values("committee_id")
+        .annotate(
+            closed=Count("pk"),
+            agreements=Count("pk", filter=~Q(agreement_form="")),
+            oral=Count("pk", filter=Q(agreement_form=AgreementForm.ORAL)),
+        )
+    )
+    agreements = sum(row["agreements"] for row in per_committee)
+    if not agreements:
+        return
+    norm = sum(row["oral"] for row in per_committee) / agreements
+    flagged = {}
+    for row in per_committee:
+        if row["closed"] < ORAL_MIN_CLOSED or not row["agreements"]:
+            continue
+        share = row["oral"] / row["agreements"]
+        if share > factor * norm:
+            flagged[row["committee_id"]] = _(
+                "%(oral)d of the committee's %(agreements)d agreements in the last year were "
+                "oral (%(share)d %%), above %(factor)s × the bureau's %(norm)d %%."
+            ) % {
+                "oral": row["oral"],
+                "agreements": row["agreements"],
+                "share": _percent(share),
+                "factor": f"{factor:g}",
+                "norm": _percent(norm),
+            }
+    oral = closed.filter(committee_id__in=flagged, agreement_form=AgreementForm.ORAL)
+    for case_id, committee_id in oral.values_list("pk", "committee_id"):
+        yield case_id, FlagKind.ORAL_SHARE, flagged[committee_id]
+
+
+def flag_anomalies(bureau, today=None) -> int:
+    """Raise the anomaly flags of the cases *bureau* numbers, under its rules; run
+    inside a jurisdiction that holds them. Idempotent: a case keeps one flag of a
+    kind (and its first reason). Returns the flags raised now."""
+    today = today or datetime.date.today()
+    since = today - datetime.timedelta(days=SCAN_DAYS)
+    cases = Case.objects.filter(bureau=bureau)
+    found = itertools.chain(
+        repeated_parties(cases, policy.value(bureau, "anomaly_repeat_parties"), since),
+        month_end_bursts(cases, policy.value(bureau, "anomaly_month_end_share"), since, today),
+        similar_summaries(cases, policy.value(bureau, "anomaly_summary_similarity"), since),
+        oral_shares(cases, policy.value(bureau, "anomaly_oral_factor"), today),
+    )
+    new = {}
+    for case_id, kind, reason in found:
+        new.setdefault((case_id, str(kind)), reason[:300])
+    if not new:
+        return 0
+    existing = set(
+        CaseFlag.objects.filter(case__bureau=bureau, case_id__in={c for c, _k in new}).values_list(
+            "case_id", "kind"
+        )
+    )
+    regions = dict(cases.filter(pk__in={c for c, _k in new}).values_list("pk", "region_id"))
+    flags = [
+        CaseFlag(case_id=case_id, kind=kind, reason=reason, region_id=regions[case_id])
+        for (case_id, kind), reason in new.items()
+        if (case_id, kind) not in existing
+    ]
+    CaseFlag.objects.bulk_create(flags, ignore_conflicts=True)
+    return len(flags)
+
+
+@transaction.atomic
+def review_flag(flag, *, note: str, user) -> "CaseFlag":
+    """Mark a flag reviewed with the reviewer's note; the case itself is untouched."""
+    if not note.strip():
+        raise ValidationError({"note": _("Say what the review found.")})
+    flag.review_note = note.strip()
+    flag.reviewed_by = user
+    flag.reviewed_at = timezone.now()
+    flag.save(update_fields=["review_note", "reviewed_by", "reviewed_at"])
+    return flag

@@ -64,7 +64,7 @@ class StatisticsViewSet(JurisdictionAPIMixin, viewsets.ViewSet):
         ],
         responses=StatisticsSerializer,
     )
-    def list(self, request):
+    def list(self, request, *args, **kwargs):
         form = StatisticsForm(request.query_params)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)

@@ -7,3 +7,7 @@ urlpatterns = [
     path("zero-reports/new/", views.ZeroReportCreateView.as_view(), name="zero_report_create"),
     path("zero-reports/unreported/", views.UnreportedView.as_view(), name="unreported"),
 ]
+urlpatterns += [
+    path("flags/", views.FlagListView.as_view(), name="flag_list"),
+    path("flags/<int:pk>/review/", views.flag_review_view, name="flag_review"),
+]

@@ -6,19 +6,22 @@ import datetime
 
 import django_filters
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from core.filtersets import TenantFilterSet
-from core.generic_views import RoleRequiredMixin, TenantListView
+from core.generic_views import RoleRequiredMixin, TenantListView, for_model
+from core.jurisdiction import require_role
+from core.models.roles import BUREAU_WRITERS
 from mediation import reporting
-from mediation.forms.reporting import MonthForm, ZeroReportForm
-from mediation.models import ZeroReport
+from mediation.forms.reporting import FlagReviewForm, MonthForm, ZeroReportForm
+from mediation.models import CaseFlag, FlagKind, ZeroReport
 
 
 class ZeroReportFilterSet(TenantFilterSet):
@@ -99,3 +102,59 @@ class UnreportedView(RoleRequiredMixin, generic.TemplateView):
             querystring=query.urlencode(),
             **kwargs,
         )
+
+
+class FlagFilterSet(TenantFilterSet):
+    kind = django_filters.ChoiceFilter(choices=FlagKind.choices, label=gettext_lazy("Kind"))
+    open = django_filters.BooleanFilter(
+        field_name="reviewed_at", lookup_expr="isnull", label=gettext_lazy("Not reviewed yet")
+    )
+    q = django_filters.CharFilter(
+        field_name="case__committee__name", lookup_expr="contains", label=gettext_lazy("Committee")
+    )
+
+    class Meta:
+        model = CaseFlag
+        fields = ["kind", "open", "q"]
+
+
+class FlagListView(TenantListView):
+    """Anomaly flags for staff review: each says why it fired; reviewing one records
+    a note and never changes the case."""
+
+    model = CaseFlag
+    template_name = "mediation/flag_list.html"
+    filterset_class = FlagFilterSet
+    sort_fields = {"created_at": "created_at", "kind": "kind"}
+    default_sort = "-created_at"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("case__committee", "region", "reviewed_by")
+
+    def get_context_data(self, **kwargs):
+        role = self.request.active_role
+        return super().get_context_data(may_review=role.may_write(BUREAU_WRITERS), **kwargs)
+
+
+@for_model(CaseFlag)
+@login_required
+def flag_review_view(request, pk):
+    """One flag with why it fired; bureau staff post their review note here."""
+    role = require_role(request)
+    flag = get_object_or_404(
+        CaseFlag.objects.select_related("case__committee", "reviewed_by"), pk=pk
+    )  # scoped: a foreign flag is 404
+    may_review = role.may_write(BUREAU_WRITERS)
+    form = FlagReviewForm(request.POST or None, initial={"note": flag.review_note})
+    if request.method == "POST":
+        if not may_review:
+            raise PermissionDenied(_("Only bureau staff review flags."))
+        if form.is_valid():
+            reporting.review_flag(flag, note=form.cleaned_data["note"], user=request.user)
+            messages.success(request, _("Flag marked reviewed."))
+            return redirect("mediation:flag_list")
+    return render(
+        request,
+        "mediation/flag_review.html",
+        {"flag": flag, "form": form, "may_review": may_review},
+    )
