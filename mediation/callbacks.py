@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import policy
+from core.imports import log_created
 from mediation.models import Callback, CallbackDraw, Case, CaseStatus
 
 RECORD_FIELDS = ("called_on", "satisfaction", "fulfilled", "notes")
@@ -115,10 +116,11 @@ def draw_month(bureau, month: datetime.date) -> tuple[CallbackDraw, bool]:
                 drawn=len(drawn),
                 region=bureau.region,
             )
-            cases = Case.objects.filter(pk__in=drawn).only("pk", "region_id")
-            Callback.objects.bulk_create(
+            cases = Case.objects.filter(pk__in=drawn).only("pk", "number", "region_id")
+            queued = Callback.objects.bulk_create(
                 [Callback(case=case, draw=draw, region_id=case.region_id) for case in cases]
             )
+            log_created(queued, actor=None)  # bulk_create skips auditlog's signal
     except IntegrityError:
         # Another run drew the same month at the same moment: its draw stands.
         return CallbackDraw.objects.get(bureau=bureau, month=month), False

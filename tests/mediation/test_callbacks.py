@@ -125,17 +125,15 @@ def test_queue_lists_pending_first_and_filters(login, world):
     assert len(client.get(url, {"bureau": bureau}).context["object_list"]) == 2
 
 
-def test_queue_query_count_is_constant(login, world, django_assert_max_num_queries):
+@pytest.mark.parametrize("url", [reverse("mediation:callback_list"), "/api/v1/callbacks/"])
+def test_queue_query_count_is_constant(login, world, django_assert_max_num_queries, url):
     client = login(world["a"]["county_user"])
-    url = reverse("mediation:callback_list")
     _callbacks(world["a"], 1)
     with django_assert_max_num_queries(12) as small:
-        client.get(url)
-    _callbacks(world["a"], 4)
+        assert client.get(url).status_code == 200
+    _callbacks(world["a"], 5)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(url)
-    with django_assert_max_num_queries(len(small.captured_queries) + 1):
-        client.get("/api/v1/callbacks/")
+        assert client.get(url).status_code == 200
 
 
 def test_other_bureau_cannot_see_or_record(login, world, pending):

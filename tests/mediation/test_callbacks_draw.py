@@ -5,6 +5,7 @@ import datetime
 import random
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -52,6 +53,7 @@ def test_draw_samples_the_month_reproducibly_and_only_once(world):
         ids = sorted(c.pk for c in cases)
         assert drawn == sorted(random.Random(draw.seed).sample(ids, 3))
         assert all(c.called_on is None for c in Callback.objects.filter(draw=draw))
+        assert LogEntry.objects.get_for_model(Callback).count() == 3  # audited
         # Auditable: redone from the stored seed, the same cases.
         assert callbacks.redraw(draw) == drawn
         # Idempotent: a second run changes nothing.
