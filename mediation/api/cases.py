@@ -1,2 +1,189 @@
-# (prefix, viewset) pairs registered by mediation.api.urls.
-ROUTES = []
+"""API of cases: list, retrieve and file (POST, through services.file_case, parties
+nested: ID and phone numbers written in clear, read masked), and the workflow as
+actions ``start``, ``close`` and ``reopen``. A case is never edited or deleted here."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.serializers import TenantModelSerializer
+from core.api.viewsets import TenantModelViewSet
+from mediation import services
+from mediation.forms.cases import PARTY_ROWS, CaseFilterSet
+from mediation.models import AgreementForm, Case, CaseResult, CaseStatus, Party
+from registry.models import Mediator
+
+PARTY_SECRETS = ("id_number", "phone")
+
+
+class PartySerializer(serializers.ModelSerializer):
+    id_number_masked = serializers.CharField(read_only=True)
+    phone_masked = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Party
+        fields = ["id", "role", "name", "id_number", "id_number_masked", "phone", "phone_masked"]
+        extra_kwargs = {
+            name: {"write_only": True, "required": False, "allow_blank": True}
+            for name in PARTY_SECRETS
+        }
+
+
+class CaseSerializer(TenantModelSerializer):
+    committee_name = serializers.CharField(source="committee.name", read_only=True)
+    lead_mediator_name = serializers.CharField(source="lead_mediator.name", read_only=True)
+    assistants = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Mediator.objects.all(), required=False
+    )
+    parties = PartySerializer(many=True, required=False, max_length=PARTY_ROWS)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "bureau",
+            "year",
+            "sequence",
+            "committee",
+            "committee_name",
+            "region",
+            "received_on",
+            "source",
+            "dispute_type",
+            "summary",
+            "difficulty",
+            "amount",
+            "lead_mediator",
+            "lead_mediator_name",
+            "assistants",
+            "parties",
+            "status",
+            "closed_on",
+            "result",
+            "agreement_form",
+            "fulfilled",
+            "judicial_confirmation",
+            "prevented_criminal",
+            "prevented_suicide",
+            "prevented_mass_petition",
+            "mass_petition_persons",
+            "prevented_mass_incident",
+            "mass_incident_persons",
+            "reopen_reason",
+            "filed_by",
+            "created_at",
+            "updated_at",
+        ]
+        # Filing sets the case itself; the outcome comes only through ``close``.
+        read_only_fields = [
+            "bureau",
+            "region",
+            "status",
+            *services.CLOSING_FIELDS,
+            "reopen_reason",
+            "filed_by",
+        ]
+
+    def validate(self, attrs):
+        # A many-to-many and nested rows cannot be set on the probe instance that
+        # runs the model's rules; file_case checks them.
+        related = {name: attrs.pop(name) for name in ("assistants", "parties") if name in attrs}
+        attrs = super().validate(attrs)
+        return {**attrs, **related}
+
+    def create(self, validated_data):
+        return services.file_case(
+            filed_by=self.context["request"].user,
+            **{"assistants": [], "parties": [], **validated_data},
+        )
+
+
+class CloseSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=CaseResult.choices, required=False, allow_blank=True)
+    closed_on = serializers.DateField()
+    agreement_form = serializers.ChoiceField(
+        choices=AgreementForm.choices, required=False, allow_blank=True
+    )
+    fulfilled = serializers.BooleanField(required=False, allow_null=True, default=None)
+    judicial_confirmation = serializers.BooleanField(required=False, default=False)
+    prevented_criminal = serializers.BooleanField(required=False, default=False)
+    prevented_suicide = serializers.BooleanField(required=False, default=False)
+    prevented_mass_petition = serializers.BooleanField(required=False, default=False)
+    mass_petition_persons = serializers.IntegerField(min_value=0, required=False, default=0)
+    prevented_mass_incident = serializers.BooleanField(required=False, default=False)
+    mass_incident_persons = serializers.IntegerField(min_value=0, required=False, default=0)
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class CaseViewSet(TenantModelViewSet):
+    """Mediation cases of the jurisdiction, filtered like the case list page. Numbers
+    are given by the bureau on filing, gap-free per year."""
+
+    queryset = Case.objects.select_related("committee", "lead_mediator")
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilterSet
+    ordering_fields = ["id", "received_on", "number", "amount"]
+    ordering = ["-received_on", "-id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                # Only the ids are shown; an assistant keeps his place in the case
+                # even if his own record is kept by a unit outside the jurisdiction.
+                Prefetch("assistants", queryset=Mediator._base_manager.only("pk")),
+                "parties",
+            )
+        )
+
+    def _answer(self, case):
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(self.get_serializer(case).data)
+
+    @extend_schema(request=None, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None, **kwargs):
+        """Mediation has begun (received → mediating)."""
+        case = self.get_object()
+        if case.status != CaseStatus.RECEIVED:
+            raise serializers.ValidationError(
+                {"status": [_("Only a received case can start mediation.")]}
+            )
+        return self._answer(services.start_mediation(case))
+
+    @extend_schema(request=CloseSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None, **kwargs):
+        """Close with the result (success / failure / terminated) and what came of it."""
+        case = self.get_object()
+        data = CloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._answer(services.close_case(case, **data.validated_data))
+
+    @extend_schema(
+        request=ReopenSerializer,
+        responses={
+            200: CaseSerializer,
+            403: OpenApiResponse(description="Only bureau staff may reopen a closed case."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None, **kwargs):
+        """Reopen a closed case (bureau staff only), with the reason."""
+        case = self.get_object()
+        data = ReopenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.reopen_case(case, reason=data.validated_data["reason"], role=request.active_role)
+        return self._answer(case)
+
+
+ROUTES = [("cases", CaseViewSet)]
