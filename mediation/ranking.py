@@ -21,19 +21,34 @@ previous year ÷ the committee's full-time mediators during that quarter), count
 at least one mediator, so a committee without last year's cases gives a target of 0.
 A mediator is under target when their cases are fewer than the target.
 
-The whole ranking is one SQL query (aggregates, subqueries and a RANK() window), never
-a query per mediator; the benchmark (manage.py bench_ranking) checks it against a
-hand-written query.
+The ranking itself (figures, order and ranks) is one SQL query: the quarter's cases
+joined per mediator, aggregates, subqueries and a RANK() window. The default targets
+add two GROUP BY queries over the committees (last year's cases and full-time
+mediators), whatever the number of mediators; nothing runs per mediator. The
+benchmark (manage.py bench_ranking) times this against one hand-written query and
+checks both give the same ranks.
 """
 
 import datetime
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery, Value, Window
-from django.db.models.functions import Cast, Ceil, Coalesce, Greatest, NullIf, Rank
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf, Rank
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,21 +104,26 @@ def _full_time_posts(prefix: str, start, end):
     ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
 
 
-def ranking_queryset(bureau, year: int, quarter: int, criteria=None, share=None):
+def ranking_queryset(bureau, year: int, quarter: int, criteria=None):
     """Mediator rows annotated with committee_id, r_cases, r_successes, r_rate,
-    r_satisfaction, r_target and r_rank, in rank order: one query."""
+    r_satisfaction, r_set_target and r_rank, in rank order: one query.
+
+    The quarter's cases are joined with their conditions in the ON clause (an index
+    range scan on (lead_mediator, closed_on) per mediator, not every case they ever
+    led) and counted once per mediator by GROUP BY; the RANK() window then runs over
+    one row per mediator."""
     criteria = criteria or policy.value(bureau, "ranking_criteria")
-    share = float(share if share is not None else policy.value(bureau, "ranking_target_share"))
     prefix = bureau.region.prefix
     start, end = quarter_bounds(year, quarter)
-    last_start, last_end = quarter_bounds(year - 1, quarter)
-
     post = _full_time_posts(prefix, start, end).filter(mediator=OuterRef("pk"))
-    in_quarter = Q(
-        led_cases__closed_on__gte=start,
-        led_cases__closed_on__lte=end,
-        led_cases__region__code__startswith=prefix,
+    led = FilteredRelation(
+        "led_cases",
+        condition=Q(
+            led_cases__closed_on__gte=start,
+            led_cases__closed_on__lte=end,
+        ),
     )
+    here = Q(quarter_cases__region__code__startswith=prefix)
     satisfaction = (
         Callback.objects.filter(
             case__lead_mediator=OuterRef("pk"),
@@ -120,38 +140,19 @@ def ranking_queryset(bureau, year: int, quarter: int, criteria=None, share=None)
     set_target = QuarterlyTarget.objects.filter(
         mediator=OuterRef("pk"), year=year, quarter=quarter
     ).values("target")[:1]
-    last_cases = (
-        Case.objects.filter(
-            committee_id=OuterRef("committee_id"),
-            closed_on__gte=last_start,
-            closed_on__lte=last_end,
-        )
-        .order_by()
-        .values("committee_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    last_mediators = (
-        _full_time_posts(prefix, last_start, last_end)
-        .filter(committee_id=OuterRef("committee_id"))
-        .order_by()
-        .values("committee_id")
-        .annotate(n=Count("mediator_id", distinct=True))
-        .values("n")
-    )
-    derived_target = Ceil(
-        Value(share)
-        * Cast(Coalesce(Subquery(last_cases), 0), models.FloatField())
-        / Greatest(Coalesce(Subquery(last_mediators), 0), Value(1))
-    )
     order = [F(SORT_FIELDS[name]).desc(nulls_last=True) for name in criteria]
     return (
         Mediator.objects.filter(Exists(post))
         .annotate(
             committee_id=Subquery(post.order_by("-starts_on", "-pk").values("committee_id")[:1]),
-            r_cases=Count("led_cases", filter=in_quarter),
+            quarter_cases=led,
+        )
+        .annotate(
+            # The region check sits in the aggregates' FILTER: FilteredRelation's
+            # condition takes no lookup through a relation.
+            r_cases=Count("quarter_cases", filter=here),
             r_successes=Count(
-                "led_cases", filter=in_quarter & Q(led_cases__result=CaseResult.SUCCESS)
+                "quarter_cases", filter=here & Q(quarter_cases__result=CaseResult.SUCCESS)
             ),
         )
         .annotate(
@@ -161,11 +162,40 @@ def ranking_queryset(bureau, year: int, quarter: int, criteria=None, share=None)
                 Value(0.0),
             ),
             r_satisfaction=Subquery(satisfaction),
-            r_target=Coalesce(Subquery(set_target), Cast(derived_target, models.IntegerField())),
+            r_set_target=Subquery(set_target),
         )
         .annotate(r_rank=Window(Rank(), order_by=order))
         .order_by("r_rank", "pk")
     )
+
+
+def committee_trends(bureau, year: int, quarter: int) -> dict[int, tuple[int, int]]:
+    """{committee id: (cases closed, full-time mediators)} in (year, quarter) for the
+    committees of the bureau's region: two GROUP BY queries, one per bureau."""
+    prefix = bureau.region.prefix
+    start, end = quarter_bounds(year, quarter)
+    cases = dict(
+        Case.objects.filter(
+            closed_on__gte=start, closed_on__lte=end, region__code__startswith=prefix
+        )
+        .order_by()
+        .values("committee_id")
+        .annotate(n=Count("pk"))
+        .values_list("committee_id", "n")
+    )
+    staff = dict(
+        _full_time_posts(prefix, start, end)
+        .order_by()
+        .values("committee_id")
+        .annotate(n=Count("mediator_id", distinct=True))
+        .values_list("committee_id", "n")
+    )
+    return {pk: (n, staff.get(pk, 0)) for pk, n in cases.items()}
+
+
+def default_target(share: float, trend: tuple[int, int] | None) -> int:
+    cases, staff = trend or (0, 0)
+    return math.ceil(share * cases / max(staff, 1))
 
 
 @dataclass
@@ -191,18 +221,23 @@ def _decimal(value, places):
 
 
 def compute(bureau, year: int, quarter: int, criteria=None, share=None) -> list[Row]:
-    """The ranking of *bureau* for (year, quarter), refusing a quarter not yet over."""
+    """The ranking of *bureau* for (year, quarter), refusing a quarter not yet over:
+    the ranking query, then last year's committee trends for the default targets."""
     check_quarter(year, quarter)
-    rows = ranking_queryset(bureau, year, quarter, criteria, share).values_list(
-        "pk",
-        "committee_id",
-        "r_rank",
-        "r_cases",
-        "r_successes",
-        "r_rate",
-        "r_satisfaction",
-        "r_target",
+    share = float(share if share is not None else policy.value(bureau, "ranking_target_share"))
+    rows = list(
+        ranking_queryset(bureau, year, quarter, criteria).values_list(
+            "pk",
+            "committee_id",
+            "r_rank",
+            "r_cases",
+            "r_successes",
+            "r_rate",
+            "r_satisfaction",
+            "r_set_target",
+        )
     )
+    trends = committee_trends(bureau, year - 1, quarter)
     return [
         Row(
             mediator_id=pk,
@@ -212,7 +247,7 @@ def compute(bureau, year: int, quarter: int, criteria=None, share=None) -> list[
             successes=successes,
             success_rate=_decimal(rate, "0.0001"),
             satisfaction=_decimal(satisfaction, "0.01"),
-            target=int(target or 0),
+            target=default_target(share, trends.get(committee_id)) if target is None else target,
         )
         for pk, committee_id, rank, cases, successes, rate, satisfaction, target in rows
     ]

@@ -119,7 +119,7 @@ def test_one_query(unit, django_assert_num_queries):
     bureau = unit["county_bureau"]
     ranking.compute(bureau, 2025, 1)  # warms the policy lookups
     with django_assert_num_queries(1):
-        list(ranking.ranking_queryset(bureau, 2025, 1, ["successes"], 1.0))
+        list(ranking.ranking_queryset(bureau, 2025, 1, ["successes"]))
 
 
 @pytest.mark.parametrize(
