@@ -14,8 +14,8 @@ from registry.models import Committee
 
 class StatisticsForm(forms.Form):
     area = forms.CharField(label=_("Division code"), required=False, max_length=12)
-    own = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    committee = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    own = forms.BooleanField(label="", required=False, widget=forms.HiddenInput)
+    committee = forms.IntegerField(label="", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
