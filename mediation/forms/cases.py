@@ -9,6 +9,7 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import (
@@ -24,9 +25,19 @@ from registry.filtersets import RosterFilterSet
 from registry.forms.committees import DATE_WIDGET, ServiceErrorsMixin
 from registry.forms.mediators import CommitteeChoiceField, _active_committees
 from registry.models import Appointment, Committee, Mediator
+from registry.models.appointments import held_on
 
 # How many party rows the filing page offers; most disputes have two parties.
 PARTY_ROWS = 4
+
+MEDIATOR_RELOAD = {
+    "hx-get": reverse_lazy("mediation:case_create"),
+    "hx-trigger": "change",
+    "hx-include": "[name='committee'],[name='received_on']",
+    "hx-select": "#mediator-fields",
+    "hx-target": "#mediator-fields",
+    "hx-swap": "outerHTML",
+}
 
 
 class CaseFilterSet(RosterFilterSet):
@@ -62,13 +73,22 @@ class CaseFilterSet(RosterFilterSet):
         return queryset.filter(Q(number__icontains=value) | Q(summary__contains=value))
 
 
-def _mediators_of(committee_id):
-    """Mediators who ever held a post in the committee (the service checks the date);
-    without a committee, every mediator of the jurisdiction."""
+def _mediators_of(committee_id, on=None):
+    """Mediators who held a post in the committee (on the date, when given; the
+    service checks the date again on filing); none until a committee is chosen."""
     if not committee_id:
-        return Mediator.objects.order_by("name")
+        return Mediator.objects.none()
     posts = Appointment._base_manager.filter(mediator=OuterRef("pk"), committee_id=committee_id)
+    if on:
+        posts = posts.filter(held_on(on))
     return Mediator.objects.filter(Exists(posts)).order_by("name")
+
+
+def _date_or_none(value):
+    try:
+        return forms.DateField().to_python(value)
+    except forms.ValidationError:
+        return None
 
 
 class MediatorChoiceField(forms.ModelChoiceField):
@@ -82,8 +102,8 @@ class MediatorMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class CaseForm(ServiceErrorsMixin, forms.Form):
-    """Filing a case. Pick the committee first: the mediator lists then offer only
-    people who held a post there."""
+    """Filing a case. Pick the committee and the date first: the mediator lists then
+    offer only people who held a post there on that date."""
 
     committee = CommitteeChoiceField(label=_("Committee"))
     received_on = forms.DateField(
@@ -108,12 +128,19 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["committee"].queryset = _active_committees().order_by("code")
-        committee_id = (self.data.get("committee") if self.is_bound else None) or self.initial.get(
-            "committee"
-        )
-        committee_id = committee_id if str(committee_id or "").isdigit() else None
+        # Choosing the committee (or the date) reloads the mediator lists (htmx).
+        self.fields["committee"].widget.attrs.update(MEDIATOR_RELOAD)
+        self.fields["received_on"].widget.attrs.update(MEDIATOR_RELOAD)
+        source = self.data if self.is_bound else self.initial
+        committee_id = str(source.get("committee") or "")
+        committee_id = committee_id if committee_id.isdigit() else None
+        # A bound form accepts anyone who ever held a post there, so a wrong date is
+        # the service's error ("held no post ... on the date"), not an unknown choice.
+        on = None
+        if not self.is_bound:
+            on = _date_or_none(source.get("received_on")) or datetime.date.today()
         for name in ("lead_mediator", "assistants"):
-            self.fields[name].queryset = _mediators_of(committee_id)
+            self.fields[name].queryset = _mediators_of(committee_id, on)
 
 
 class PartyForm(forms.ModelForm):

@@ -72,13 +72,37 @@ def _filing(post, **overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
+def test_the_mediator_lists_follow_the_committee_and_date(login, world, post, assistant):
+    with all_regions():
+        later = AppointmentFactory(
+            mediator=MediatorFactory(region=world["a"]["township"]),
+            committee=post.committee,
+            full_time=False,
+            starts_on=datetime.date(2025, 6, 1),
+        ).mediator
+    client = login(world["a"]["clerk_user"])
+    url = reverse("mediation:case_create")
+
+    def offered(query):
+        page = client.get(url + query, headers={"HX-Request": "true"})
+        assert page.status_code == 200 and b'id="mediator-fields"' in page.content
+        assert f'hx-get="{url}"'.encode() in page.content
+        return set(page.context["form"].fields["lead_mediator"].queryset)
+
+    assert offered("") == set()
+    assert offered(f"?committee={post.committee.pk}&received_on=2025-03-10") == {
+        post.mediator,
+        assistant,
+    }
+    assert offered(f"?committee={post.committee.pk}&received_on=2025-07-01") == {
+        post.mediator,
+        assistant,
+        later,
+    }
+
+
 def test_a_clerk_files_a_case_with_parties_and_assistants(login, world, post, assistant):
     client = login(world["a"]["clerk_user"])
-    page = client.get(reverse("mediation:case_create") + f"?committee={post.committee.pk}")
-    assert page.status_code == 200
-    assert list(page.context["form"].fields["lead_mediator"].queryset) == sorted(
-        [post.mediator, assistant], key=lambda m: m.name
-    )
     response = client.post(
         reverse("mediation:case_create"), _filing(post, assistants=[assistant.pk])
     )
