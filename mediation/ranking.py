@@ -34,6 +34,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from auditlog.context import disable_auditlog
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import (
@@ -273,7 +274,12 @@ def rank_quarter(bureau, year: int, quarter: int, progress=None) -> RankingSnaps
         progress(1, 3)
         snapshots = RankingSnapshot.objects.filter(bureau=bureau, year=year, quarter=quarter)
         last = snapshots.aggregate(v=models.Max("version"))["v"] or 0
-        snapshots.filter(status=SnapshotStatus.DRAFT).delete()
+        drafts = snapshots.filter(status=SnapshotStatus.DRAFT)
+        # The replaced draft's deletion is audited once, on the snapshot; an audit
+        # entry per ranking entry would cost more than the ranking itself.
+        with disable_auditlog():
+            RankingEntry.objects.filter(snapshot__in=drafts).delete()
+        drafts.delete()
         snapshot = RankingSnapshot.objects.create(
             bureau=bureau,
             year=year,

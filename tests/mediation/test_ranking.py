@@ -168,3 +168,20 @@ def test_a_run_killed_while_writing_leaves_nothing(unit, monkeypatch):
     assert list(RankingSnapshot.objects.values_list("pk", flat=True)) == [old.pk]
     assert set(RankingEntry.objects.values_list("snapshot_id", flat=True)) == {old.pk}
     assert RankingEntry.objects.count() == 3
+
+
+def test_compute_runs_the_same_queries_for_more_mediators(unit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bureau = unit["county_bureau"]
+    ranking.compute(bureau, 2025, 1)  # warms the policy lookups
+    with CaptureQueriesContext(connection) as small:
+        ranking.compute(bureau, 2025, 1)
+    for _ in range(10):
+        mediator = MediatorFactory(region=unit["village"])
+        AppointmentFactory(committee=unit["committee"], mediator=mediator)
+        closed(unit["committee"], mediator)
+    with CaptureQueriesContext(connection) as large:
+        assert len(ranking.compute(bureau, 2025, 1)) == 13
+    assert len(large) == len(small) <= 5  # the ranking + two target queries (+ policy)
