@@ -236,7 +236,7 @@ def _name_rows(rows: dict, level: str):
             # grouped by township) drill into those committees, not the same level.
             own = prefix_of(code) != key
             if own:
-                row.name = f"{row.name} ({_('own level')})"
+                row.name = "{} ({})".format(row.name, _("own level"))
             row.drill = f"area={code}" + ("&own=1" if own else "")
     elif level == COMMITTEE:
         names = Committee.objects.filter(pk__in=rows).values_list("pk", "name")

@@ -7,6 +7,7 @@ import re
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -73,7 +74,7 @@ class MonthFilter(django_filters.CharFilter):
 
 class CallbackFilterSet(TenantFilterSet):
     state = django_filters.ChoiceFilter(
-        choices=[(PENDING, _("Pending")), (DONE, _("Done"))],
+        choices=[(PENDING, pgettext_lazy("callback", "Pending")), (DONE, _("Done"))],
         method="filter_state",
         label=_("State"),
     )

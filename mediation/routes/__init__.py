@@ -7,5 +7,5 @@ app_name = "mediation"
 
 urlpatterns = [
     path("", include(f"mediation.routes.{part}"))
-    for part in ("cases", "callbacks", "statistics", "reporting", "rankings")
+    for part in ("cases", "imports", "callbacks", "statistics", "reporting", "rankings")
 ]

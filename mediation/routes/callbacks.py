@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from mediation.views import callbacks as views
 
@@ -7,6 +7,3 @@ urlpatterns = [
     path("callbacks/draw/", views.DrawView.as_view(), name="callback_draw"),
     path("callbacks/<int:pk>/record/", views.CallbackRecordView.as_view(), name="callback_record"),
 ]
-
-# The case import's pages (mediation/routes/__init__.py lists no "imports" part).
-urlpatterns += [path("", include("mediation.routes.imports"))]
