@@ -122,8 +122,17 @@ def test_one_query(unit, django_assert_num_queries):
         list(ranking.ranking_queryset(bureau, 2025, 1, ["successes"]))
 
 
+TODAY = datetime.date.today()
+
+
 @pytest.mark.parametrize(
-    ("year", "quarter", "field"), [(2026, 4, "quarter"), (2030, 1, "quarter"), (2025, 5, "quarter")]
+    ("year", "quarter", "field"),
+    [
+        (TODAY.year, (TODAY.month - 1) // 3 + 1, "quarter"),  # the current quarter
+        (TODAY.year + 1, 1, "quarter"),
+        (2025, 5, "quarter"),
+        (1999, 1, "year"),
+    ],
 )
 def test_a_quarter_not_over_is_refused(unit, year, quarter, field):
     with pytest.raises(ValidationError) as error:
@@ -185,3 +194,17 @@ def test_compute_runs_the_same_queries_for_more_mediators(unit):
     with CaptureQueriesContext(connection) as large:
         assert len(ranking.compute(bureau, 2025, 1)) == 13
     assert len(large) == len(small) <= 5  # the ranking + two target queries (+ policy)
+
+
+def test_a_quarter_ends_on_its_last_day():
+    assert ranking.quarter_bounds(2025, 4) == (
+        datetime.date(2025, 10, 1),
+        datetime.date(2025, 12, 31),
+    )
+    assert ranking.quarter_bounds(2024, 1) == (
+        datetime.date(2024, 1, 1),
+        datetime.date(2024, 3, 31),
+    )
+    ranking.check_quarter(2025, 1, today=datetime.date(2025, 4, 1))
+    with pytest.raises(ValidationError):
+        ranking.check_quarter(2025, 1, today=datetime.date(2025, 3, 31))
