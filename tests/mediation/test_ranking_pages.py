@@ -151,3 +151,23 @@ def test_targets_list_and_set(ranked, login, world):
         assert QuarterlyTarget.objects.count() == count
     html = client.get(reverse("mediation:target_list")).content.decode()
     assert mediator.name in html
+
+
+@pytest.mark.parametrize("url_name", ["mediation:ranking_list", "mediation:target_list"])
+def test_list_pages_query_count_is_constant(ranked, login, url_name):
+    client = login(ranked["county_user"])
+    url = reverse(url_name) + "?status=all"
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    with jurisdiction(ranked["county"].prefix):
+        for quarter in (2, 3):
+            ranking.rank_quarter(ranked["county_bureau"], 2025, quarter)
+        for mediator in ranked["mediators"]:
+            QuarterlyTarget.objects.create(
+                mediator=mediator, year=2024, quarter=4, target=3, region=mediator.region
+            )
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert len(response.context["object_list"]) > 1
+    assert len(large) == len(small)
