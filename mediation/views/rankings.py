@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -143,7 +143,8 @@ def ranking_publish_view(request, pk):
     # Looked up first, so a foreign snapshot is a 404 whatever the method.
     snapshot = get_object_or_404(RankingSnapshot, pk=pk)
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        # Without JavaScript the publish button lands here: confirm, then POST.
+        return render(request, "mediation/ranking_publish.html", {"snapshot": snapshot})
     if not role.may_write(BUREAU_WRITERS):
         raise PermissionDenied(_("Your active role may not do this."))
     try:
