@@ -19,6 +19,30 @@ from registry.models import Mediator
 PARTY_SECRETS = ("id_number", "phone")
 
 
+def own_rows(case, name):
+    """The case's own parties or assistants: the viewset's prefetch when there is
+    one, else through the base manager. The case itself was reached through the
+    scoped queryset, and what belongs to it is shown with it."""
+    cache = getattr(case, "_prefetched_objects_cache", {})
+    if name in cache:
+        return cache[name]
+    if case.pk is None:
+        return []
+    if name == "parties":
+        return Party._base_manager.filter(case=case)
+    return Mediator._base_manager.filter(assisted_cases=case)
+
+
+class OwnPartiesList(serializers.ListSerializer):
+    def get_attribute(self, instance):
+        return own_rows(instance, "parties")
+
+
+class OwnAssistantsField(serializers.ManyRelatedField):
+    def get_attribute(self, instance):
+        return own_rows(instance, "assistants")
+
+
 class PartySerializer(serializers.ModelSerializer):
     id_number_masked = serializers.CharField(read_only=True)
     phone_masked = serializers.CharField(read_only=True)
@@ -26,6 +50,7 @@ class PartySerializer(serializers.ModelSerializer):
     class Meta:
         model = Party
         fields = ["id", "role", "name", "id_number", "id_number_masked", "phone", "phone_masked"]
+        list_serializer_class = OwnPartiesList
         extra_kwargs = {
             name: {"write_only": True, "required": False, "allow_blank": True}
             for name in PARTY_SECRETS
@@ -35,8 +60,9 @@ class PartySerializer(serializers.ModelSerializer):
 class CaseSerializer(TenantModelSerializer):
     committee_name = serializers.CharField(source="committee.name", read_only=True)
     lead_mediator_name = serializers.CharField(source="lead_mediator.name", read_only=True)
-    assistants = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Mediator.objects.all(), required=False
+    assistants = OwnAssistantsField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Mediator.objects.all()),
+        required=False,
     )
     parties = PartySerializer(many=True, required=False, max_length=PARTY_ROWS)
 
@@ -138,8 +164,7 @@ class CaseViewSet(TenantModelViewSet):
             super()
             .get_queryset()
             .prefetch_related(
-                # Only the ids are shown; an assistant keeps his place in the case
-                # even if his own record is kept by a unit outside the jurisdiction.
+                # Only the ids are shown (see own_rows).
                 Prefetch("assistants", queryset=Mediator._base_manager.only("pk")),
                 "parties",
             )
