@@ -305,3 +305,25 @@ def test_list_and_detail_queries_do_not_grow(login, world, post, django_assert_m
         with django_assert_max_num_queries(count):
             assert client.get(url).status_code == 200
     assert len(client.get(urls[0]).context["object_list"]) == 50
+
+
+def test_the_record_runs_the_same_queries_with_more_parties_and_flags(
+    login, world, post, assistant, django_assert_max_num_queries
+):
+    from mediation.models import CaseFlag
+
+    small = _case(post, parties=[{"role": "applicant", "name": "张三"}])
+    big = _case(
+        post,
+        assistants=[assistant],
+        parties=[{"role": "other", "name": f"当事人{i}", "phone": "13900001111"} for i in range(4)],
+    )
+    with all_regions():
+        for kind in ("repeated_parties", "similar_summary"):
+            CaseFlag.objects.create(case=big, kind=kind, reason="测试", region=big.region)
+    client = login(world["a"]["county_user"])
+    client.get(small.get_absolute_url())
+    count = _queries(client, small.get_absolute_url())
+    with django_assert_max_num_queries(count):
+        response = client.get(big.get_absolute_url())
+    assert "当事人3" in response.content.decode()
