@@ -9,15 +9,14 @@ from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case as SqlCase
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import policy
+from core.policy_sql import rule_expression
 from mediation.models import AgreementForm, Case, CaseFlag, CaseStatus, FlagKind, Party, ZeroReport
 from registry.models import Committee, CommitteeStatus
-from registry.reports import _overrides, bureau_rules
 
 
 def month_end(month: datetime.date) -> datetime.date:
@@ -68,9 +67,7 @@ def file_zero_report(*, committee, month: datetime.date, filed_by=None, today=No
 def deadline_day():
     """Each committee's reporting deadline (policy zero_report_deadline_day of its
     governing bureau) as an SQL expression."""
-    rules = bureau_rules("zero_report_deadline_day")
-    whens = [When(region__code__startswith=p, then=Value(n)) for p, n in _overrides(rules)]
-    return SqlCase(*whens, default=Value(rules[""]), output_field=IntegerField())
+    return rule_expression("zero_report_deadline_day")
 
 
 def unreported_committees(month: datetime.date | None = None, today=None):

@@ -28,10 +28,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext_lazy as _
 
-from core import policy
-from core.models import Bureau, Policy, Region
+from core.models import Region
+from core.policy_sql import bureau_rules, overrides, rule_expression
 from core.regions import RegionLevel, prefix_of
-from core.tenancy import ScopeError, active_prefix, all_regions
+from core.tenancy import active_prefix
 from registry.models import (
     Appointment,
     Committee,
@@ -47,51 +47,6 @@ COUNTY_DIGITS = 6
 TOWNSHIP_DIGITS = 9
 
 
-# --- Per-bureau rules as SQL ---------------------------------------------------------
-
-
-def bureau_rules(key: str) -> dict[str, object]:
-    """``policy.resolve`` for every bureau whose rules reach into the active
-    jurisdiction, in two queries: the bureaus above it (a county works under its
-    city's rules) and inside it. Keyed by the bureau's region prefix; "" holds the
-    default."""
-    prefix = active_prefix()
-    if prefix is None:
-        raise ScopeError("bureau_rules needs an active jurisdiction")
-    above = [prefix[:n].ljust(12, "0") for n in (2, 4, 6) if n < len(prefix)]
-    spec = policy.get_key(key)
-    # Rules of bureaus above the jurisdiction apply inside it: read them on purpose.
-    with all_regions():
-        bureaus = list(
-            Bureau.objects.select_related("region", "parent").filter(
-                Q(region__code__startswith=prefix) | Q(region_id__in=above)
-            )
-        )
-        chain = {b.pk for b in bureaus} | {b.parent_id for b in bureaus if b.parent_id}
-        own = dict(
-            Policy.objects.filter(bureau_id__in=chain, key=key).values_list("bureau_id", "value")
-        )
-    rules = {"": spec.default}
-    for bureau in bureaus:
-        rules[bureau.region.prefix] = next(
-            (own[node.pk] for node in bureau.ancestors_and_self() if node.pk in own),
-            spec.default,
-        )
-    return rules
-
-
-def _overrides(values: dict[str, object]) -> list[tuple[str, object]]:
-    """The (prefix, value) pairs that differ from what the enclosing prefix gives,
-    deepest first: a CASE over them picks the governing bureau's value, as
-    services.governing_bureau would, without repeating the bureaus that inherit."""
-
-    def enclosing(prefix):
-        return values[max((p for p in values if p != prefix and prefix.startswith(p)), key=len)]
-
-    kept = [(p, v) for p, v in values.items() if p and v != enclosing(p)]
-    return sorted(kept, key=lambda pv: -len(pv[0]))
-
-
 def required_full_time():
     """Each committee's minimum of full-time mediators under its governing bureau's
     staffing standard, as an SQL expression."""
@@ -101,7 +56,7 @@ def required_full_time():
         per_prefix = {p: rule.get(kind, 0) for p, rule in rules.items()}
         whens += [
             When(kind=kind, region__code__startswith=p, then=Value(n))
-            for p, n in _overrides(per_prefix)
+            for p, n in overrides(per_prefix)
         ]
         whens.append(When(kind=kind, then=Value(per_prefix[""])))
     return Case(*whens, default=Value(0), output_field=IntegerField())
@@ -110,9 +65,7 @@ def required_full_time():
 def min_training_sessions():
     """Each mediator's minimum training sessions a year (policy training_min_sessions
     of the bureau governing their region), as an SQL expression."""
-    rules = bureau_rules("training_min_sessions")
-    whens = [When(region__code__startswith=p, then=Value(n)) for p, n in _overrides(rules)]
-    return Case(*whens, default=Value(rules[""]), output_field=IntegerField())
+    return rule_expression("training_min_sessions")
 
 
 # --- Areas (counties, townships) -------------------------------------------------------
