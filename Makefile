@@ -18,7 +18,7 @@ ASSETS_STAMP := static/vendor/.installed
 
 PYTEST_ARGS ?=
 
-.PHONY: help venv assets run test lint format messages clean bench-roster
+.PHONY: help venv assets run test lint format messages clean bench-roster bench-ranking
 
 help:
 	@echo "make run       serve http://127.0.0.1:8000 with demo data (SQLite, Celery eager)"
@@ -29,6 +29,7 @@ help:
 	@echo "make venv      create .venv and install the project with its [dev] extras"
 	@echo "make assets    npm ci, then copy front-end files into static/vendor/"
 	@echo "make bench-roster  Excel import/export benchmarks against bare openpyxl (ROWS=, EXPORT_ROWS=)"
+	@echo "make bench-ranking  the ranking job against one hand-written SQL query (PostgreSQL: DATABASE_URL=...)"
 	@echo "make clean     remove generated files (keeps .venv and db.sqlite3)"
 
 venv: $(VENV_STAMP)
@@ -79,6 +80,11 @@ EXPORT_ROWS ?= 100000
 bench-roster: $(VENV_STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) bench_roster --rows $(ROWS) --export-rows $(EXPORT_ROWS)
+
+# PostgreSQL only (window functions over generated cases); rolled back at the end.
+bench-ranking: $(VENV_STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) bench_ranking --cases 100000 --cases 1000000
 
 clean:
 	rm -rf static/vendor staticfiles node_modules test-artifacts .pytest_cache .ruff_cache *.egg-info
