@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 
 from core.models import RoleKind
 from core.tenancy import all_regions
@@ -34,6 +37,27 @@ def _tasks_in_process(request):
     app.conf.task_always_eager = eager
     yield
     app.conf.task_always_eager = previous
+
+
+# The reference lists the data migrations load (expertise fields, dispute types).
+REFERENCE_MIGRATIONS = (
+    "registry.migrations.0002_expertise_fields",
+    "mediation.migrations.0002_dispute_types",
+)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (live server, threads) end by truncating every table, the
+    migrations' reference lists included; put them back for the test that follows."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        for module in REFERENCE_MIGRATIONS:
+            importlib.import_module(module).load(apps, None)
 
 
 def _user(username, kind, bureau=None, office=None):
