@@ -7,6 +7,22 @@ from django.utils.translation import gettext_lazy as _
 from core.models import JudicialOffice, Region
 from core.regions import RegionLevel
 
+# A date input the browser renders as a date picker.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ServiceErrorsMixin:
+    """Put a service's ValidationError beside the fields it names, the rest above
+    the form, so a rule enforced in the model or service reads like a form error."""
+
+    def add_service_error(self, exc: ValidationError):
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)
+
+
 # Model forms need no tenancy code of their own: their choice fields are built on the
 # scoped default managers, so inside a request they offer, and accept, only objects in
 # the active jurisdiction.

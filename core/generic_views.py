@@ -5,10 +5,13 @@ fields. A model's page is a few lines on top of these (NetBox style)."""
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import generic
+from django.views.generic import FormView
+from django.views.generic.detail import SingleObjectMixin
 
 from core.jurisdiction import require_role
 from core.tenancy import in_jurisdiction
@@ -59,6 +62,9 @@ class TenantListView(RoleRequiredMixin, generic.ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["querystring"] = query.urlencode()
+        # Sort links keep the filters the user set.
+        query.pop("sort", None)
+        context["sort_query"] = query.urlencode()
         context["sort"] = self.request.GET.get("sort", "")
         return context
 
@@ -106,6 +112,43 @@ class TenantUpdateView(TenantWriteMixin, generic.UpdateView):
         if request.user.is_authenticated:
             self.get_object()
         return super().dispatch(request, *args, **kwargs)
+
+
+class ObjectFormView(RoleRequiredMixin, SingleObjectMixin, FormView):
+    """A form that acts on one object through a service (deregister, add a term,
+    appoint, end a post). The object is looked up first, so a foreign one is a 404
+    for every role; then the role must be one that writes."""
+
+    requires_write = True
+    template_name = "core/form.html"
+    success_message = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require_role(request)
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", self.get_title())
+        return super().get_context_data(**kwargs)
+
+    def get_title(self):
+        raise NotImplementedError
+
+    def perform(self, data):
+        """Run the service; return the object to show afterwards."""
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            shown = self.perform(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(shown.get_absolute_url())
 
 
 def for_model(model):

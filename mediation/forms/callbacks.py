@@ -12,12 +12,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.filtersets import TenantFilterSet
+from core.forms import DATE_WIDGET
 from core.models import Bureau
 from core.models.bureaus import BureauLevel
 from mediation.callbacks import next_month
 from mediation.models import Callback
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 PENDING, DONE = "pending", "done"
 

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_WIDGET, ServiceErrorsMixin
 from mediation.models import (
     AgreementForm,
     Case,
@@ -22,7 +23,6 @@ from mediation.models import (
     Party,
 )
 from registry.filtersets import RosterFilterSet
-from registry.forms.committees import DATE_WIDGET, ServiceErrorsMixin
 from registry.forms.mediators import CommitteeChoiceField, _active_committees
 from registry.models import Appointment, Committee, Mediator
 from registry.models.appointments import held_on

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
-from core.generic_views import RoleRequiredMixin, TenantDetailView, TenantListView
+from core.generic_views import ObjectFormView, RoleRequiredMixin, TenantDetailView, TenantListView
 from core.models.roles import BUREAU_WRITERS
 from mediation import services
 from mediation.forms.cases import (
@@ -21,12 +21,11 @@ from mediation.forms.cases import (
     party_rows,
 )
 from mediation.models import Case, CaseStatus
-from registry.views.committees import ObjectFormView, SortLinksMixin
 
 LIST_RELATED = ("committee", "dispute_type", "lead_mediator", "region")
 
 
-class CaseListView(SortLinksMixin, TenantListView):
+class CaseListView(TenantListView):
     model = Case
     template_name = "mediation/case_list.html"
     filterset_class = CaseFilterSet

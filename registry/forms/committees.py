@@ -7,23 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_WIDGET, ServiceErrorsMixin
 from core.models import Bureau, JudicialOffice, Region
 from core.regions import normalize_code
 from registry.models import Committee, ExpertiseField
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ServiceErrorsMixin:
-    """Put a service's ValidationError beside the fields it names, the rest above
-    the form, so a rule enforced in the model or service reads like a form error."""
-
-    def add_service_error(self, exc: ValidationError):
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
 
 
 class RegionCodeField(forms.ModelChoiceField):

@@ -7,7 +7,8 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.forms.committees import DATE_WIDGET, RegionCodeField, ServiceErrorsMixin
+from core.forms import DATE_WIDGET, ServiceErrorsMixin
+from registry.forms.committees import RegionCodeField
 from registry.models import (
     Committee,
     CommitteeStatus,

@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_WIDGET
 from core.models import Region
 from core.personal import digest, normalize_id_number
 from core.regions import RegionLevel
 from registry.models import LeaveRecord, Mediator, Mentorship, MonthlyAttendance, TrainingSession
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Record numbers are short; anything of 15 or more characters is an ID card number.
 ID_NUMBER_MIN_LENGTH = 15
 

@@ -3,23 +3,17 @@ over registry.services; nothing is ever deleted."""
 
 import datetime
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
-from django.views.generic.detail import SingleObjectMixin
 
 from core.generic_views import (
-    RoleRequiredMixin,
+    ObjectFormView,
     TenantCreateView,
     TenantDetailView,
     TenantListView,
     TenantUpdateView,
 )
-from core.jurisdiction import require_role
 from registry import services
 from registry.filtersets import CommitteeFilterSet
 from registry.forms.committees import CommitteeForm, DeregisterForm, TermForm
@@ -41,56 +35,7 @@ def with_member_counts(queryset):
     )
 
 
-class SortLinksMixin:
-    """Sort links that keep the filters the user set."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("sort", None)
-        query.pop("page", None)
-        context["sort_query"] = query.urlencode()
-        return context
-
-
-class ObjectFormView(RoleRequiredMixin, SingleObjectMixin, FormView):
-    """A form that acts on one object through a service (deregister, add a term,
-    appoint, end a post). The object is looked up first, so a foreign one is a 404
-    for every role; then the role must be one that writes."""
-
-    requires_write = True
-    template_name = "core/form.html"
-    success_message = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            require_role(request)
-            self.object = self.get_object()
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("title", self.get_title())
-        return super().get_context_data(**kwargs)
-
-    def get_title(self):
-        raise NotImplementedError
-
-    def perform(self, data):
-        """Run the service; return the object to show afterwards."""
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            shown = self.perform(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return redirect(shown.get_absolute_url())
-
-
-class CommitteeListView(SortLinksMixin, TenantListView):
+class CommitteeListView(TenantListView):
     model = Committee
     template_name = "registry/committee_list.html"
     filterset_class = CommitteeFilterSet

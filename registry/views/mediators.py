@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.generic_views import (
+    ObjectFormView,
     TenantCreateView,
     TenantDetailView,
     TenantListView,
@@ -23,7 +24,6 @@ from registry.forms.mediators import AppointForm, EndPostForm, MediatorForm, Tra
 from registry.models import Appointment, Mediator, Mentorship
 from registry.models.appointments import held_on
 from registry.models.mediators import PERSONAL_FIELDS
-from registry.views.committees import ObjectFormView, SortLinksMixin
 
 
 def current_posts():
@@ -50,7 +50,7 @@ def personal_rows(mediator, role):
     ]
 
 
-class MediatorListView(SortLinksMixin, TenantListView):
+class MediatorListView(TenantListView):
     model = Mediator
     template_name = "registry/mediator_list.html"
     filterset_class = MediatorFilterSet
