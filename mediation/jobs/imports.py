@@ -11,7 +11,7 @@ from mediation.excel import CaseImporter
 
 @shared_task
 @job_task
-def import_cases(job, progress, path, dry_run):
+def import_cases(job, progress, records, path, dry_run):
     """Check (dry run) or import the workbook stored at *path*; the file is kept only
     while a clean dry run waits for its real run (it names the parties)."""
     with default_storage.open(path, "rb") as source:
@@ -21,4 +21,4 @@ def import_cases(job, progress, path, dry_run):
     keep = dry_run and report.ok
     if not keep:
         default_storage.delete(path)
-    return {"records": "cases", "path": path if keep else "", **report.as_dict()}
+    return {"records": records, "path": path if keep else "", **report.as_dict()}

@@ -10,12 +10,12 @@ from django.core.files.storage import default_storage
 from django.http import QueryDict
 from django.utils import timezone
 
+from core.import_pages import IMPORT_DIR
 from core.imports import run_import
 from core.jobs import job_task
 from registry.excel.exports import export
 from registry.excel.importers import CommitteeImporter, MediatorImporter
 
-IMPORT_DIR = "imports"
 IMPORTERS = {"committees": CommitteeImporter, "mediators": MediatorImporter}
 
 

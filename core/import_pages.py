@@ -1,0 +1,128 @@
+"""The pages of a workbook import, shared by every app that imports: upload (the
+file is stored and checked in a dry run), the result (progress, then every bad row or
+the counts, and "Import now" after a clean check), and the blank templates. Small
+files run in the request, big ones as jobs. An app builds one ``WorkbookImport`` with
+its task, form and URL names, and routes to its three views."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.excel import XLSX_CONTENT_TYPE
+from core.generic_views import for_model
+from core.jobs import start_job
+from core.jurisdiction import require_role
+from core.models import Job, JobStatus
+
+# Checked files wait here for their real run; registry.tasks.purge_stale_imports
+# deletes those never imported (they hold personal numbers in clear).
+IMPORT_DIR = "imports"
+
+
+def _require_writer(request):
+    role = require_role(request)
+    if not role.may_write():
+        raise PermissionDenied(_("Your active role may not do this."))
+    return role
+
+
+class WorkbookImport:
+    """*task* is a job_task taking ``records, path, dry_run``; *templates* maps a kind
+    (``?kind=``) to a function building its blank workbook; *list_urls* maps a kind
+    to the list page shown after a real import."""
+
+    def __init__(
+        self,
+        *,
+        task,
+        form_class,
+        form_template,
+        upload_url,
+        result_url,
+        templates,
+        sync_rows,
+        default_records="",
+        list_urls=None,
+    ):
+        self.task = task
+        self.form_class = form_class
+        self.form_template = form_template
+        self.upload_url = upload_url
+        self.result_url = result_url
+        self.templates = templates
+        self.sync_rows = sync_rows
+        self.default_records = default_records
+        self.list_urls = list_urls or {}
+        self.upload_view = login_required(self._upload)
+        self.result_view = for_model(Job)(login_required(self._result))
+        self.template_view = login_required(self._template)
+
+    def start(self, role, records, path, *, dry_run, large) -> Job:
+        params = {"records": records, "path": path, "dry_run": dry_run}
+        kind = f"import_{records}"
+        if large:
+            return start_job(role, kind, self.task, **params)
+        job = Job.objects.create(region=role.region, kind=kind, created_by=role.user, role=role)
+        self.task(job.pk, role_id=role.pk, **params)  # in this request, as the job would
+        return job
+
+    def _upload(self, request):
+        role = _require_writer(request)
+        form = self.form_class(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            records = form.cleaned_data.get("kind") or self.default_records
+            # Stored under a random name, read only by the import task, deleted after.
+            path = default_storage.save(
+                f"{IMPORT_DIR}/{uuid.uuid4().hex}.xlsx", form.cleaned_data["file"]
+            )
+            job = self.start(role, records, path, dry_run=True, large=form.large)
+            return redirect(self.result_url, pk=job.pk)
+        context = {"form": form, "sync_rows": self.sync_rows}
+        return render(request, self.form_template, context)
+
+    def _result(self, request, pk):
+        role = require_role(request)
+        job = get_object_or_404(Job, pk=pk)
+        report = job.result if job.status == JobStatus.DONE and "errors" in job.result else None
+        ready = bool(report and report["dry_run"] and not report["errors"] and report["path"])
+        if request.method == "POST":
+            role = _require_writer(request)
+            if not ready or not default_storage.exists(report["path"]):
+                messages.error(request, _("This file cannot be imported now; upload it again."))
+                return redirect(self.upload_url)
+            real = self.start(
+                role,
+                report["records"],
+                report["path"],
+                dry_run=False,
+                large=report["rows"] > self.sync_rows,
+            )
+            return redirect(self.result_url, pk=real.pk)
+        list_url = self.list_urls.get(report["records"]) if report else None
+        context = {
+            "job": job,
+            "report": report,
+            "may_import": ready and role.may_write(),
+            "result_url": reverse(self.result_url, args=[job.pk]),
+            "upload_url": reverse(self.upload_url),
+            "list_url": reverse(list_url) if list_url else "",
+        }
+        template = "core/import_status.html" if request.htmx else "core/import_result.html"
+        return render(request, template, context)
+
+    def _template(self, request):
+        """The blank template of ``?kind=``."""
+        require_role(request)
+        kind = request.GET.get("kind")
+        if kind not in self.templates:
+            raise Http404
+        response = HttpResponse(self.templates[kind](), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
+        return response
