@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
         # Every tenant-owned model is audited by inheriting TenantModel; the region
         # tree is audited too because bureaus add townships and villages to it.
         auditlog.register(apps.get_model("core", "Region"))
+        auditlog.register(apps.get_model("core", "WorkdaySchedule"))
         for model in apps.get_models():
             if issubclass(model, TenantModel) and not auditlog.contains(model):
                 auditlog.register(model, **_audit_options(model))

@@ -11,11 +11,13 @@ class Counter:
     count: Callable  # (request) -> int, run inside the active jurisdiction
     url_name: str | None = None
     order: int = 100
+    query: str = ""  # appended to the link, e.g. "overdue=1"
+    alert: bool = False  # highlight when the count is not zero
 
 
 COUNTERS: list[Counter] = []
 
 
-def register(label, count, url_name=None, order=100):
-    COUNTERS.append(Counter(label, count, url_name, order))
+def register(label, count, url_name=None, order=100, query="", alert=False):
+    COUNTERS.append(Counter(label, count, url_name, order, query, alert))
     COUNTERS.sort(key=lambda c: c.order)

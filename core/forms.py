@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.models import JudicialOffice, Region
+from core.models import Bureau, JudicialOffice, Region
 from core.regions import RegionLevel
 
 # A date input the browser renders as a date picker.
@@ -26,6 +26,15 @@ class ServiceErrorsMixin:
 # Model forms need no tenancy code of their own: their choice fields are built on the
 # scoped default managers, so inside a request they offer, and accept, only objects in
 # the active jurisdiction.
+
+
+class BureauSiteForm(forms.ModelForm):
+    """What the bureau's public pages show about it: contact and the footer fields a
+    government website must carry."""
+
+    class Meta:
+        model = Bureau
+        fields = ["address", "phone", "website_code", "icp_number", "police_filing_number"]
 
 
 class JudicialOfficeForm(forms.ModelForm):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("role/", views.switch_role_view, name="switch_role"),
     path("bureaus/", views.BureauListView.as_view(), name="bureau_list"),
     path("bureaus/<int:pk>/", views.BureauDetailView.as_view(), name="bureau_detail"),
+    path("bureaus/<int:pk>/edit/", views.BureauSiteUpdateView.as_view(), name="bureau_update"),
     path("bureaus/<int:pk>/rules/<slug:key>/", views.policy_edit_view, name="policy_edit"),
     path("offices/", views.OfficeListView.as_view(), name="office_list"),
     path("offices/new/", views.OfficeCreateView.as_view(), name="office_create"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core import dashboard, policy, services
 from core.filtersets import BureauFilterSet, JudicialOfficeFilterSet, RegionFilterSet, RoleFilterSet
-from core.forms import JudicialOfficeForm, PolicyValueForm, RegionForm
+from core.forms import BureauSiteForm, JudicialOfficeForm, PolicyValueForm, RegionForm
 from core.generic_views import (
     RoleRequiredMixin,
     TenantCreateView,
@@ -35,7 +35,13 @@ from core.tasks import export_roles
 def dashboard_view(request):
     role = require_role(request)
     counters = [
-        {"label": c.label, "value": c.count(request), "url_name": c.url_name}
+        {
+            "label": c.label,
+            "value": c.count(request),
+            "url_name": c.url_name,
+            "query": c.query,
+            "alert": c.alert,
+        }
         for c in dashboard.COUNTERS
     ]
     return render(request, "core/dashboard.html", {"counters": counters, "role": role})
@@ -83,6 +89,14 @@ class BureauDetailView(TenantDetailView):
         context["offices"] = self.object.offices.select_related("region")
         context["policies"] = policy.effective_policies(self.object)
         return context
+
+
+class BureauSiteUpdateView(TenantUpdateView):
+    model = Bureau
+    form_class = BureauSiteForm
+    write_roles = {RoleKind.BUREAU_ADMIN}
+    success_message = gettext_lazy("Bureau details saved.")
+    extra_context = {"title": gettext_lazy("Contact and website filing")}
 
 
 class OfficeListView(TenantListView):

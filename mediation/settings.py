@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "core",
     "registry",
     "mediation",
+    "publication",
     "complaints",
     "grading",
     "subsidies",
@@ -162,6 +163,19 @@ STORAGES = {
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24)
 
+# Files the public sends with a complaint: kept outside MEDIA_ROOT and the web root,
+# served only through a staff view.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+COMPLAINT_ATTACHMENT_MAX_BYTES = env_int("COMPLAINT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+# Limits of the public complaint form (django-ratelimit rate strings), and the work the
+# browser's proof-of-work must do (leading zero bits of a SHA-256).
+COMPLAINT_RATE_PER_IP = env_str("COMPLAINT_RATE_PER_IP", "5/h")
+COMPLAINT_RATE_PER_PHONE = env_str("COMPLAINT_RATE_PER_PHONE", "3/d")
+COMPLAINT_POW_BITS = env_int("COMPLAINT_POW_BITS", 18)
+# Behind a reverse proxy, the header that carries the client's address (e.g.
+# HTTP_X_REAL_IP); the proxy must overwrite it. Unset: the socket's REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or None
+
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -198,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
     "flag-anomalies": {
         "task": "mediation.jobs.anomalies.flag_anomalies",
         "schedule": crontab(hour=4, minute=0),
+    },
+    "publish-rosters": {
+        "task": "publication.tasks.publish_due_rosters",
+        "schedule": crontab(hour=1, minute=30),
     },
     "purge-stale-imports": {
         "task": "registry.tasks.purge_stale_imports",

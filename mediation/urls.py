@@ -4,20 +4,34 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from complaints.api.urls import router as complaints_router
 from core.api.urls import router as core_router
 from core.api.views import MeView, TokenView
 from mediation.api.urls import router as mediation_router
+from publication.api.urls import router as publication_router
 from registry.api.urls import router as registry_router
 
 # One API root: each app's router contributes its registrations.
 api_router = DefaultRouter()
-for app_router in (core_router, registry_router, mediation_router):
+for app_router in (
+    core_router,
+    registry_router,
+    mediation_router,
+    publication_router,
+    complaints_router,
+):
     api_router.registry.extend(app_router.registry)
 
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("registry.urls")),
     path("", include("mediation.routes")),
+    path("", include("publication.urls")),
+    path("", include("complaints.urls")),
+    # The public side: no login. Complaints first, so /public/complaints/ is not
+    # taken for a bureau's code.
+    path("public/complaints/", include("complaints.public_urls")),
+    path("public/", include("publication.public_urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

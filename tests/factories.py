@@ -6,9 +6,11 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from complaints.models import Complaint, ComplaintAttachment, IntegrityRecord
 from core.models import Bureau, BureauLevel, Job, JudicialOffice, Policy, Region, Role, RoleKind
 from core.personal import make_id_number
 from core.regions import level_of, prefix_of
+from core.tenancy import all_regions
 from mediation import services as case_services
 from mediation.models import (
     Callback,
@@ -21,6 +23,7 @@ from mediation.models import (
     RankingSnapshot,
     ZeroReport,
 )
+from publication.models import RosterPublication
 from registry.models import (
     Appointment,
     Committee,
@@ -299,6 +302,64 @@ def _entry(world, side):
     )
 
 
+def publish_roster(bureau, user=None):
+    """A live roster publication of *bureau*, written through the service."""
+    from publication import services as publication_services
+
+    return publication_services.publish(publication_services.request_publication(bureau, user=user))
+
+
+def _publication(world, side):
+    _appointment(world, side)
+    return publish_roster(world[side]["county_bureau"])
+
+
+def make_complaint(mediator=None, committee=None, **fields):
+    """A complaint filed through the service; returns (complaint, secret code)."""
+    from complaints import services as complaint_services
+
+    defaults = {
+        "name": "张三",
+        "phone": "13800001111",
+        "description": "调解时态度恶劣。",
+        "channel": "online",
+    }
+    with all_regions():
+        return complaint_services.file_complaint(
+            mediator=mediator, committee=committee, **{**defaults, **fields}
+        )
+
+
+def _complaint(world, side):
+    return make_complaint(mediator=_appointment(world, side).mediator)[0]
+
+
+def _attachment(world, side):
+    from django.core.files.base import ContentFile
+
+    complaint = _complaint(world, side)
+    with all_regions():
+        return ComplaintAttachment.objects.create(
+            complaint=complaint,
+            file=ContentFile(b"%PDF-1.4 test", name="a.pdf"),
+            content_type="application/pdf",
+            original_name="a.pdf",
+            size=13,
+        )
+
+
+def _integrity(world, side):
+    mediator = _mediator(world, side)
+    with all_regions():
+        return IntegrityRecord.objects.create(
+            mediator=mediator,
+            kind="commendation",
+            occurred_on=datetime.date(2025, 5, 1),
+            title="优秀人民调解员",
+            awarded_by="司法局",
+        )
+
+
 # Model → callable(world, side) creating one object owned by that side of the world
 # ("a" or "b"); used by the isolation walker.
 FACTORIES = {
@@ -328,4 +389,8 @@ FACTORIES = {
     QuarterlyTarget: _target,
     RankingSnapshot: _snapshot,
     RankingEntry: _entry,
+    RosterPublication: _publication,
+    Complaint: _complaint,
+    ComplaintAttachment: _attachment,
+    IntegrityRecord: _integrity,
 }

@@ -1,4 +1,5 @@
 from core.models.bureaus import Bureau, BureauLevel, JudicialOffice
+from core.models.calendar import WorkdaySchedule
 from core.models.jobs import Job, JobStatus
 from core.models.policy import Policy
 from core.models.regions import Region
@@ -14,4 +15,5 @@ __all__ = [
     "Region",
     "Role",
     "RoleKind",
+    "WorkdaySchedule",
 ]

@@ -35,6 +35,17 @@ class Bureau(TenantModel):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # What a government website must show in its footer (the public roster pages).
+    website_code = models.CharField(
+        _("website identification code"),
+        max_length=20,
+        blank=True,
+        help_text=_("网站标识码, issued for government websites."),
+    )
+    icp_number = models.CharField(_("ICP filing number"), max_length=50, blank=True)
+    police_filing_number = models.CharField(
+        _("public security filing number"), max_length=50, blank=True
+    )
 
     class Meta:
         ordering = ["region_id"]

@@ -1,0 +1,8 @@
+from publication.models.snapshots import (
+    PublicationStatus,
+    PublishedCommittee,
+    PublishedMediator,
+    RosterPublication,
+)
+
+__all__ = ["PublicationStatus", "PublishedCommittee", "PublishedMediator", "RosterPublication"]

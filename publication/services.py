@@ -1,0 +1,236 @@
+"""Publishing the roster: copy the public fields of every serving mediator of a
+bureau into a new snapshot and make it live in one transaction."""
+
+import datetime
+from collections import defaultdict
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core import policy
+from core.tenancy import all_regions, jurisdiction
+from publication import cache as public_cache
+from publication.models import (
+    PublicationStatus,
+    PublishedCommittee,
+    PublishedMediator,
+    RosterPublication,
+)
+from registry.models import Appointment, CommitteeStatus, CommitteeType, MediatorStatus
+from registry.models.appointments import held_on
+
+BATCH = 2000
+
+
+def roster_posts(bureau, as_of: datetime.date):
+    """The posts the public roster lists: held on *as_of* by serving mediators in
+    active committees of the bureau's region (full-time only if the bureau says so)."""
+    with jurisdiction(bureau.region.prefix):
+        posts = (
+            Appointment.objects.filter(held_on(as_of))
+            .filter(
+                mediator__status=MediatorStatus.ACTIVE, committee__status=CommitteeStatus.ACTIVE
+            )
+            .select_related("committee__region", "mediator")
+            .only(
+                "starts_on",
+                "full_time",
+                "mediator_id",
+                "mediator__name",
+                "mediator__gender",
+                "mediator__level",
+                "mediator__photo",
+                "mediator__photo_public",
+                "committee__code",
+                "committee__name",
+                "committee__kind",
+                "committee__address",
+                "committee__namesake",
+                "committee__region__code",
+                "committee__region__name",
+            )
+            .order_by("mediator_id", "-full_time", "starts_on", "pk")
+        )
+        if policy.value(bureau, "roster_full_time_only"):
+            posts = posts.filter(full_time=True)
+        return list(posts)
+
+
+def preview(bureau, as_of: datetime.date | None = None) -> dict:
+    """What publishing now would publish, next to what is live: for the confirmation
+    page."""
+    as_of = as_of or datetime.date.today()
+    posts = roster_posts(bureau, as_of)
+    mediators = {post.mediator_id for post in posts}
+    committees = {post.committee_id for post in posts}
+    with all_regions():
+        live = RosterPublication.objects.filter(
+            bureau=bureau, status=PublicationStatus.LIVE
+        ).first()
+        live_ids = (
+            set(
+                PublishedMediator.objects.filter(publication=live).values_list(
+                    "mediator_id", flat=True
+                )
+            )
+            if live
+            else set()
+        )
+    return {
+        "as_of": as_of,
+        "mediator_count": len(mediators),
+        "committee_count": len(committees),
+        "added": len(mediators - live_ids),
+        "removed": len(live_ids - mediators),
+        "live": live,
+        "sample": _main_posts(posts)[:20],
+    }
+
+
+def _main_posts(posts) -> list:
+    """One post per mediator: the full-time one, else the longest held (posts come
+    ordered so that it is the first of each mediator's)."""
+    seen, main = set(), []
+    for post in posts:
+        if post.mediator_id not in seen:
+            seen.add(post.mediator_id)
+            main.append(post)
+    return main
+
+
+def request_publication(bureau, *, user=None, period: str = "") -> RosterPublication:
+    """A pending publication with the bureau's next version number. With a *period*
+    (a scheduled run) asking twice gives the same publication."""
+    with all_regions(), transaction.atomic():
+        if period:
+            existing = RosterPublication.objects.filter(bureau=bureau, period=period).first()
+            if existing is not None:
+                return existing
+        # Lock the bureau's publications so two requests cannot take one version.
+        last = (
+            RosterPublication.objects.select_for_update()
+            .filter(bureau=bureau)
+            .aggregate(last=Max("version"))["last"]
+        )
+        try:
+            with transaction.atomic():
+                return RosterPublication.objects.create(
+                    bureau=bureau, version=(last or 0) + 1, period=period, requested_by=user
+                )
+        except IntegrityError:
+            if period:
+                return RosterPublication.objects.get(bureau=bureau, period=period)
+            raise
+
+
+def publish(publication: RosterPublication, progress=None) -> RosterPublication:
+    """Write the snapshot and make it live. Idempotent: a publication that is already
+    live (or superseded) is returned as it is. On failure the publication is marked
+    failed and whatever was live stays live."""
+    with all_regions():
+        publication = RosterPublication.objects.select_related("bureau__region").get(
+            pk=publication.pk
+        )
+    if publication.status in (PublicationStatus.LIVE, PublicationStatus.SUPERSEDED):
+        return publication
+    try:
+        _write(publication, progress)
+    except Exception as exc:
+        with all_regions():
+            RosterPublication.objects.filter(pk=publication.pk).update(
+                status=PublicationStatus.FAILED, error=str(exc)[:2000]
+            )
+        raise
+    transaction.on_commit(lambda: public_cache.forget_live(publication.bureau_id))
+    publication.refresh_from_db()
+    return publication
+
+
+def _write(publication, progress):
+    bureau = publication.bureau
+    as_of = timezone.localdate()
+    posts = roster_posts(bureau, as_of)
+    main = _main_posts(posts)
+    named_rooms = {
+        post.mediator_id: post.committee.name
+        for post in posts
+        if post.committee.kind == CommitteeType.NAMED
+    }
+    with jurisdiction(bureau.region.prefix):
+        expertise = defaultdict(list)
+        through = Appointment.mediator.field.related_model.expertise.through
+        for mediator_id, code, name in through.objects.filter(
+            mediator_id__in=[post.mediator_id for post in main]
+        ).values_list("mediator_id", "expertisefield_id", "expertisefield__name"):
+            expertise[mediator_id].append((code, name))
+    total = len(main)
+    if progress:
+        progress(0, total)
+    with all_regions(), transaction.atomic():
+        # Re-running after a failure starts from a clean slate.
+        PublishedMediator.objects.filter(publication=publication).delete()
+        PublishedCommittee.objects.filter(publication=publication).delete()
+        committees = {}
+        per_committee = defaultdict(int)
+        for post in main:
+            per_committee[post.committee_id] += 1
+        for post in main:
+            committee = post.committee
+            if committee.pk in committees:
+                continue
+            committees[committee.pk] = PublishedCommittee(
+                publication=publication,
+                committee_id=committee.pk,
+                code=committee.code,
+                name=committee.name,
+                kind=committee.kind,
+                region_id=committee.region_id,
+                region_name=committee.region.name,
+                address=committee.address,
+                namesake=committee.namesake,
+                mediator_count=per_committee[committee.pk],
+            )
+        PublishedCommittee.objects.bulk_create(committees.values(), batch_size=BATCH)
+        rows = []
+        for post in main:
+            mediator = post.mediator
+            fields = expertise.get(post.mediator_id, [])
+            rows.append(
+                PublishedMediator(
+                    publication=publication,
+                    mediator_id=mediator.pk,
+                    name=mediator.name,
+                    gender=mediator.gender,
+                    level=mediator.level,
+                    committee=committees[post.committee_id],
+                    region_id=post.committee.region_id,
+                    expertise_names="、".join(name for _code, name in fields),
+                    named_room=named_rooms.get(mediator.pk, ""),
+                    full_time=post.full_time,
+                    appointed_since=post.starts_on,
+                    has_photo=bool(mediator.photo) and mediator.photo_public,
+                )
+            )
+        written = []
+        for start in range(0, len(rows), BATCH):
+            written += PublishedMediator.objects.bulk_create(rows[start : start + BATCH])
+            if progress:
+                progress(len(written), total)
+        links = [
+            PublishedMediator.expertise.through(publishedmediator_id=row.pk, expertisefield_id=code)
+            for row in written
+            for code, _name in expertise.get(row.mediator_id, [])
+        ]
+        PublishedMediator.expertise.through.objects.bulk_create(links, batch_size=BATCH)
+        RosterPublication.objects.filter(bureau=bureau, status=PublicationStatus.LIVE).update(
+            status=PublicationStatus.SUPERSEDED
+        )
+        publication.status = PublicationStatus.LIVE
+        publication.published_at = timezone.now()
+        publication.as_of = as_of
+        publication.mediator_count = len(rows)
+        publication.committee_count = len(committees)
+        publication.error = ""
+        publication.save()
+    return publication
