@@ -4,6 +4,4 @@ from django.urls import include, path
 
 app_name = "complaints"
 
-urlpatterns = [
-    path("", include(f"complaints.routes.{part}")) for part in ("workflow", "integrity")
-]
+urlpatterns = [path("", include(f"complaints.routes.{part}")) for part in ("workflow", "integrity")]
