@@ -303,6 +303,7 @@ def commend(mediator, *, on: datetime.date, title: str, awarded_by: str, detail:
     if on > datetime.date.today():
         raise ValidationError({"occurred_on": _("The date cannot be in the future.")})
     record = IntegrityRecord(
+        region=mediator.region,
         mediator=mediator,
         kind=IntegrityKind.COMMENDATION,
         occurred_on=on,
