@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import calendar_views, views
 
 app_name = "core"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("regions/new/", views.RegionCreateView.as_view(), name="region_create"),
     path("users/", views.RoleListView.as_view(), name="role_list"),
     path("users/export/", views.role_export_view, name="role_export"),
+    path("calendar/", calendar_views.WorkdayListView.as_view(), name="workday_list"),
+    path("calendar/<int:year>/", calendar_views.WorkdayEditView.as_view(), name="workday_edit"),
     path("jobs/<int:pk>/", views.job_view, name="job_detail"),
     path("jobs/<int:pk>/download/", views.job_download_view, name="job_download"),
 ]

@@ -87,6 +87,10 @@ class MediatorDetailView(TenantDetailView):
             "-session__held_on"
         )
         context["personal_rows"] = personal_rows(mediator, role)
+        # The integrity file (诚信档案, kept by the complaints app), oldest first.
+        context["integrity_records"] = mediator.integrity_records.select_related(
+            "recorded_by", "complaint"
+        ).order_by("occurred_on", "pk")
         context["may_write"] = role.may_write()
         return context
 

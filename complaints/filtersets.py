@@ -1,0 +1,72 @@
+"""FilterSets of the complaints, shared by the staff pages and the API."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Channel, Complaint, ComplaintStatus, IntegrityKind, IntegrityRecord
+from complaints.selectors import OPEN_STATUSES
+from registry.filtersets import RosterFilterSet
+from registry.models import Committee, Mediator
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ComplaintFilterSet(RosterFilterSet):
+    """Mediator and committee are record-number inputs (see RosterFilterSet)."""
+
+    number = django_filters.CharFilter(method="filter_number", label=_("Tracking number"))
+    status = django_filters.ChoiceFilter(choices=ComplaintStatus.choices, label=_("Status"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    overdue = django_filters.ChoiceFilter(
+        choices=[("1", _("Overdue only"))],
+        method="filter_overdue",
+        label=_("Overdue"),
+        empty_label=_("All"),
+    )
+    mediator = django_filters.ModelChoiceFilter(
+        queryset=Mediator.objects.all(), label=_("Mediator (record number)")
+    )
+    committee = django_filters.ModelChoiceFilter(
+        queryset=Committee.objects.all(), label=_("Committee (record number)")
+    )
+    received_after = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="gte", label=_("Received from"), widget=DATE_INPUT
+    )
+    received_before = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="lte", label=_("Received to"), widget=DATE_INPUT
+    )
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "number",
+            "status",
+            "channel",
+            "overdue",
+            "mediator",
+            "committee",
+            "received_after",
+            "received_before",
+        ]
+
+    def filter_number(self, queryset, name, value):
+        return queryset.filter(tracking_number=value.strip().upper())
+
+    def filter_overdue(self, queryset, name, value):
+        if value != "1":
+            return queryset
+        return queryset.filter(status__in=OPEN_STATUSES, due_on__lt=datetime.date.today())
+
+
+class IntegrityRecordFilterSet(RosterFilterSet):
+    kind = django_filters.ChoiceFilter(choices=IntegrityKind.choices, label=_("Kind"))
+    mediator = django_filters.ModelChoiceFilter(
+        queryset=Mediator.objects.all(), label=_("Mediator (record number)")
+    )
+
+    class Meta:
+        model = IntegrityRecord
+        fields = ["mediator", "kind"]

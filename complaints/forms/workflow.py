@@ -1,0 +1,178 @@
+"""Forms of the staff side of complaints. The rules (status order, who may impose
+which sanction, dates) live in complaints.services; these forms collect the input
+and show the services' errors beside the fields."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Finding, Sanction
+from complaints.uploads import MAX_FILES, check_uploads
+from core.forms import DATE_WIDGET, ServiceErrorsMixin
+from core.models import JudicialOffice
+from core.personal import validate_phone
+from registry.models import Committee, Mediator
+
+RECORD_NUMBER = forms.NumberInput(attrs={"class": "record-number", "min": 1})
+
+
+class RecordNumberField(forms.ModelChoiceField):
+    """A mediator or committee named by its record number (a city has thousands:
+    no drop-down). The queryset is the scoped default manager's, so a number outside
+    the jurisdiction reads like an unknown one."""
+
+    widget = RECORD_NUMBER
+    default_error_messages = {
+        "invalid_choice": _("No record with this number in your jurisdiction."),
+    }
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class WindowComplaintForm(ServiceErrorsMixin, forms.Form):
+    """A complaint a clerk takes at a judicial office window (or the bureau's)."""
+
+    mediator = RecordNumberField(
+        label=_("Mediator (record number)"),
+        queryset=Mediator.objects.none(),
+        required=False,
+        help_text=_("The complaint goes to the unit that appointed the mediator."),
+    )
+    committee = RecordNumberField(
+        label=_("Committee (record number)"),
+        queryset=Committee.objects.none(),
+        required=False,
+        help_text=_("When the complainant names no mediator, or the mediator holds no post."),
+    )
+    name = forms.CharField(label=_("Complainant"), max_length=50)
+    phone = forms.CharField(
+        label=_("Complainant phone"), max_length=20, validators=[validate_phone]
+    )
+    description = forms.CharField(
+        label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    received_on = forms.DateField(
+        label=_("Received on"), initial=datetime.date.today, widget=DATE_WIDGET
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments (optional)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+        help_text=_("Up to %(count)d photos (JPEG, PNG) or PDF documents.") % {"count": MAX_FILES},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, inside the request's jurisdiction.
+        self.fields["mediator"].queryset = Mediator.objects.all()
+        self.fields["committee"].queryset = Committee.objects.all()
+
+    def _stripped(self, name):
+        value = self.cleaned_data[name].strip()
+        if not value:
+            raise ValidationError(self.fields[name].error_messages["required"])
+        return value
+
+    def clean_name(self):
+        return self._stripped("name")
+
+    def clean_description(self):
+        return self._stripped("description")
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > datetime.date.today():
+            raise ValidationError(_("The date cannot be in the future."))
+        return value
+
+    def clean_attachments(self):
+        return check_uploads(self.cleaned_data.get("attachments"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("mediator") and not data.get("committee") and not self.errors:
+            raise ValidationError(
+                {"mediator": _("Name the mediator or the committee.")}, code="required"
+            )
+        return data
+
+
+class AssignForm(ServiceErrorsMixin, forms.Form):
+    office = forms.ModelChoiceField(
+        label=_("Handling unit"),
+        queryset=JudicialOffice.objects.none(),
+        required=False,
+        empty_label=_("The justice bureau"),
+        help_text=_("The judicial office that appointed the mediator, or the bureau."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = JudicialOffice.objects.order_by("region_id", "name")
+
+
+class VerifyForm(ServiceErrorsMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Verification notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ConcludeForm(ServiceErrorsMixin, forms.Form):
+    finding = forms.ChoiceField(
+        label=_("Finding"), choices=Finding.choices, widget=forms.RadioSelect
+    )
+    sanction = forms.ChoiceField(
+        label=_("Sanction"),
+        choices=Sanction.choices,
+        required=False,
+        help_text=_(
+            "Only for a founded complaint. Suspension and dismissal are decided by the "
+            "justice bureau."
+        ),
+    )
+    note = forms.CharField(
+        label=_("Verification notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Leave empty to keep the notes taken when verification began."),
+    )
+    concluded_on = forms.DateField(
+        label=_("Concluded on"), initial=datetime.date.today, widget=DATE_WIDGET
+    )
+
+
+class AnswerForm(ServiceErrorsMixin, forms.Form):
+    answer = forms.CharField(
+        label=_("Answer to the complainant"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The complainant reads this on the status page."),
+    )
+
+
+class CommendationForm(ServiceErrorsMixin, forms.Form):
+    occurred_on = forms.DateField(label=_("Date"), initial=datetime.date.today, widget=DATE_WIDGET)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    awarded_by = forms.CharField(label=_("Awarded by"), max_length=100)
+    detail = forms.CharField(
+        label=_("Details"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
