@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 def _result(publication) -> dict:
     return {
         "publication": publication.pk,
+        "url": publication.get_absolute_url(),
         "version": publication.version,
         "mediator_count": publication.mediator_count,
         "committee_count": publication.committee_count,
