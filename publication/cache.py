@@ -13,8 +13,11 @@ Keys:
 """
 
 import hashlib
+import re
 
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 
 BUREAUS_KEY = "public-roster:bureaus"
 # Stored in live_key for a bureau with nothing live (None means "not cached").
@@ -52,11 +55,129 @@ def regions_key(publication_pk) -> str:
 
 
 def forget_live(bureau_id):
-    cache.delete_many([live_key(bureau_id), BUREAUS_KEY])
+    """A publication of the bureau went live: drop the pointers to the old one."""
+    cache.delete_many([live_key(bureau_id), BUREAUS_KEY, *_region_keys(bureau_id)])
+
+
+def _region_keys(bureau_id) -> list[str]:
+    from core.models import Bureau
+    from core.tenancy import all_regions
+
+    with all_regions():
+        region = Bureau.objects.filter(pk=bureau_id).values_list("region_id", flat=True).first()
+    return [live_region_key(region)] if region else []
 
 
 def forget_bureau(bureau):
     """After a bureau's details changed (name, footer fields): its pointer and the
     index go, and its pages follow once the pointer is re-read (pages of the same
     publication stay until PAGE_TIMEOUT)."""
-    cache.delete_many([live_key(bureau.pk), BUREAUS_KEY, bureau_key(bureau.region_id)])
+    cache.delete_many(
+        [
+            live_key(bureau.pk),
+            BUREAUS_KEY,
+            bureau_key(bureau.region_id),
+            live_region_key(bureau.region_id),
+        ]
+    )
+
+
+# -- the fast path: whole pages served before the rest of the middleware ---------------
+#
+# A public page that a view has rendered is also stored under the exact URL it was
+# asked with (path, query string, text size, language), next to the pk of the
+# publication it shows. PublicPageCacheMiddleware, placed right after WhiteNoise,
+# answers a repeated URL with one cache round trip (that entry and the region's live
+# pointer), without sessions, auth or the URL resolver. Only URLs whose parameters
+# are all known ones get an entry, so junk parameters cannot multiply entries.
+
+PATH_RE = re.compile(r"^/public/([0-9]{12})/")
+ALIAS_PARAMS = frozenset({"region", "committee", "expertise", "level", "name", "page"})
+ALIAS_MAX_QUERY = 512
+# The region's live pointer is re-set by every rendered page; its short life bounds
+# how long a page rendered during a publication could outlive it.
+LIVE_PK_TIMEOUT = 60
+
+
+def live_region_key(region_code: str) -> str:
+    return f"public-roster:live-pk:{region_code}"
+
+
+def _variant(request) -> str:
+    """What besides the URL changes a page: the text size and, on a multilingual
+    site, the language the request asks for."""
+    large = request.COOKIES.get("large_text") == "1"
+    if len(settings.LANGUAGES) == 1:
+        return f"{int(large)}"
+    return "\x1f".join(
+        (
+            str(int(large)),
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+            request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+        )
+    )
+
+
+def alias_key(request) -> str | None:
+    """The fast-path key of *request*, or None when it must not get one."""
+    match = PATH_RE.match(request.path_info)
+    query = request.META.get("QUERY_STRING", "")
+    if match is None or len(query) > ALIAS_MAX_QUERY:
+        return None
+    lists = request.GET.lists()
+    if any(name not in ALIAS_PARAMS or len(values) != 1 for name, values in lists):
+        return None
+    page = request.GET.get("page")
+    if page is not None and not (page.isascii() and page.isdigit() and len(page) <= 6):
+        return None
+    raw = "\x1f".join((request.path_info, query, _variant(request)))
+    return f"public-roster:url:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+
+
+def remember_page(request, region_code: str, publication_pk: int, body: bytes):
+    """Called by the views with every cacheable page they answer: store the URL's
+    entry and refresh the region's live pointer."""
+    key = alias_key(request)
+    if key is None:
+        return
+    cache.set(key, (publication_pk, body), PAGE_TIMEOUT)
+    cache.set(live_region_key(region_code), publication_pk, LIVE_PK_TIMEOUT)
+
+
+def page_headers(response, max_age: int = 60):
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    response["Vary"] = "Cookie" if len(settings.LANGUAGES) == 1 else "Cookie, Accept-Language"
+    return response
+
+
+class PublicPageCacheMiddleware:
+    """Serve a public roster page from the cache when its publication is still the
+    live one. Put it right after WhiteNoiseMiddleware; anything it cannot answer goes
+    on to the views, which fill its entries."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            response = self.cached(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def cached(self, request):
+        match = PATH_RE.match(request.path_info)
+        if match is None:
+            return None
+        key = alias_key(request)
+        if key is None:
+            return None
+        found = cache.get_many([live_region_key(match.group(1)), key])
+        live_pk, entry = found.get(live_region_key(match.group(1))), found.get(key)
+        if not live_pk or entry is None or entry[0] != live_pk:
+            return None
+        response = HttpResponse(entry[1])
+        response["X-Frame-Options"] = "DENY"
+        response["Content-Language"] = settings.LANGUAGE_CODE
+        response["X-Public-Cache"] = "hit"
+        return page_headers(response)

@@ -131,6 +131,7 @@ def _cached_page(request, publication, view_name, parts, build):
         )
         body = cache.get(key)
         if body is not None:
+            keys.remember_page(request, publication.bureau.region_id, publication.pk, body)
             return _public(HttpResponse(body))
     template, context = build()
     context = {
@@ -138,9 +139,10 @@ def _cached_page(request, publication, view_name, parts, build):
         "publication": publication,
         **context,
     }
-    body = render_to_string(template, context, request)
+    body = render_to_string(template, context, request).encode()
     if key is not None:
-        cache.set(key, body.encode(), keys.PAGE_TIMEOUT)
+        cache.set(key, body, keys.PAGE_TIMEOUT)
+        keys.remember_page(request, publication.bureau.region_id, publication.pk, body)
     return _public(HttpResponse(body))
 
 

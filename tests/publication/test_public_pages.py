@@ -359,3 +359,78 @@ def test_only_safe_methods(client, live):
 def test_as_of_date(client, live):
     body = client.get(_url("about", live["code"])).content.decode()
     assert datetime.date.today().isoformat() in body
+
+
+FAST_PATH = "publication.cache.PublicPageCacheMiddleware"
+
+
+@pytest.fixture
+def fast_path(settings):
+    """The page-cache middleware right after WhiteNoise, as production runs it."""
+    middleware = [entry for entry in settings.MIDDLEWARE if entry != FAST_PATH]
+    at = middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
+    settings.MIDDLEWARE = [*middleware[:at], FAST_PATH, *middleware[at:]]
+
+
+def test_fast_path_answers_a_repeated_url(client, live, fast_path, django_assert_num_queries):
+    url = _url("search", live["code"])
+    first = client.get(url, {"name": "张"})
+    assert "X-Public-Cache" not in first
+    with django_assert_num_queries(0):
+        again = client.get(url, {"name": "张"})
+    assert again["X-Public-Cache"] == "hit"
+    assert again.content == first.content
+    assert again["Cache-Control"] == "public, max-age=60"
+    assert "Cookie" in again["Vary"]
+    # Card, committee and about pages too.
+    for page in (
+        _url("mediator", live["code"], live["wang"].pk),
+        _url("committee", live["code"], live["first"].code),
+        _url("about", live["code"]),
+    ):
+        client.get(page)
+        assert client.get(page)["X-Public-Cache"] == "hit"
+
+
+def test_fast_path_ignores_unknown_parameters_and_bad_values(client, live, fast_path):
+    url = _url("search", live["code"])
+    for query in (
+        {"name": "张", "utm": "x"},
+        {"level": "abc"},
+        {"name": ["a", "b"]},
+        {"page": "abc"},
+    ):
+        client.get(url, query)
+        assert "X-Public-Cache" not in client.get(url, query)
+
+
+def test_fast_path_keeps_the_text_size_apart(client, live, fast_path):
+    url = _url("search", live["code"])
+    client.get(url)
+    assert 'class="large-text"' not in client.get(url).content.decode()
+    client.cookies["large_text"] = "1"
+    body = client.get(url).content.decode()
+    assert 'class="large-text"' in body
+
+
+def test_fast_path_follows_a_new_publication(
+    client, live, fast_path, django_capture_on_commit_callbacks
+):
+    url = _url("search", live["code"])
+    client.get(url)
+    assert client.get(url)["X-Public-Cache"] == "hit"
+    with all_regions():
+        _post(live["first"], region=live["wang"].region, name="新来的")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_roster(live["bureau"])
+    response = client.get(url)
+    assert "X-Public-Cache" not in response
+    assert "新来的" in response.content.decode()
+    assert "新来的" in client.get(url).content.decode()
+
+
+def test_fast_path_leaves_other_urls_alone(client, live, fast_path):
+    assert client.get(_url("index")).status_code == 200
+    assert client.get("/public/110101000000/").status_code == 404
+    client.get(_url("roster_xlsx", live["code"]))
+    assert "X-Public-Cache" not in client.get(_url("roster_xlsx", live["code"]))
