@@ -18,7 +18,7 @@ ASSETS_STAMP := static/vendor/.installed
 
 PYTEST_ARGS ?=
 
-.PHONY: help venv assets run test lint format messages clean bench-roster bench-ranking
+.PHONY: help venv assets run test lint format messages clean bench-roster bench-ranking bench-public
 
 help:
 	@echo "make run       serve http://127.0.0.1:8000 with demo data (SQLite, Celery eager)"
@@ -30,6 +30,7 @@ help:
 	@echo "make assets    npm ci, then copy front-end files into static/vendor/"
 	@echo "make bench-roster  Excel import/export benchmarks against bare openpyxl (ROWS=, EXPORT_ROWS=)"
 	@echo "make bench-ranking  the ranking job against one hand-written SQL query (PostgreSQL: DATABASE_URL=...)"
+	@echo "make bench-public  public roster search vs a static file under 50 clients (gunicorn, PostgreSQL, Redis)"
 	@echo "make clean     remove generated files (keeps .venv and db.sqlite3)"
 
 venv: $(VENV_STAMP)
@@ -89,3 +90,6 @@ bench-ranking: $(VENV_STAMP)
 clean:
 	rm -rf static/vendor staticfiles node_modules test-artifacts .pytest_cache .ruff_cache *.egg-info
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+
+bench-public: $(VENV_STAMP)
+	$(PY) scripts/bench_public/run.py

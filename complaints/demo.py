@@ -45,9 +45,10 @@ def _seed_complaints(ctx: SeedContext, secret_hash: str):
     bureau_role = SimpleNamespace(kind=RoleKind.BUREAU_STAFF, user=None)
     for index in range(ctx.scaled(60, minimum=12)):
         post = rng.choice(posts)
-        received = today - datetime.timedelta(days=rng.randint(1, 80))
+        received = max(post.starts_on, today - datetime.timedelta(days=rng.randint(1, 80)))
         complaint, _code = services.file_complaint(
             mediator=post.mediator,
+            committee=post.committee,
             name=rng.choice(list(SURNAMES)) + rng.choice(GIVEN_NAMES[("F", "old")]),
             phone=f"13{rng.randint(0, 9)}{rng.randint(0, 99_999_999):08d}",
             description=rng.choice(ISSUES),

@@ -67,6 +67,7 @@ def test_the_job_publishes_with_progress(staffed, django_capture_on_commit_callb
     assert (job.done, job.total) == (2, 2)
     assert job.result == {
         "publication": publication.pk,
+        "url": f"/roster-publications/{publication.pk}/",
         "version": 1,
         "mediator_count": 2,
         "committee_count": 1,
