@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -374,9 +375,13 @@ def photo(request, region_code, mediator_id):
 
 def _workbook_columns():
     return [
-        Column(_("Name"), lambda row: row.name, 12),
+        Column(pgettext("person", "Name"), lambda row: row.name, 12),
         Column(_("Gender"), lambda row: row.get_gender_display(), 6),
-        Column(_("Level"), lambda row: row.get_level_display() if row.level else "", 8),
+        Column(
+            pgettext("mediator grade", "Level"),
+            lambda row: row.get_level_display() if row.level else "",
+            8,
+        ),
         Column(_("Committee"), lambda row: row.committee.name, 30),
         Column(_("Region"), lambda row: row.committee.region_name, 24),
         Column(_("Expertise"), lambda row: row.expertise_names, 30),
