@@ -200,6 +200,7 @@ class WindowComplaintView(RoleRequiredMixin, FormView):
     requires_write = True
     form_class = WindowComplaintForm
     template_name = "complaints/complaint_create.html"
+    extra_context = {"title": gettext_lazy("Record a window complaint")}
 
     def form_valid(self, form):
         data = form.cleaned_data
