@@ -11,17 +11,45 @@ import unicodedata
 from dataclasses import dataclass
 
 import filetype
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image
 
 from complaints.models import ALLOWED_ATTACHMENT_TYPES
 
 MAX_FILES = 3
 IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG"}
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to MAX_FILES files from one input; the form checks them with
+    ``check_uploads`` (the public form only once its proof-of-work passed)."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("Attachments (optional)"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy("Up to %(count)d photos (JPEG, PNG) or PDF documents.")
+            % {"count": MAX_FILES},
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        # Explicit super(): a comprehension is its own scope (PEP 709 comes in 3.12).
+        return [super(AttachmentsField, self).clean(item, initial) for item in files]
 
 
 @dataclass

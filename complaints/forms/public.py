@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from complaints import pow
-from complaints.uploads import MAX_FILES, check_uploads
+from complaints.uploads import AttachmentsField, check_uploads
 from core.models import Bureau
 from core.personal import validate_phone
 from core.tenancy import all_regions
@@ -97,18 +97,6 @@ NOT_ON_ROSTER = _(
 )
 
 
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
-
-
 class DescribedFieldsMixin:
     """Link each input to its help text and its errors (aria-describedby) and mark
     invalid inputs (aria-invalid), for screen readers. The template gives the help
@@ -166,14 +154,7 @@ class ComplaintForm(DescribedFieldsMixin, forms.Form):
             "A mobile number or a landline with its area code. We call you about the complaint."
         ),
     )
-    attachments = MultipleFileField(
-        label=_("Attachments (optional)"),
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
-        help_text=_("Up to 3 photos (JPEG, PNG) or PDF documents."),
-    )
-
-    max_files = MAX_FILES
+    attachments = AttachmentsField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Finding, Sanction
-from complaints.uploads import MAX_FILES, check_uploads
+from complaints.uploads import AttachmentsField, check_uploads
 from core.forms import DATE_WIDGET, ServiceErrorsMixin
 from core.models import JudicialOffice
 from core.personal import validate_phone
@@ -27,18 +27,6 @@ class RecordNumberField(forms.ModelChoiceField):
     default_error_messages = {
         "invalid_choice": _("No record with this number in your jurisdiction."),
     }
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
 class WindowComplaintForm(ServiceErrorsMixin, forms.Form):
@@ -66,12 +54,7 @@ class WindowComplaintForm(ServiceErrorsMixin, forms.Form):
     received_on = forms.DateField(
         label=_("Received on"), initial=datetime.date.today, widget=DATE_WIDGET
     )
-    attachments = MultipleFileField(
-        label=_("Attachments (optional)"),
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
-        help_text=_("Up to %(count)d photos (JPEG, PNG) or PDF documents.") % {"count": MAX_FILES},
-    )
+    attachments = AttachmentsField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
