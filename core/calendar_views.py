@@ -12,7 +12,6 @@ from auditlog.models import LogEntry
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from django.views.generic import FormView, TemplateView
 from core.forms import ServiceErrorsMixin
 from core.generic_views import RoleRequiredMixin
 from core.models import RoleKind, WorkdaySchedule
-from core.workdays import _library_knows as library_knows
+from core.workdays import library_knows, save_schedule
 
 FIRST_BUILT_IN = 2004
 YEARS = range(2000, 2101)
@@ -155,13 +154,7 @@ class WorkdayEditView(RoleRequiredMixin, FormView):
                 % {"year": self.year},
             )
             return self.form_invalid(form)
-        from complaints.services import recompute_provisional_deadlines
-
-        schedule = form.instance
-        schedule.entered_by = self.request.user
-        with transaction.atomic():
-            schedule.save()
-            changed = recompute_provisional_deadlines()
+        changed = save_schedule(form.instance, user=self.request.user)
         messages.success(
             self.request,
             _("The %(year)s schedule is saved; %(count)d provisional deadlines changed.")

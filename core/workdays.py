@@ -10,6 +10,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import chinese_calendar
+from django.db import transaction
+from django.dispatch import Signal
+
+# Sent when a year's schedule is saved; receivers recount what they counted on it
+# and return how many deadlines changed (the complaints app does, a lower app cannot
+# call it directly).
+schedule_saved = Signal()
 
 
 @dataclass(frozen=True)
@@ -19,7 +26,7 @@ class Deadline:
 
 
 @lru_cache(maxsize=64)
-def _library_knows(year: int) -> bool:
+def library_knows(year: int) -> bool:
     try:
         chinese_calendar.is_workday(datetime.date(year, 6, 1))
     except NotImplementedError:
@@ -40,7 +47,7 @@ class _Calendar:
         self.provisional = False
 
     def is_workday(self, day: datetime.date) -> bool:
-        if _library_knows(day.year):
+        if library_knows(day.year):
             return chinese_calendar.is_workday(day)
         if day.year in self.entered:
             holidays, workdays = self.entered[day.year]
@@ -74,3 +81,14 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         if calendar.is_workday(day):
             count += 1
     return count
+
+
+def save_schedule(schedule, *, user) -> int:
+    """Save a year's holiday schedule and let deadlines counted on the week be
+    recounted; returns how many changed."""
+    schedule.entered_by = user
+    with transaction.atomic():
+        schedule.save()
+        return sum(
+            changed for _receiver, changed in schedule_saved.send(type(schedule), schedule=schedule)
+        )
