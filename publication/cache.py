@@ -20,6 +20,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 BUREAUS_KEY = "public-roster:bureaus"
+# The large-text mode's cookie (适老化): it changes the page, so it is part of keys.
+LARGE_TEXT_COOKIE = "large_text"
 # Stored in live_key for a bureau with nothing live (None means "not cached").
 NO_LIVE = 0
 # Publications are immutable, but the bureau's footer (address, phone, filing
@@ -106,7 +108,7 @@ def live_region_key(region_code: str) -> str:
 def _variant(request) -> str:
     """What besides the URL changes a page: the text size and, on a multilingual
     site, the language the request asks for."""
-    large = request.COOKIES.get("large_text") == "1"
+    large = request.COOKIES.get(LARGE_TEXT_COOKIE) == "1"
     if len(settings.LANGUAGES) == 1:
         return f"{int(large)}"
     return "\x1f".join(

@@ -17,44 +17,55 @@ from publication.models import (
     PublishedMediator,
     RosterPublication,
 )
-from registry.models import Appointment, CommitteeStatus, CommitteeType, MediatorStatus
+from registry.models import (
+    Appointment,
+    CommitteeStatus,
+    CommitteeType,
+    Mediator,
+    MediatorStatus,
+)
 from registry.models.appointments import held_on
 
 BATCH = 2000
 
 
-def roster_posts(bureau, as_of: datetime.date):
-    """The posts the public roster lists: held on *as_of* by serving mediators in
-    active committees of the bureau's region (full-time only if the bureau says so)."""
+def serving_posts(bureau, as_of: datetime.date):
+    """Posts held on *as_of* by serving mediators in active committees of the
+    bureau's region: what a roster is made of."""
     with jurisdiction(bureau.region.prefix):
-        posts = (
-            Appointment.objects.filter(held_on(as_of))
-            .filter(
-                mediator__status=MediatorStatus.ACTIVE, committee__status=CommitteeStatus.ACTIVE
-            )
-            .select_related("committee__region", "mediator")
-            .only(
-                "starts_on",
-                "full_time",
-                "mediator_id",
-                "mediator__name",
-                "mediator__gender",
-                "mediator__level",
-                "mediator__photo",
-                "mediator__photo_public",
-                "committee__code",
-                "committee__name",
-                "committee__kind",
-                "committee__address",
-                "committee__namesake",
-                "committee__region__code",
-                "committee__region__name",
-            )
-            .order_by("mediator_id", "-full_time", "starts_on", "pk")
+        return Appointment.objects.filter(held_on(as_of)).filter(
+            mediator__status=MediatorStatus.ACTIVE, committee__status=CommitteeStatus.ACTIVE
         )
-        if policy.value(bureau, "roster_full_time_only"):
-            posts = posts.filter(full_time=True)
-        return list(posts)
+
+
+def roster_posts(bureau, as_of: datetime.date):
+    """The posts the public roster lists (full-time only if the bureau says so),
+    ordered so that each mediator's main post comes first."""
+    posts = (
+        serving_posts(bureau, as_of)
+        .select_related("committee__region", "mediator")
+        .only(
+            "starts_on",
+            "full_time",
+            "mediator_id",
+            "mediator__name",
+            "mediator__gender",
+            "mediator__level",
+            "mediator__photo",
+            "mediator__photo_public",
+            "committee__code",
+            "committee__name",
+            "committee__kind",
+            "committee__address",
+            "committee__namesake",
+            "committee__region__code",
+            "committee__region__name",
+        )
+        .order_by("mediator_id", "-full_time", "starts_on", "pk")
+    )
+    if policy.value(bureau, "roster_full_time_only"):
+        posts = posts.filter(full_time=True)
+    return list(posts)
 
 
 def preview(bureau, as_of: datetime.date | None = None) -> dict:
@@ -159,8 +170,7 @@ def _write(publication, progress):
     }
     with jurisdiction(bureau.region.prefix):
         expertise = defaultdict(list)
-        through = Appointment.mediator.field.related_model.expertise.through
-        for mediator_id, code, name in through.objects.filter(
+        for mediator_id, code, name in Mediator.expertise.through.objects.filter(
             mediator_id__in=[post.mediator_id for post in main]
         ).values_list("mediator_id", "expertisefield_id", "expertisefield__name"):
             expertise[mediator_id].append((code, name))

@@ -10,11 +10,9 @@ from django.utils import timezone
 from core import policy
 from core.jobs import job_task
 from core.models import Bureau
-from core.tenancy import all_regions, jurisdiction
+from core.tenancy import all_regions
 from publication import selectors, services
 from publication.models import RosterPublication
-from registry.models import Appointment, CommitteeStatus, MediatorStatus
-from registry.models.appointments import held_on
 
 logger = logging.getLogger(__name__)
 
@@ -44,19 +42,6 @@ def months_between(earlier: datetime.date, later: datetime.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
-def has_serving_posts(bureau, today: datetime.date) -> bool:
-    """Whether any serving mediator holds a post in an active committee of the
-    bureau's region today: a bureau with none has no roster to publish."""
-    with jurisdiction(bureau.region.prefix):
-        return (
-            Appointment.objects.filter(held_on(today))
-            .filter(
-                mediator__status=MediatorStatus.ACTIVE, committee__status=CommitteeStatus.ACTIVE
-            )
-            .exists()
-        )
-
-
 def is_due(bureau, today: datetime.date) -> bool:
     """Whether the schedule republishes *bureau*'s roster today: its interval is not 0
     (on demand only), it has something to publish, and nothing is live or the live
@@ -69,7 +54,8 @@ def is_due(bureau, today: datetime.date) -> bool:
         published = timezone.localtime(live.published_at).date()
         if months_between(published, today) < months:
             return False
-    return has_serving_posts(bureau, today)
+    # A bureau with no serving mediator has no roster to publish.
+    return services.serving_posts(bureau, today).exists()
 
 
 @shared_task

@@ -20,7 +20,6 @@ from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -28,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.excel import XLSX_CONTENT_TYPE, Column, write_workbook
-from core.models import Bureau, Region
+from core.models import Bureau, BureauLevel, Region
 from core.tenancy import all_regions
 from publication import cache as keys
 from publication.filtersets import PublicRosterFilterSet
@@ -39,8 +38,6 @@ from registry.models import ExpertiseField, Mediator
 PER_PAGE = 20
 COMMITTEE_PER_PAGE = 50
 MAX_PAGE_DIGITS = 6
-LARGE_TEXT_COOKIE = "large_text"
-MAX_AGE = 60
 
 MEDIATOR_FIELDS = (
     "mediator_id",
@@ -107,13 +104,7 @@ def _bureau_fingerprint(bureau) -> str:
 
 
 def large_text(request) -> bool:
-    return request.COOKIES.get(LARGE_TEXT_COOKIE) == "1"
-
-
-def _public(response):
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
-    patch_vary_headers(response, ("Cookie",))
-    return response
+    return request.COOKIES.get(keys.LARGE_TEXT_COOKIE) == "1"
 
 
 def _cached_page(request, publication, view_name, parts, build):
@@ -133,7 +124,7 @@ def _cached_page(request, publication, view_name, parts, build):
         body = cache.get(key)
         if body is not None:
             keys.remember_page(request, publication.bureau.region_id, publication.pk, body)
-            return _public(HttpResponse(body))
+            return keys.page_headers(HttpResponse(body))
     template, context = build()
     context = {
         "bureau": publication.bureau,
@@ -144,7 +135,7 @@ def _cached_page(request, publication, view_name, parts, build):
     if key is not None:
         cache.set(key, body, keys.PAGE_TIMEOUT)
         keys.remember_page(request, publication.bureau.region_id, publication.pk, body)
-    return _public(HttpResponse(body))
+    return keys.page_headers(HttpResponse(body))
 
 
 def _page_number(request) -> int:
@@ -203,7 +194,7 @@ def index(request):
         groups = _bureau_groups()
         cache.set(keys.BUREAUS_KEY, groups, keys.LIVE_TIMEOUT)
     body = render_to_string("public/index.html", {"groups": groups}, request)
-    return _public(HttpResponse(body))
+    return keys.page_headers(HttpResponse(body))
 
 
 def _bureau_groups() -> list[dict]:
@@ -224,7 +215,7 @@ def _bureau_groups() -> list[dict]:
             "name": bureau.name,
             "region_name": bureau.region.name,
         }
-        if bureau.region_id == city_code or bureau.level == "city":
+        if bureau.region_id == city_code or bureau.level == BureauLevel.CITY:
             group["bureau"] = entry
         else:
             group["counties"].append(entry)
@@ -294,8 +285,9 @@ def mediator(request, region_code, mediator_id):
         if row is None:
             raise Http404
         row.region_label = _region_label(row.region_id, _region_names(publication))
-        complain = "/public/complaints/new/?" + urlencode(
-            {"bureau": region_code, "mediator": mediator_id}
+        complain = _with_query(
+            reverse("public_complaints:new"),
+            urlencode({"bureau": region_code, "mediator": mediator_id}),
         )
         return "public/mediator.html", {"mediator": row, "complain_url": complain}
 
@@ -321,8 +313,8 @@ def committee(request, region_code, code):
         )
         page = Paginator(rows, COMMITTEE_PER_PAGE).get_page(page_number)
         found.region_label = _region_label(found.region_id, _region_names(publication))
-        complain = "/public/complaints/new/?" + urlencode(
-            {"bureau": region_code, "committee": code}
+        complain = _with_query(
+            reverse("public_complaints:new"), urlencode({"bureau": region_code, "committee": code})
         )
         return "public/committee.html", {
             "committee": found,
@@ -370,7 +362,7 @@ def photo(request, region_code, mediator_id):
     if not content_type.startswith("image/"):
         handle.close()
         raise Http404
-    return _public(FileResponse(handle, content_type=content_type))
+    return keys.page_headers(FileResponse(handle, content_type=content_type))
 
 
 def _workbook_columns():
@@ -419,7 +411,7 @@ def roster_xlsx(request, region_code):
     response["Content-Disposition"] = (
         f'attachment; filename="roster-{region_code}-v{publication.version}-{stamp}.xlsx"'
     )
-    return _public(response)
+    return keys.page_headers(response)
 
 
 @never_cache
@@ -435,12 +427,12 @@ def text_size(request):
     response = HttpResponseRedirect(target)
     if request.GET.get("large") == "1":
         response.set_cookie(
-            LARGE_TEXT_COOKIE,
+            keys.LARGE_TEXT_COOKIE,
             "1",
             max_age=365 * 24 * 60 * 60,
             samesite="Lax",
             secure=request.is_secure(),
         )
     else:
-        response.delete_cookie(LARGE_TEXT_COOKIE, samesite="Lax")
+        response.delete_cookie(keys.LARGE_TEXT_COOKIE, samesite="Lax")
     return response
