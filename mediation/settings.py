@@ -173,6 +173,7 @@ COMPLAINT_ATTACHMENT_MAX_BYTES = env_int("COMPLAINT_ATTACHMENT_MAX_BYTES", 5 * 1
 # browser's proof-of-work must do (leading zero bits of a SHA-256).
 COMPLAINT_RATE_PER_IP = env_str("COMPLAINT_RATE_PER_IP", "5/h")
 COMPLAINT_RATE_PER_PHONE = env_str("COMPLAINT_RATE_PER_PHONE", "3/d")
+COMPLAINT_STATUS_RATE_PER_IP = env_str("COMPLAINT_STATUS_RATE_PER_IP", "20/h")
 COMPLAINT_POW_BITS = env_int("COMPLAINT_POW_BITS", 16)
 # Behind a reverse proxy, the header that carries the client's address (e.g.
 # HTTP_X_REAL_IP); the proxy must overwrite it. Unset: the socket's REMOTE_ADDR.

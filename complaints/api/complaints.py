@@ -75,29 +75,13 @@ class ComplaintViewSet(TenantModelViewSet):
     def conclude(self, request, pk=None, **kwargs):
         """Conclude the verification: founded or unfounded, with the sanction. A
         suspension or dismissal is the bureau's (403 for an office clerk)."""
-        complaint = self.get_object()
-        data = ConcludeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        services.conclude(
-            complaint,
-            role=request.active_role,
-            finding=values["finding"],
-            sanction=values["sanction"],
-            note=values["note"],
-            on=values["concluded_on"],
-        )
-        return Response(self.get_serializer(complaint).data)
+        return self._act(request, ConcludeSerializer, services.conclude, role=request.active_role)
 
     @extend_schema(request=AnswerSerializer, responses={200: ComplaintSerializer})
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None, **kwargs):
         """The answer the complainant reads on the status page."""
-        complaint = self.get_object()
-        data = AnswerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.answer(complaint, text=data.validated_data["answer"])
-        return Response(self.get_serializer(complaint).data)
+        return self._act(request, AnswerSerializer, services.answer)
 
 
 ROUTES = [("complaints", ComplaintViewSet)]

@@ -142,11 +142,12 @@ class ConcludeSerializer(serializers.Serializer):
     finding = serializers.ChoiceField(choices=Finding.choices)
     sanction = serializers.ChoiceField(choices=Sanction.choices, required=False, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    concluded_on = serializers.DateField(required=False, allow_null=True, default=None)
+    # ``source`` names the service's keyword, so validated data goes straight to it.
+    concluded_on = serializers.DateField(source="on", required=False, allow_null=True, default=None)
 
 
 class AnswerSerializer(serializers.Serializer):
-    answer = serializers.CharField(max_length=5000)
+    answer = serializers.CharField(source="text", max_length=5000)
 
 
 class IntegrityRecordSerializer(serializers.ModelSerializer):

@@ -33,8 +33,6 @@ CHOOSE_TEMPLATE = "public/complaint_choose.html"
 RECEIPT_TEMPLATE = "public/complaint_receipt.html"
 STATUS_TEMPLATE = "public/complaint_status.html"
 
-STATUS_RATE_PER_IP = "20/h"
-
 TOO_MANY_FROM_IP = _(
     "Too many complaints from your network in the last hour. Please try again later "
     "or call the bureau."
@@ -178,7 +176,7 @@ def status(request):
         request,
         group="public-complaint-status",
         key="ip",
-        rate=getattr(settings, "COMPLAINT_STATUS_RATE_PER_IP", STATUS_RATE_PER_IP),
+        rate=settings.COMPLAINT_STATUS_RATE_PER_IP,
         increment=True,
     ):
         context = {"form": StatusForm(), "message": TOO_MANY_LOOKUPS}
