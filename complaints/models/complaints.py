@@ -1,5 +1,6 @@
 """Complaints about mediators (投诉) and their handling workflow."""
 
+import datetime
 import os
 import uuid
 
@@ -129,6 +130,12 @@ class Complaint(TenantModel):
     @property
     def is_open(self):
         return self.status not in (ComplaintStatus.CONCLUDED, ComplaintStatus.ANSWERED)
+
+    @property
+    def is_overdue(self):
+        """Open past its deadline (complaints.selectors.overdue is the same rule as a
+        query)."""
+        return self.is_open and self.due_on < datetime.date.today()
 
     def clean(self):
         if self.finding != Finding.FOUNDED and self.sanction:

@@ -2,8 +2,6 @@
 its status allows, the attachments (to staff of the jurisdiction only), and the
 window complaint a clerk records. Every action is a service call."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,7 +58,6 @@ class ComplaintListView(TenantListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["today"] = datetime.date.today()
         context["may_write"] = self.request.active_role.may_write()
         return context
 
@@ -77,7 +74,6 @@ class ComplaintDetailView(TenantDetailView):
         complaint = self.object
         context["attachments"] = list(complaint.attachments.all())
         context["integrity_records"] = list(complaint.integrity_records.all())
-        context["today"] = datetime.date.today()
         action = ACTIONS.get(complaint.status)
         if action and self.request.active_role.may_write():
             context["action"] = {"url_name": action[0], "label": action[1]}
@@ -123,7 +119,6 @@ class ComplaintActionView(ObjectFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["complaint"] = self.object
-        context["today"] = datetime.date.today()
         context["out_of_step"] = self.object.status != self.status
         return context
 
