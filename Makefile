@@ -17,6 +17,9 @@ VENV_STAMP := $(VENV)/.installed
 ASSETS_STAMP := static/vendor/.installed
 
 PYTEST_ARGS ?=
+# Tests run in parallel, one process per core (pytest-xdist gives each worker its own
+# test database); PYTEST_WORKERS=0 runs them in this process, e.g. to debug with -x --pdb.
+PYTEST_WORKERS ?= auto
 
 .PHONY: help venv assets run test lint format messages clean bench-roster bench-ranking bench-public
 
@@ -63,7 +66,7 @@ lint: $(VENV_STAMP)
 
 test: $(VENV_STAMP) $(ASSETS_STAMP) lint
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 format: $(VENV_STAMP)
 	$(BIN)/ruff format .
