@@ -1,4 +1,6 @@
 from django.apps import AppConfig, apps
+from django.db import models
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,17 +9,20 @@ class CoreConfig(AppConfig):
     verbose_name = _("Foundation")
 
     def ready(self):
+        from auditlog.models import LogEntry
         from auditlog.registry import auditlog
 
+        from core.audit import stamp_role_on_save
         from core.tenancy import TenantModel
 
         # Every tenant-owned model is audited by inheriting TenantModel; the region
         # tree is audited too because bureaus add townships and villages to it.
-        auditlog.register(apps.get_model("core", "Region"))
-        auditlog.register(apps.get_model("core", "WorkdaySchedule"))
+        for model in (apps.get_model("core", "Region"), apps.get_model("core", "WorkdaySchedule")):
+            auditlog.register(model, **_audit_options(model))
         for model in apps.get_models():
             if issubclass(model, TenantModel) and not auditlog.contains(model):
                 auditlog.register(model, **_audit_options(model))
+        pre_save.connect(stamp_role_on_save, sender=LogEntry, dispatch_uid="core.audit.role")
 
         from core import dashboard
         from core.models import JudicialOffice
@@ -31,10 +36,19 @@ class CoreConfig(AppConfig):
 
 
 def _audit_options(model) -> dict:
-    """The model's ``audit_options``, with reverse relations left out: auditlog would
-    otherwise record every reverse accessor ("appointments": "…Appointment.None")
-    as a change on create."""
+    """The model's ``audit_options``, plus what no model should have to list: reverse
+    relations (auditlog would otherwise record every reverse accessor, "appointments":
+    "…Appointment.None", as a change on create), the automatic timestamps (the entry
+    has its own) and the keyed-hash columns beside personal numbers. The trail and
+    its readable rendering (core.history) both leave these out."""
     options = dict(getattr(model, "audit_options", {}))
-    reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
-    options["exclude_fields"] = [*options.get("exclude_fields", []), *reverse]
+    internal = [
+        f.name
+        for f in model._meta.get_fields()
+        if (f.auto_created and not f.concrete)
+        or getattr(f, "auto_now", False)
+        or getattr(f, "auto_now_add", False)
+        or (isinstance(f, models.CharField) and f.name.endswith(("_digest", "_hash")))
+    ]
+    options["exclude_fields"] = list(dict.fromkeys([*options.get("exclude_fields", []), *internal]))
     return options

@@ -8,7 +8,6 @@ tenant's: any bureau admin may enter it, and every change is audited."""
 import datetime
 import re
 
-from auditlog.models import LogEntry
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
+from core import history
 from core.forms import ServiceErrorsMixin
 from core.generic_views import RoleRequiredMixin
 from core.models import RoleKind, WorkdaySchedule
@@ -139,11 +139,7 @@ class WorkdayEditView(RoleRequiredMixin, FormView):
         context["year"] = self.year
         context["built_in"] = self.built_in
         context["schedule"] = self.schedule
-        context["history"] = (
-            LogEntry.objects.get_for_object(self.schedule).select_related("actor")[:200]
-            if self.schedule.pk
-            else []
-        )
+        context.update(history.context(self.request, self.schedule))
         return context
 
     def form_valid(self, form):

@@ -2,7 +2,6 @@
 pagination; detail with the audit trail; create/edit with field errors beside the
 fields. A model's page is a few lines on top of these (NetBox style)."""
 
-from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.views import generic
 from django.views.generic import FormView
 from django.views.generic.detail import SingleObjectMixin
 
+from core import history
 from core.jurisdiction import require_role
 from core.tenancy import in_jurisdiction
 
@@ -70,14 +70,12 @@ class TenantListView(RoleRequiredMixin, generic.ListView):
 
 
 class TenantDetailView(RoleRequiredMixin, generic.DetailView):
-    """A record with its audit trail. Foreign objects are not in the scoped
-    queryset, so they answer 404 like missing ones."""
+    """A record with its change history (core.history, one page of it). Foreign
+    objects are not in the scoped queryset, so they answer 404 like missing ones."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["history"] = LogEntry.objects.get_for_object(self.object).select_related("actor")[
-            :200
-        ]
+        context.update(history.context(self.request, self.object))
         return context
 
 

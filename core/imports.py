@@ -39,6 +39,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core import audit
 from core.excel import DATE_FORMAT
 
 TEXT, INT, BOOL, DATE, CHOICE = "text", "int", "bool", "date", "choice"
@@ -465,18 +466,18 @@ def log_created(objects, *, actor, extra=None):
             None, obj, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
         )
         changes.update(extra(obj) if extra else {})
-        entries.append(
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(obj.pk),
-                object_id=obj.pk,
-                object_repr=str(obj)[:2000],
-                action=LogEntry.Action.CREATE,
-                changes=changes,
-                actor=actor,
-                cid=cid,
-            )
+        entry = LogEntry(
+            content_type=content_type,
+            object_pk=str(obj.pk),
+            object_id=obj.pk,
+            object_repr=str(obj)[:2000],
+            action=LogEntry.Action.CREATE,
+            changes=changes,
+            actor=actor,
+            cid=cid,
         )
+        audit.stamp_role(entry)  # bulk_create sends no pre_save
+        entries.append(entry)
     LogEntry.objects.bulk_create(entries, batch_size=1000)
 
 

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from core import audit
 from core.jurisdiction import SESSION_KEY, RoleNotHeld, pick_role, roles_of
 from core.tenancy import all_regions, jurisdiction
 
@@ -9,7 +10,8 @@ class JurisdictionMiddleware:
     request. With no role nothing is activated, so any tenant query fails closed.
 
     API requests authenticated by token are activated again by the API base view,
-    after DRF has authenticated them (see core.api.viewsets).
+    after DRF has authenticated them (see core.api.viewsets). Audit entries record
+    the request's active role as it is when they are written, so they see that too.
     """
 
     def __init__(self, get_response):
@@ -26,6 +28,10 @@ class JurisdictionMiddleware:
             request.session.pop(SESSION_KEY, None)
         request.roles = roles
         request.active_role = role
+        with audit.acting(lambda: request.active_role):
+            return self._respond(request, role)
+
+    def _respond(self, request, role):
         if request.user.is_superuser and request.path.startswith(self._admin_prefix()):
             # The Django admin is for superusers only and spans every region.
             with all_regions():

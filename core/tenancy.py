@@ -181,16 +181,18 @@ def with_jurisdiction(task_func):
     """Decorate a Celery task so it runs inside a jurisdiction.
 
     The task must be called with ``role_id=`` (a user's job: their jurisdiction, and
-    audit entries carry them as the actor) or ``bureau_id=`` (a system job for one
-    bureau, e.g. a beat schedule fanned out per bureau).
+    audit entries carry them as the actor, in that role) or ``bureau_id=`` (a system
+    job for one bureau, e.g. a beat schedule fanned out per bureau).
     """
 
     @wraps(task_func)
     def wrapper(*args, role_id=None, bureau_id=None, **kwargs):
         from auditlog.context import set_actor
 
+        from core.audit import acting_as
         from core.models import Bureau, Role
 
+        role = None
         with all_regions():
             if role_id is not None:
                 role = Role.objects.select_related("bureau__region", "office__region").get(
@@ -206,7 +208,7 @@ def with_jurisdiction(task_func):
             kwargs["role_id"] = role_id
         if bureau_id is not None:
             kwargs["bureau_id"] = bureau_id
-        with jurisdiction(prefix), set_actor(actor):
+        with jurisdiction(prefix), set_actor(actor), acting_as(role):
             return task_func(*args, **kwargs)
 
     return wrapper

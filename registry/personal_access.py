@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from core.audit import role_data
 from core.models import RoleKind
 from registry.models import Mediator
 
@@ -38,6 +39,7 @@ def reveal(mediator, field: str, *, role, remote_addr=None) -> str:
         changes={"revealed": [field]},
         actor=role.user,
         remote_addr=remote_addr,
+        additional_data={"role": role_data(role)},
     )
     return getattr(mediator, field) or ""
 
@@ -55,6 +57,7 @@ def log_reveals(mediator_ids, fields, *, role, via: str, batch_size=2000) -> int
             action=LogEntry.Action.ACCESS,
             changes={"revealed": list(fields), "via": via},
             actor=role.user,
+            additional_data={"role": role_data(role)},
         )
         for pk in mediator_ids
     ]

@@ -1,4 +1,3 @@
-from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -82,13 +81,3 @@ class PolicySerializer(TenantModelSerializer):
             except DjangoValidationError as exc:
                 raise serializers.ValidationError({"value": exc.messages}) from exc
         return super().validate(attrs)
-
-
-class LogEntrySerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
-    action = serializers.CharField(source="get_action_display")
-    changes = serializers.JSONField(source="changes_dict")
-
-    class Meta:
-        model = LogEntry
-        fields = ["id", "timestamp", "actor", "action", "changes", "remote_addr"]

@@ -2,15 +2,14 @@ from contextlib import ExitStack
 
 from auditlog.context import set_actor
 from auditlog.middleware import AuditlogMiddleware
-from auditlog.models import LogEntry
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from core.api.serializers import LogEntrySerializer
+from core import history as readable_history
+from core.api.history import HistoryEntrySerializer, HistoryPagination
 from core.jurisdiction import RoleNotHeld, pick_role, roles_of
 from core.tenancy import in_jurisdiction, jurisdiction
 
@@ -80,13 +79,15 @@ class TenantModelViewSet(JurisdictionAPIMixin, viewsets.ModelViewSet):
                     {"region": [_("This is outside your jurisdiction.")]}
                 )
 
-    @extend_schema(responses=LogEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=HistoryPagination, filter_backends=[])
     def history(self, request, pk=None, **kwargs):
-        """The audit trail of one object: who changed what, when."""
-        instance = self.get_object()
-        entries = LogEntry.objects.get_for_object(instance).select_related("actor")
-        return Response(LogEntrySerializer(entries, many=True).data)
+        """The change history of one object, newest first: who (and in which role)
+        changed what, when, with each field's label and display values beside the
+        recorded ones. Paginated."""
+        entries = self.paginate_queryset(readable_history.entries_for(self.get_object()))
+        data = HistoryEntrySerializer(readable_history.render(entries), many=True).data
+        return self.get_paginated_response(data)
 
 
 class TenantReadOnlyViewSet(JurisdictionAPIMixin, viewsets.ReadOnlyModelViewSet):

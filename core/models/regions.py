@@ -39,6 +39,9 @@ class Region(models.Model):
 
     objects = jurisdiction_manager("code")
 
+    # The prefix is derived from the code: not a change anyone made.
+    audit_options = {"exclude_fields": ["prefix"]}
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("region")

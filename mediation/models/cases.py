@@ -122,7 +122,9 @@ class Case(TenantModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    audit_options = {"m2m_fields": {"assistants"}}
+    # Year and sequence are the parts of the number, which the trail shows whole.
+    audit_options = {"m2m_fields": {"assistants"}, "exclude_fields": ["year", "sequence"]}
+    money_fields = ("amount",)  # shown as ¥1,234.50 (core.history)
 
     class Meta:
         ordering = ["-received_on", "-pk"]

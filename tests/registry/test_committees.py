@@ -210,7 +210,11 @@ def test_editing_is_audited_and_shown_in_the_history(login, world, committee):
     committee.refresh_from_db()
     assert committee.name == "改名村人民调解委员会"
     page = client.get(f"/committees/{committee.pk}/")
-    assert any("name" in entry.changes_dict for entry in page.context["history"])
+    assert any(
+        (c.field, c.new_display) == ("name", "改名村人民调解委员会")
+        for entry in page.context["history"]
+        for c in entry.changes
+    )
 
 
 def test_editing_keeps_its_own_code(login, world, committee):

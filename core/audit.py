@@ -1,0 +1,68 @@
+"""Audit plumbing beyond django-auditlog: the role a write was made in.
+
+auditlog records who (the actor) and from where; a clerk reading the trail also
+needs the capacity they acted in (the same person may be a county's staff and a
+township's clerk). Every audit entry saved while a role is acting gets
+``additional_data["role"]``: the role's id, kind and unit name at that moment, so the
+trail still reads right after the role is withdrawn or the unit renamed.
+
+The acting role comes from a context variable, not from auditlog's own context:
+the API sets its actor with ``auditlog.context.set_actor``, which replaces auditlog's
+context wholesale, and the API picks its role only after the middleware has run.
+"""
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+_acting_role: ContextVar[Callable | None] = ContextVar("acting_role", default=None)
+
+
+@contextmanager
+def acting(source: Callable):
+    """Record the role *source()* returns on every audit entry written in the block.
+
+    *source* is read when each entry is saved, not when the block starts: a page's
+    role is known up front, but an API request picks its role (``X-Role``) later,
+    on the same request object the middleware passes here.
+    """
+    token = _acting_role.set(source)
+    try:
+        yield
+    finally:
+        _acting_role.reset(token)
+
+
+def acting_as(role):
+    """Record *role* on every audit entry written in the block (Celery jobs)."""
+    return acting(lambda: role)
+
+
+def role_data(role) -> dict | None:
+    if role is None:
+        return None
+    unit = role.unit
+    return {"id": role.pk, "kind": role.kind, "unit": str(unit) if unit is not None else ""}
+
+
+def current_role():
+    source = _acting_role.get()
+    return source() if source is not None else None
+
+
+def stamp_role(entry, role=None) -> None:
+    """Put the acting role (or *role*) in *entry*'s additional data, unless the entry
+    already names one or was written for someone other than the role's user."""
+    role = role if role is not None else current_role()
+    data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+    if role is None or "role" in data:
+        return
+    if entry.actor_id is not None and entry.actor_id != role.user_id:
+        return
+    entry.additional_data = {**data, "role": role_data(role)}
+
+
+def stamp_role_on_save(sender, instance, raw=False, **kwargs):
+    """pre_save receiver of auditlog's LogEntry (connected in core.apps)."""
+    if not raw:
+        stamp_role(instance)
