@@ -19,6 +19,8 @@ class CoreConfig(AppConfig):
             if issubclass(model, TenantModel) and not auditlog.contains(model):
                 auditlog.register(model, **_audit_options(model))
 
+        # Registers the schema extension with drf-spectacular by being imported.
+        import core.schema  # noqa: F401
         from core import dashboard
         from core.models import JudicialOffice
 
