@@ -24,6 +24,8 @@ class CoreConfig(AppConfig):
                 auditlog.register(model, **_audit_options(model))
         pre_save.connect(stamp_role_on_save, sender=LogEntry, dispatch_uid="core.audit.role")
 
+        # Registers the schema extension with drf-spectacular by being imported.
+        import core.schema  # noqa: F401
         from core import dashboard
         from core.models import JudicialOffice
 

@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.policy import register, validate_positive_int, validate_rate
-
-RANKING_CRITERIA = ("successes", "success_rate", "satisfaction", "cases")
+from mediation.models.choices import RankingCriterion
 
 
 def _criteria(value):
@@ -14,11 +13,12 @@ def _criteria(value):
         not isinstance(value, list)
         or not value
         or len(set(value)) != len(value)
-        or not set(value) <= set(RANKING_CRITERIA)
+        or not set(value) <= set(RankingCriterion.values)
     ):
+        # The rule is stored by the criteria's names; the labels say what each is.
+        names = ", ".join(f"{c.value} ({c.label})" for c in RankingCriterion)
         raise ValidationError(
-            _("List the ranking criteria in order, from: %(names)s.")
-            % {"names": ", ".join(RANKING_CRITERIA)}
+            _("List the ranking criteria in order, from: %(names)s.") % {"names": names}
         )
     return value
 

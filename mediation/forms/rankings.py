@@ -7,11 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from core.filtersets import TenantFilterSet
 from mediation import ranking
 from mediation.models import QuarterlyTarget, RankingSnapshot
-from mediation.models.choices import SnapshotStatus
+from mediation.models.choices import Quarter, SnapshotStatus
 from registry.models import Mediator
 
 ALL = "all"
-QUARTERS = [(q, f"Q{q}") for q in (1, 2, 3, 4)]
 
 
 class RankingSnapshotFilterSet(TenantFilterSet):
@@ -23,7 +22,7 @@ class RankingSnapshotFilterSet(TenantFilterSet):
         label=_("Status"),
         empty_label=_("Published (default)"),
     )
-    quarter = django_filters.ChoiceFilter(choices=QUARTERS, label=_("Quarter"))
+    quarter = django_filters.ChoiceFilter(choices=Quarter.choices, label=_("Quarter"))
 
     class Meta:
         model = RankingSnapshot
@@ -39,7 +38,7 @@ class RankingSnapshotFilterSet(TenantFilterSet):
 
 
 class QuarterlyTargetFilterSet(TenantFilterSet):
-    quarter = django_filters.ChoiceFilter(choices=QUARTERS, label=_("Quarter"))
+    quarter = django_filters.ChoiceFilter(choices=Quarter.choices, label=_("Quarter"))
     mediator = django_filters.NumberFilter(
         field_name="mediator_id", label=_("Mediator (record number)")
     )
@@ -51,7 +50,7 @@ class QuarterlyTargetFilterSet(TenantFilterSet):
 
 class QuarterField(forms.TypedChoiceField):
     def __init__(self, **kwargs):
-        super().__init__(choices=QUARTERS, coerce=int, label=_("Quarter"), **kwargs)
+        super().__init__(choices=Quarter.choices, coerce=int, label=_("Quarter"), **kwargs)
 
 
 class RankingRunForm(forms.Form):

@@ -52,3 +52,24 @@ class FlagKind(models.TextChoices):
 class SnapshotStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+
+
+class Quarter(models.IntegerChoices):
+    FIRST = 1, _("first quarter")
+    SECOND = 2, _("second quarter")
+    THIRD = 3, _("third quarter")
+    FOURTH = 4, _("fourth quarter")
+
+
+def quarter_name(year: int, quarter: int) -> str:
+    """A quarter as bulletins name it: 2026年第一季度."""
+    return _("%(quarter)s of %(year)s") % {"year": year, "quarter": Quarter(quarter).label}
+
+
+class RankingCriterion(models.TextChoices):
+    """What a quarterly ranking may order mediators by (the ranking_criteria rule)."""
+
+    SUCCESSES = "successes", _("Successes")
+    SUCCESS_RATE = "success_rate", _("Success rate")
+    SATISFACTION = "satisfaction", _("Average satisfaction")
+    CASES = "cases", _("Cases")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.tenancy import TenantModel
-from mediation.models.choices import SnapshotStatus
+from mediation.models.choices import RankingCriterion, SnapshotStatus, quarter_name
 
 
 class QuarterlyTarget(TenantModel):
@@ -32,6 +32,10 @@ class QuarterlyTarget(TenantModel):
 
     def __str__(self):
         return f"{self.mediator} {self.year}Q{self.quarter}: {self.target}"
+
+    @property
+    def period(self) -> str:
+        return quarter_name(self.year, self.quarter)
 
     def region_for_write(self):
         return self.mediator.region
@@ -78,6 +82,15 @@ class RankingSnapshot(TenantModel):
             "quarter": self.quarter,
             "version": self.version,
         }
+
+    @property
+    def period(self) -> str:
+        return quarter_name(self.year, self.quarter)
+
+    @property
+    def criteria_labels(self) -> list[str]:
+        labels = dict(RankingCriterion.choices)
+        return [labels.get(name, name) for name in self.criteria]
 
     def get_absolute_url(self):
         return reverse("mediation:ranking_detail", args=[self.pk])

@@ -265,10 +265,11 @@ def _with_query(path, query, page=None):
 
 
 def _region_label(region_code, region_names) -> str:
-    """The township (and county) a committee sits in, from the snapshot's choices."""
-    county = region_names.get(region_code[:6] + "0" * 6, "")
-    township = region_names.get(region_code[:9] + "000", "")
-    return " ".join(part for part in (county, township) if part)
+    """The county and township a committee sits in, from the snapshot's choices. A
+    region above the township (a county's own committee) is its own township prefix,
+    so its name is given once."""
+    codes = dict.fromkeys((region_code[:6] + "0" * 6, region_code[:9] + "000"))
+    return " ".join(region_names[code] for code in codes if region_names.get(code))
 
 
 @require_safe

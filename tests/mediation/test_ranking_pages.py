@@ -171,3 +171,14 @@ def test_list_pages_query_count_is_constant(ranked, login, url_name):
         response = client.get(url)
     assert len(response.context["object_list"]) > 1
     assert len(large) == len(small)
+
+
+def test_quarters_and_criteria_are_named_in_chinese(ranked, login):
+    client = login(ranked["county_user"])
+    listing = client.get(reverse("mediation:ranking_list"), {"status": "draft"}).content.decode()
+    assert "2025年第一季度" in listing
+    assert ">第四季度</option>" in listing  # the quarter filter
+    detail = client.get(ranked["snapshot"].get_absolute_url()).content.decode()
+    assert "成功数 › 调解成功率 › 平均满意度" in detail
+    targets = client.get(reverse("mediation:target_list")).content.decode()
+    assert "2025年第一季度" in targets
