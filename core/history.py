@@ -15,7 +15,8 @@ One renderer for the record pages (``templates/core/_history.html``) and the API
   excludes: timestamps, hash columns, see core.apps) are left out.
 
 A model may declare ``money_fields`` (names of DecimalFields in yuan) to show them as
-¥1,234.50.
+¥1,234.50, and ``history_displays`` (field name → function of the stored value) for
+values only the model knows how to say, such as a JSON list of criterion codes.
 """
 
 import datetime
@@ -303,6 +304,9 @@ def _display(model, model_field, value) -> str:
         return "—"
     if model_field is None:
         return _names(value)
+    shown = getattr(model, "history_displays", {}).get(model_field.name)
+    if shown is not None:
+        return str(shown(value))
     choices = getattr(model_field, "flatchoices", None)
     if choices:
         labels = {str(k): v for k, v in choices}

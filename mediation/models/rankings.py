@@ -41,6 +41,11 @@ class QuarterlyTarget(TenantModel):
         return self.mediator.region
 
 
+def criterion_labels(names) -> list[str]:
+    labels = dict(RankingCriterion.choices)
+    return [str(labels.get(name, name)) for name in names or ()]
+
+
 class RankingSnapshot(TenantModel):
     """One run of the ranking for a bureau and quarter. A run writes a draft and its
     entries in one transaction (a killed worker leaves nothing visible); re-running
@@ -59,6 +64,8 @@ class RankingSnapshot(TenantModel):
     criteria = models.JSONField(_("criteria"))
     created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    history_displays = {"criteria": lambda names: " › ".join(criterion_labels(names))}
 
     class Meta:
         ordering = ["-year", "-quarter", "-version"]
@@ -89,8 +96,7 @@ class RankingSnapshot(TenantModel):
 
     @property
     def criteria_labels(self) -> list[str]:
-        labels = dict(RankingCriterion.choices)
-        return [labels.get(name, name) for name in self.criteria]
+        return criterion_labels(self.criteria)
 
     def get_absolute_url(self):
         return reverse("mediation:ranking_detail", args=[self.pk])

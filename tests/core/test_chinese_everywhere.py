@@ -51,9 +51,6 @@ QUARTER = re.compile(r"\bQ[1-4]\b")
 # Parts of pages that other work in progress rewrites, skipped until it lands: each
 # entry names an element by its tag and one word of one of its attributes.
 PENDING = {
-    # The readable-history renderer (templates/core/_history.html) turns audit field
-    # names and values into Chinese labels and display values.
-    ("section", "aria-labelledby", "history-heading"),
     # Typed rule forms (core/policy.py) render each rule as a sentence, not JSON.
     ("table", "class", "policies"),
 }
