@@ -39,7 +39,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.excel import DATE_FORMAT
+from core.excel import DATE_FORMAT, append_row, sheet_title
 
 TEXT, INT, BOOL, DATE, CHOICE = "text", "int", "bool", "date", "choice"
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
@@ -486,8 +486,8 @@ def template_workbook(title: str, columns: list[Column], notes_title: str, notes
     explains each column with an example."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append([str(c.header) for c in columns])
+    sheet.title = sheet_title(title)
+    append_row(sheet, [str(c.header) for c in columns])
     sheet.freeze_panes = "A2"
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
@@ -498,30 +498,31 @@ def template_workbook(title: str, columns: list[Column], notes_title: str, notes
         dimension.number_format = DATE_FORMAT if column.kind == DATE else "@"
         labels = column.labels()
         formula = '"' + ",".join(labels) + '"'
-        if labels and len(formula) <= 255 and not any("," in label for label in labels):
+        # A quote in a label would end the list's string and let the rest be formula.
+        listable = not any("," in label or '"' in label for label in labels)
+        if labels and len(formula) <= 255 and listable:
             validation = DataValidation(type="list", formula1=formula, allow_blank=True)
             validation.add(f"{letter}2:{letter}1048576")
             sheet.add_data_validation(validation)
-    guide = workbook.create_sheet(notes_title[:31])
-    guide.append([_("Column"), _("Required"), _("What to enter"), _("Example")])
+    guide = workbook.create_sheet(sheet_title(notes_title))
+    append_row(guide, [_("Column"), _("Required"), _("What to enter"), _("Example")])
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for column in columns:
         allowed = "、".join(column.labels())
         explanation = " ".join(str(part) for part in (column.help, allowed) if part)
-        guide.append(
+        append_row(
+            guide,
             [
                 str(column.header),
                 _("Yes") if column.required else "",
                 explanation,
                 str(column.example) if isinstance(column.example, Promise) else column.example,
-            ]
+            ],
         )
-        if column.kind == DATE:
-            guide.cell(row=guide.max_row, column=4).number_format = DATE_FORMAT
     for note in notes:
         guide.append([])
-        guide.append([str(note)])
+        append_row(guide, [str(note)])
     for letter, width in zip("ABCD", (18, 8, 60, 22), strict=True):
         guide.column_dimensions[letter].width = width
     buffer = BytesIO()
