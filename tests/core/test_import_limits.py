@@ -131,7 +131,7 @@ def test_a_zip_bomb_is_refused_before_parsing_fast_and_in_little_memory(bomb):
             % {"size": filesizeformat(size), "limit": filesizeformat(100 * MB)},
         )
     ]
-    assert seconds < 1 and peak < 5
+    assert seconds < 2 and peak < 5
 
 
 def test_the_upload_check_refuses_a_zip_bomb_too(bomb):
@@ -171,7 +171,7 @@ def test_a_part_that_understates_its_size_is_read_no_further_than_declared():
     assert zipfile.ZipFile(BytesIO(content)).getinfo(SHEET).file_size == 2048
     report, seconds, peak = _measured(lambda: _import(content))
     assert report.errors == [RowError(0, "", _("The workbook cannot be read; it may be damaged."))]
-    assert seconds < 1 and peak < 5
+    assert seconds < 2 and peak < 5
 
 
 @pytest.mark.django_db
