@@ -81,8 +81,7 @@ def cell_value(ws, value, number_format=None):
     right bare (the common case, which keeps big exports close to openpyxl's own
     speed), else a cell carrying its format or its text protection."""
     if isinstance(value, str):
-        if not value.isprintable():
-            value = UNWRITABLE.sub(REPLACEMENT, value)
+        value = writable(value)
         if value and value[0] in FORMULA_STARTS:
             cell = WriteOnlyCell(ws)
             set_text(cell, value)
