@@ -6,7 +6,9 @@ columns and turns one parsed row into a plan (new / changed / unchanged); this m
 does everything else the same way for every importer:
 
 - refuses what is not a readable .xlsx before parsing (empty, too big, an .xls or
-  another file renamed, merged cells, missing or renamed headers);
+  another file renamed, merged cells, missing or renamed headers), and a zip bomb: an
+  archive that would unpack to too much, or of too many parts, or too many columns;
+- refuses a cell longer than the limit as that row's error;
 - parses each row by column type and collects *every* bad row's errors as
   (row number, column, message), including the model's own full_clean() messages and
   rows that repeat a natural key;
@@ -33,6 +35,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -40,7 +43,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import audit
-from core.excel import DATE_FORMAT
+from core.excel import DATE_FORMAT, append_row, sheet_title
 
 TEXT, INT, BOOL, DATE, CHOICE = "text", "int", "bool", "date", "choice"
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
@@ -52,6 +55,11 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√"}
 FALSE_WORDS = {"0", "false", "no", "n", "否", "×"}
 PROGRESS_EVERY = 500
+# An Excel workbook has a dozen parts, a few hundred with many sheets and pictures.
+MAX_PARTS = 1000
+# Small parts may compress well beyond the ratio limit without unpacking to much.
+RATIO_GRACE_BYTES = 1024 * 1024
+REQUIRED_PARTS = {"[Content_Types].xml", "xl/workbook.xml"}
 
 
 def max_bytes() -> int:
@@ -97,9 +105,15 @@ class Column:
         }[self.kind]
         empty = {TEXT: "", CHOICE: "", BOOL: False}.get(self.kind)
         required = self.required
+        max_chars = settings.IMPORT_MAX_CELL_CHARS
 
         def parse_cell(value):
             if isinstance(value, str):
+                if len(value) > max_chars:
+                    raise ValidationError(
+                        _("The cell holds %(length)s characters; the limit is %(limit)s."),
+                        params={"length": f"{len(value):,}", "limit": f"{max_chars:,}"},
+                    )
                 value = value.strip()
             if value is None or value == "":
                 if required:
@@ -260,15 +274,62 @@ def check_file(upload) -> None:
         )
     if not upload.name.lower().endswith(".xlsx") or not head.startswith(ZIP_SIGNATURE):
         raise ValidationError(_("This is not an Excel workbook (.xlsx)."), code="not_xlsx")
+    check_archive(upload)
+
+
+def check_archive(source) -> None:
+    """Refuse a zip that is not a workbook, or that would unpack to more than the
+    limits (a zip bomb), before any part of it is parsed.
+
+    The sizes checked are those the archive's central directory declares. They bound
+    what parsing reads even when they lie: openpyxl reads through Python's zipfile,
+    which never returns more of a part than its declared size and fails on the CRC
+    when the data is not what was declared."""
     try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
+        with zipfile.ZipFile(source) as archive:
+            parts = archive.infolist()
     except zipfile.BadZipFile:
-        names = set()
+        parts = []
     finally:
-        upload.seek(0)
-    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+        if hasattr(source, "seek"):
+            source.seek(0)
+    if not {part.filename for part in parts} >= REQUIRED_PARTS:
         raise ValidationError(_("This is not an Excel workbook (.xlsx)."), code="not_xlsx")
+    if len(parts) > MAX_PARTS:
+        raise ValidationError(
+            _(
+                "The workbook has %(count)s parts, far more than an Excel file has. "
+                "Save it again from Excel or WPS."
+            ),
+            code="too_many_parts",
+            params={"count": f"{len(parts):,}"},
+        )
+    # Excel and WPS only deflate; other methods inflate in unbounded steps.
+    if any(part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for part in parts):
+        raise ValidationError(
+            _("The workbook cannot be read; it may be damaged."), code="unreadable"
+        )
+    unpacked, limit = sum(part.file_size for part in parts), settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+    if unpacked > limit:
+        raise ValidationError(
+            _("The workbook unpacks to %(size)s; the limit is %(limit)s."),
+            code="too_big_unpacked",
+            params={"size": filesizeformat(unpacked), "limit": filesizeformat(limit)},
+        )
+    ratio = settings.IMPORT_MAX_COMPRESSION_RATIO
+    for part in parts:
+        if part.file_size > RATIO_GRACE_BYTES and part.file_size > ratio * part.compress_size:
+            raise ValidationError(
+                _(
+                    "The workbook's part %(part)s is compressed %(ratio)s times, far more "
+                    "than an Excel file is. Save it again from Excel or WPS."
+                ),
+                code="ratio",
+                params={
+                    "part": part.filename,
+                    "ratio": f"{part.file_size // max(part.compress_size, 1):,}",
+                },
+            )
 
 
 class Sheet:
@@ -278,6 +339,7 @@ class Sheet:
     def __init__(self, source, columns: list[Column]):
         self.columns = columns
         with _unreadable():
+            check_archive(source)
             self.workbook = load_workbook(source, read_only=True, data_only=True)
             self.worksheet = self.workbook.worksheets[0]
         try:
@@ -319,8 +381,17 @@ class Sheet:
             )
 
     def _positions(self) -> dict[str, int]:
-        header = next(self.worksheet.iter_rows(max_row=1, values_only=True), ())
-        found = [_normal(str(v)) for v in header if v not in (None, "")]
+        # Read one column past the limit: openpyxl pads a row to the width the file
+        # records, which may be 16,384 columns whatever the cells are.
+        limit = settings.IMPORT_MAX_COLUMNS
+        header = next(self.worksheet.iter_rows(max_row=1, max_col=limit + 1, values_only=True), ())
+        if len(header) > limit and not _blank(header[limit]):
+            raise ValidationError(
+                _("The sheet has more than %(limit)s columns; keep the template's columns."),
+                code="too_many_columns",
+                params={"limit": limit},
+            )
+        found = [Truncator(_normal(str(v))).chars(40) for v in header if v not in (None, "")]
         positions, missing = {}, []
         for column in self.columns:
             index = next(
@@ -340,13 +411,15 @@ class Sheet:
                 code="headers",
                 params={"missing": "、".join(missing), "found": "、".join(found) or "—"},
             )
+        self.width = max(positions.values()) + 1
         return positions
 
     def rows(self):
         """(row number, {column key: raw value}) of every non-blank data row."""
         with _unreadable():
             for number, cells in enumerate(
-                self.worksheet.iter_rows(min_row=2, values_only=True), start=2
+                self.worksheet.iter_rows(min_row=2, max_col=self.width, values_only=True),
+                start=2,
             ):
                 raw = {
                     key: cells[i] if i < len(cells) else None for key, i in self.positions.items()
@@ -487,8 +560,8 @@ def template_workbook(title: str, columns: list[Column], notes_title: str, notes
     explains each column with an example."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append([str(c.header) for c in columns])
+    sheet.title = sheet_title(title)
+    append_row(sheet, [str(c.header) for c in columns])
     sheet.freeze_panes = "A2"
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
@@ -499,30 +572,31 @@ def template_workbook(title: str, columns: list[Column], notes_title: str, notes
         dimension.number_format = DATE_FORMAT if column.kind == DATE else "@"
         labels = column.labels()
         formula = '"' + ",".join(labels) + '"'
-        if labels and len(formula) <= 255 and not any("," in label for label in labels):
+        # A quote in a label would end the list's string and let the rest be formula.
+        listable = not any("," in label or '"' in label for label in labels)
+        if labels and len(formula) <= 255 and listable:
             validation = DataValidation(type="list", formula1=formula, allow_blank=True)
             validation.add(f"{letter}2:{letter}1048576")
             sheet.add_data_validation(validation)
-    guide = workbook.create_sheet(notes_title[:31])
-    guide.append([_("Column"), _("Required"), _("What to enter"), _("Example")])
+    guide = workbook.create_sheet(sheet_title(notes_title))
+    append_row(guide, [_("Column"), _("Required"), _("What to enter"), _("Example")])
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for column in columns:
         allowed = "、".join(column.labels())
         explanation = " ".join(str(part) for part in (column.help, allowed) if part)
-        guide.append(
+        append_row(
+            guide,
             [
                 str(column.header),
                 _("Yes") if column.required else "",
                 explanation,
                 str(column.example) if isinstance(column.example, Promise) else column.example,
-            ]
+            ],
         )
-        if column.kind == DATE:
-            guide.cell(row=guide.max_row, column=4).number_format = DATE_FORMAT
     for note in notes:
         guide.append([])
-        guide.append([str(note)])
+        append_row(guide, [str(note)])
     for letter, width in zip("ABCD", (18, 8, 60, 22), strict=True):
         guide.column_dimensions[letter].width = width
     buffer = BytesIO()

@@ -164,6 +164,13 @@ STORAGES = {
 # real run before it is deleted (it holds personal numbers in clear).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24)
+# What a workbook may unpack to (zip bombs): all its parts together, and how many
+# times a part may be compressed (Excel's own files: 5–30); a 10,000-row import
+# unpacks to 10–20 MB. Then the longest cell (Excel's own limit) and the widest sheet.
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 32767)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
 
 # Files the public sends with a complaint: kept outside MEDIA_ROOT and the web root,
 # served only through a staff view.
