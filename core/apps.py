@@ -20,6 +20,7 @@ class CoreConfig(AppConfig):
                 auditlog.register(model, **_audit_options(model))
 
         from core import dashboard
+        from core.api import tokens  # noqa: F401  (connects the token revocation signals)
         from core.models import JudicialOffice
 
         dashboard.register(
