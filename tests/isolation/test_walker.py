@@ -462,3 +462,30 @@ def test_every_edit_page_is_walked(client, world, objects):
         disabled = {n for n, f in page.context["form"].fields.items() if f.disabled}
         fixed = _model_of(pattern).fields_fixed_once_stored() & set(page.context["form"].fields)
         assert fixed <= disabled, f"{url}: {fixed - disabled} can be edited"
+
+
+def test_the_browsable_api_offers_nothing_from_another_unit(client, world, objects):
+    """The browsable API renders a form for every route, and a filter form: their
+    choices must come from the jurisdiction too (users are not tenant rows, so their
+    fields are scoped by hand)."""
+    client.force_login(world["a"][WRITER])
+    foreign_users = [world[unit][key].username for unit in ("a2", "b") for key in COUNTY_VIEWERS]
+    pages = 0
+    for route, pattern in LIST_ROUTES:
+        if getattr(pattern.callback, "cls", None) is None or "GET" not in _methods(pattern):
+            continue
+        if "format" in pattern.pattern.regex.groupindex:
+            continue
+        url = _concrete(route, pattern)
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        assert response.status_code == 200, f"GET {url} as HTML: {response.status_code}"
+        pages += 1
+        body = response.content.decode()
+        for unit in ("a2", "b"):
+            for foreign in objects[unit].values():
+                assert f">{foreign}<" not in body, f"{url} offers {foreign} of unit {unit}"
+        for username in foreign_users:
+            assert f">{username}<" not in body, f"{url} offers the user {username}"
+    assert pages > 15, f"only {pages} browsable pages"
