@@ -27,6 +27,7 @@ class CoreConfig(AppConfig):
         # Registers the schema extension with drf-spectacular by being imported.
         import core.schema  # noqa: F401
         from core import dashboard
+        from core.api import tokens  # noqa: F401  (connects the token revocation signals)
         from core.models import JudicialOffice
 
         dashboard.register(

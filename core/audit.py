@@ -9,11 +9,19 @@ trail still reads right after the role is withdrawn or the unit renamed.
 The acting role comes from a context variable, not from auditlog's own context:
 the API sets its actor with ``auditlog.context.set_actor``, which replaces auditlog's
 context wholesale, and the API picks its role only after the middleware has run.
+
+Who the trail names as the actor is auditlog's context variable; its ``set_actor``
+(and its middleware) set it and never reset it: the last actor stays in the thread
+after the block, and when blocks nest, the outer one's exit reads the inner one's
+value, so its own signal receiver stays connected for good. ``acting_as`` and
+``restored_audit_context`` put the variable back as they found it.
 """
 
 from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+from auditlog.context import auditlog_value, set_actor
 
 _acting_role: ContextVar[Callable | None] = ContextVar("acting_role", default=None)
 
@@ -33,7 +41,7 @@ def acting(source: Callable):
         _acting_role.reset(token)
 
 
-def acting_as(role):
+def acting_in(role):
     """Record *role* on every audit entry written in the block (Celery jobs)."""
     return acting(lambda: role)
 
@@ -66,3 +74,21 @@ def stamp_role_on_save(sender, instance, raw=False, **kwargs):
     """pre_save receiver of auditlog's LogEntry (connected in core.apps)."""
     if not raw:
         stamp_role(instance)
+
+from auditlog.context import auditlog_value, set_actor
+
+
+@contextmanager
+def restored_audit_context():
+    token = auditlog_value.set(None)
+    try:
+        yield
+    finally:
+        auditlog_value.reset(token)
+
+
+@contextmanager
+def acting_as(actor, remote_addr=None):
+    """Audit entries written in the block name *actor* (None: the system)."""
+    with restored_audit_context(), set_actor(actor, remote_addr=remote_addr):
+        yield

@@ -14,7 +14,6 @@ from django.views.generic.detail import SingleObjectMixin
 
 from core import history
 from core.jurisdiction import require_role
-from core.tenancy import in_jurisdiction
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -86,9 +85,10 @@ class TenantWriteMixin(RoleRequiredMixin):
     def form_valid(self, form):
         with transaction.atomic():
             response = super().form_valid(form)
-            # Re-check inside the transaction: a value the form derived must not have
-            # carried the row out of the jurisdiction.
-            if not in_jurisdiction(self.object.region_id):
+            # Re-check the stored row inside the transaction, through the scoped
+            # manager: a value the form derived must not have carried the row out of
+            # the jurisdiction.
+            if not type(self.object)._default_manager.filter(pk=self.object.pk).exists():
                 transaction.set_rollback(True)
                 form.add_error(None, _("This is outside your jurisdiction."))
                 return self.form_invalid(form)
@@ -102,7 +102,20 @@ class TenantCreateView(TenantWriteMixin, generic.CreateView):
 
 
 class TenantUpdateView(TenantWriteMixin, generic.UpdateView):
+    """Edit a stored row. Its primary key and region (the model's
+    ``fields_fixed_once_stored``) are shown but disabled: the form ignores whatever a
+    request posts for them and keeps the stored values."""
+
     template_name = "core/form.html"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        for name in type(self.object).fields_fixed_once_stored() & set(form.fields):
+            form.fields[name].disabled = True
+            form.fields[name].help_text = _(
+                "Set when the record was created; it cannot be changed."
+            )
+        return form
 
     def dispatch(self, request, *args, **kwargs):
         # Look the object up before the role check, so a foreign object is a 404 for

@@ -34,6 +34,19 @@ def roles_of(user) -> list[Role]:
         )
 
 
+def users_in_jurisdiction():
+    """Users holding a role inside the active jurisdiction: the only users a form,
+    filter or API field of a bureau may offer or accept. Users are not tenant rows,
+    so their default manager would list everyone in the system."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=Role.objects.values("user_id"))
+        .order_by("username")
+    )
+
+
 def pick_role(roles: list[Role], wanted_id=None) -> Role | None:
     """The role the user asked for, or the widest one they hold.
 

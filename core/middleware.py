@@ -1,6 +1,9 @@
+from auditlog.middleware import AuditlogMiddleware
 from django.urls import reverse
 
 from core import audit
+from core.audit import restored_audit_context
+from core.clientip import client_ip
 from core.jurisdiction import SESSION_KEY, RoleNotHeld, pick_role, roles_of
 from core.tenancy import all_regions, jurisdiction
 
@@ -45,3 +48,17 @@ class JurisdictionMiddleware:
         if self.admin_prefix is None:
             self.admin_prefix = reverse("admin:index")
         return self.admin_prefix
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """auditlog's middleware, with the client address read as the rate limits and the
+    login lockout read it (not from a X-Forwarded-For any client can send), and
+    with its actor gone from the thread once the request is answered."""
+
+    def __call__(self, request):
+        with restored_audit_context():
+            return super().__call__(request)
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request)

@@ -54,7 +54,8 @@ def add_region(*, code: str, name: str, parent: Region, kind: str = "") -> Regio
         code=full, name=name, parent=parent, kind=kind, level=level_of(full), prefix=prefix_of(full)
     )
     region.full_clean()
-    region.save()
+    # A new code is inserted, never matched against a stored row to update.
+    region.save(force_insert=True)
     return region
 
 

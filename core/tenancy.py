@@ -11,6 +11,7 @@ The jurisdiction is a division-code prefix, so the filter is one indexed
 from contextlib import contextmanager
 from functools import wraps
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import get_scope, scope, scopes_disabled
@@ -19,7 +20,10 @@ from django_scopes.exceptions import ScopeError
 DIMENSION = "jurisdiction"
 
 __all__ = [
+    "JurisdictionModel",
+    "OutsideJurisdiction",
     "ScopeError",
+    "StoredKeyChanged",
     "TenantModel",
     "active_prefix",
     "all_regions",
@@ -138,7 +142,84 @@ def in_jurisdiction(region_code: str) -> bool:
     return prefix is not None and region_code.startswith(prefix)
 
 
-class TenantModel(models.Model):
+class OutsideJurisdiction(PermissionDenied):
+    """A write reached for a stored row outside the active jurisdiction (403 on pages
+    and in the API)."""
+
+    def __init__(self):
+        super().__init__(_("This is outside your jurisdiction."))
+
+
+class StoredKeyChanged(ValueError):
+    """A stored row was saved under another primary key. Django would UPDATE the row
+    that key names, whoever owns it; no form or API route may get this far."""
+
+
+class JurisdictionModel(models.Model):
+    """What every scoped row shares, whatever its scoping column (``region_code_path``):
+
+    - unique constraints hold across every jurisdiction, so they are checked there:
+      Django runs these checks on the (scoped) default manager, which would miss a
+      duplicate in another bureau, and the save that followed would overwrite it (a
+      primary key) or fail in the database with a 500;
+    - a stored row keeps its primary key: saving it under another one raises;
+    - the UPDATE that ``save()`` issues reaches only a stored row inside the active
+      jurisdiction (Django issues it through the unscoped base manager), and fails
+      closed when none is active.
+    """
+
+    region_code_path = ""
+    # What a row is and where it belongs: a form or API write may set these when it
+    # creates the row, never afterwards. The primary key is always among them.
+    fixed_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        stored = getattr(self, "_stored_pk", None)
+        if stored is not None and self.pk is not None and self.pk != stored:
+            raise StoredKeyChanged(
+                f"{type(self).__name__} {stored!r} cannot be saved as {self.pk!r}: "
+                "a stored row keeps its primary key."
+            )
+        super().save(*args, **kwargs)
+        self._stored_pk = self.pk
+
+    @classmethod
+    def fields_fixed_once_stored(cls) -> set[str]:
+        return {cls._meta.pk.name, *cls.fixed_fields}
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_pk = instance.pk
+        return instance
+
+    def _do_update(self, base_qs, using, pk_val, *args, **kwargs):
+        scoped_filter = _active_filter(self.region_code_path)
+        if scoped_filter is None:
+            raise ScopeError(f"{type(self).__name__}: no jurisdiction is active to save in.")
+        if not scoped_filter:
+            return super()._do_update(base_qs, using, pk_val, *args, **kwargs)
+        scoped_qs = base_qs.filter(**scoped_filter)
+        updated = super()._do_update(scoped_qs, using, pk_val, *args, **kwargs)
+        # Nothing updated: either the row is new (Django INSERTs it next) or it is
+        # stored outside the jurisdiction, which this write must not reach.
+        if not updated and base_qs.filter(pk=pk_val).exists():
+            raise OutsideJurisdiction()
+        return updated
+
+    def _perform_unique_checks(self, unique_checks):
+        with all_regions():
+            return super()._perform_unique_checks(unique_checks)
+
+    def validate_constraints(self, exclude=None):
+        with all_regions():
+            return super().validate_constraints(exclude=exclude)
+
+
+class TenantModel(JurisdictionModel):
     """Base class of every tenant-owned model: it stores its region and is scoped.
 
     A subclass joins tenancy, audit (core.apps registers every TenantModel with
@@ -149,7 +230,11 @@ class TenantModel(models.Model):
         "core.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
     )
 
-    objects = jurisdiction_manager("region__code")
+    region_code_path = "region__code"
+    objects = jurisdiction_manager(region_code_path)
+    # The region is derived or chosen at creation; moving a row between regions is a
+    # service's decision (a transfer), never an edit.
+    fixed_fields = ("region",)
 
     class Meta:
         abstract = True
@@ -159,17 +244,6 @@ class TenantModel(models.Model):
         if derived is not None:
             self.region = derived
         super().save(*args, **kwargs)
-
-    # Unique constraints hold across every jurisdiction, so check them there:
-    # Django runs these checks on the (scoped) default manager, which would miss a
-    # duplicate in another bureau and leave it to the database to fail with a 500.
-    def _perform_unique_checks(self, unique_checks):
-        with all_regions():
-            return super()._perform_unique_checks(unique_checks)
-
-    def validate_constraints(self, exclude=None):
-        with all_regions():
-            return super().validate_constraints(exclude=exclude)
 
     def region_for_write(self):
         """The region this row must be stored under; subclasses derive it from a
@@ -187,9 +261,7 @@ def with_jurisdiction(task_func):
 
     @wraps(task_func)
     def wrapper(*args, role_id=None, bureau_id=None, **kwargs):
-        from auditlog.context import set_actor
-
-        from core.audit import acting_as
+        from core.audit import acting_as, acting_in
         from core.models import Bureau, Role
 
         role = None
@@ -208,7 +280,7 @@ def with_jurisdiction(task_func):
             kwargs["role_id"] = role_id
         if bureau_id is not None:
             kwargs["bureau_id"] = bureau_id
-        with jurisdiction(prefix), set_actor(actor), acting_as(role):
+        with jurisdiction(prefix), acting_as(actor), acting_in(role):
             return task_func(*args, **kwargs)
 
     return wrapper

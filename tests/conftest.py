@@ -124,6 +124,19 @@ def world(db):
 
 
 @pytest.fixture
+def objects(world):
+    """One object of every model in every unit, made with the factories (the
+    isolation walker's, and the crawls' that need an object of every kind)."""
+    from tests.factories import FACTORIES
+
+    with all_regions():
+        return {
+            unit: {model: make(world, unit) for model, make in FACTORIES.items()}
+            for unit in ("a", "a2", "b")
+        }
+
+
+@pytest.fixture
 def login(client):
     def _login(user):
         client.force_login(user)

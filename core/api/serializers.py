@@ -1,18 +1,45 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from core import services
+from core.jurisdiction import users_in_jurisdiction
 from core.models import Bureau, JudicialOffice, Policy, Region, Role
 
 
 class TenantModelSerializer(serializers.ModelSerializer):
-    """Base serializer of tenant-owned models.
+    """Base serializer of tenant-owned models (and regions).
 
     Related fields are built on the target's default manager, which is scoped to the
     active jurisdiction: naming a region, office or committee outside it is the
     ordinary field error "object does not exist". Full-model validation (``clean``)
     runs too, so the API enforces the same rules as forms.
+
+    Once a row is stored, its primary key and region (the model's
+    ``fields_fixed_once_stored``) are read-only: an update never passes them to the
+    save, and a body that tries to change one is refused with a field error rather
+    than silently ignored.
     """
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self._updating():
+            for name in self._fixed_fields():
+                if name in fields:
+                    fields[name].read_only = True
+        return fields
+
+    def to_internal_value(self, data):
+        if self._updating() and hasattr(data, "get"):
+            errors = {
+                name: [_("This cannot be changed once the record is saved.")]
+                for name in self._fixed_fields()
+                if name in data and not self._is_stored_value(name, data[name])
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -22,21 +49,44 @@ class TenantModelSerializer(serializers.ModelSerializer):
             if not isinstance(getattr(model, field, None), property):
                 setattr(instance, field, value)
         instance.clean()
-        # Unique fields and constraints, system-wide (see TenantModel).
+        # Unique fields and constraints, system-wide (see JurisdictionModel).
         instance.validate_unique(exclude=self._unvalidated_fields(model, attrs))
         instance.validate_constraints(exclude=self._unvalidated_fields(model, attrs))
         return attrs
+
+    def _updating(self) -> bool:
+        return isinstance(self.instance, models.Model)
+
+    def _fixed_fields(self) -> set[str]:
+        return self.Meta.model.fields_fixed_once_stored()
+
+    def _is_stored_value(self, name, value) -> bool:
+        # Compared as the API writes them: a related row by its key, a key as text.
+        stored = self.Meta.model._meta.get_field(name).value_from_object(self.instance)
+        return value == stored or (value is not None and str(value) == str(stored))
 
     def _unvalidated_fields(self, model, attrs):
         # A partial update validates what it touches plus what is already stored.
         return {f.name for f in model._meta.fields if not f.editable} - set(attrs)
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(TenantModelSerializer):
+    """A region; bureau staff add townships and villages (``services.add_region``).
+    Its code and parent are its place in the tree, fixed once stored."""
+
     class Meta:
         model = Region
         fields = ["code", "name", "level", "kind", "parent", "prefix"]
         read_only_fields = ["level", "prefix"]
+        extra_kwargs = {"parent": {"required": True, "allow_null": False}}
+
+    def create(self, validated_data):
+        return services.add_region(
+            code=validated_data["code"],
+            name=validated_data["name"],
+            parent=validated_data["parent"],
+            kind=validated_data.get("kind", ""),
+        )
 
 
 class BureauSerializer(TenantModelSerializer):
@@ -51,7 +101,15 @@ class JudicialOfficeSerializer(TenantModelSerializer):
         fields = ["id", "name", "bureau", "region", "address", "phone"]
 
 
+class ColleagueField(serializers.PrimaryKeyRelatedField):
+    """A user holding a role inside the jurisdiction (see users_in_jurisdiction)."""
+
+    def get_queryset(self):
+        return users_in_jurisdiction()
+
+
 class RoleSerializer(TenantModelSerializer):
+    user = ColleagueField()
     username = serializers.CharField(source="user.username", read_only=True)
 
     class Meta:

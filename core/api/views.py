@@ -1,15 +1,13 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import services
 from core.api.authentication import token_expired
 from core.api.serializers import (
     BureauSerializer,
@@ -18,7 +16,12 @@ from core.api.serializers import (
     RegionSerializer,
     RoleSerializer,
 )
-from core.api.viewsets import JurisdictionAPIMixin, TenantModelViewSet, TenantReadOnlyViewSet
+from core.api.viewsets import (
+    JurisdictionAPIMixin,
+    JurisdictionWriteMixin,
+    TenantModelViewSet,
+    TenantReadOnlyViewSet,
+)
 from core.filtersets import (
     BureauFilterSet,
     JudicialOfficeFilterSet,
@@ -30,22 +33,15 @@ from core.models import Bureau, JudicialOffice, Policy, Region, Role, RoleKind
 from core.models.roles import BUREAU_WRITERS
 
 
-class RegionViewSet(JurisdictionAPIMixin, viewsets.ModelViewSet):
-    """Regions inside the jurisdiction. Bureau staff add townships and villages."""
+class RegionViewSet(JurisdictionAPIMixin, JurisdictionWriteMixin, viewsets.ModelViewSet):
+    """Regions inside the jurisdiction. Bureau staff add townships and villages and
+    rename them; a region's code and parent never change."""
 
     queryset = Region.objects.select_related("parent")
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
     write_roles = BUREAU_WRITERS
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        if data.get("parent") is None:
-            raise exceptions.ValidationError({"parent": [_("This field is required.")]})
-        serializer.instance = services.add_region(
-            code=data["code"], name=data["name"], parent=data["parent"], kind=data.get("kind", "")
-        )
 
 
 class BureauViewSet(TenantReadOnlyViewSet):

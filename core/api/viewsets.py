@@ -1,8 +1,7 @@
 from contextlib import ExitStack
 
-from auditlog.context import set_actor
-from auditlog.middleware import AuditlogMiddleware
 from django.db import transaction
+from django.template.response import SimpleTemplateResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, viewsets
@@ -10,8 +9,10 @@ from rest_framework.decorators import action
 
 from core import history as readable_history
 from core.api.history import HistoryEntrySerializer, HistoryPagination
+from core.audit import acting_as
+from core.clientip import client_ip
 from core.jurisdiction import RoleNotHeld, pick_role, roles_of
-from core.tenancy import in_jurisdiction, jurisdiction
+from core.tenancy import jurisdiction
 
 ROLE_HEADER = "HTTP_X_ROLE"
 
@@ -23,8 +24,21 @@ class JurisdictionAPIMixin:
     role is the one named in the ``X-Role`` header, else the widest the user holds.
     """
 
+    def dispatch(self, request, *args, **kwargs):
+        # dispatch owns the contexts (the jurisdiction and the audit actor): entered
+        # after authentication, exited when dispatch ends on every path, an exception
+        # no handler turned into a response included. Left open, they would be closed
+        # later by the garbage collector, in whatever request the thread serves then,
+        # disconnecting auditlog's signal receiver under Django's signal lock.
+        with ExitStack() as self._jurisdiction_stack:
+            response = super().dispatch(request, *args, **kwargs)
+            # Render inside the jurisdiction: the browsable API's forms list the
+            # related rows a user may choose, and those queries are scoped.
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()
+            return response
+
     def initial(self, request, *args, **kwargs):
-        self._jurisdiction_stack = ExitStack()
         request.active_role = None
         super().initial(request, *args, **kwargs)
 
@@ -41,28 +55,16 @@ class JurisdictionAPIMixin:
         if request.user.is_authenticated:
             # The audit middleware ran before DRF knew the token's user.
             self._jurisdiction_stack.enter_context(
-                set_actor(request.user, remote_addr=AuditlogMiddleware._get_remote_addr(request))
+                acting_as(request.user, remote_addr=client_ip(request))
             )
         if role is not None:
             self._jurisdiction_stack.enter_context(jurisdiction(role.jurisdiction_prefix))
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        stack = getattr(self, "_jurisdiction_stack", None)
-        try:
-            return super().finalize_response(request, response, *args, **kwargs)
-        finally:
-            if stack is not None:
-                stack.close()
 
-
-class TenantModelViewSet(JurisdictionAPIMixin, viewsets.ModelViewSet):
-    """Base API viewset of tenant-owned models; a model's viewset names only its
-    queryset, serializer and FilterSet (NetBox style).
-
-    Reads go through the scoped default manager, so foreign objects are 404. Writes
-    run in a transaction that re-checks, after saving, that the object is still inside
-    the jurisdiction, and rolls back if not.
-    """
+class JurisdictionWriteMixin:
+    """Writes run in a transaction that re-reads the saved row through the scoped
+    default manager (NetBox's re-check) and roll back if it is no longer there: the
+    stored row, not the object in memory, must be inside the jurisdiction."""
 
     def perform_create(self, serializer):
         self._save_within_jurisdiction(serializer)
@@ -73,11 +75,20 @@ class TenantModelViewSet(JurisdictionAPIMixin, viewsets.ModelViewSet):
     def _save_within_jurisdiction(self, serializer):
         with transaction.atomic():
             instance = serializer.save()
-            if not in_jurisdiction(instance.region_id):
+            if not type(instance)._default_manager.filter(pk=instance.pk).exists():
                 transaction.set_rollback(True)
                 raise exceptions.ValidationError(
                     {"region": [_("This is outside your jurisdiction.")]}
                 )
+
+
+class TenantModelViewSet(JurisdictionAPIMixin, JurisdictionWriteMixin, viewsets.ModelViewSet):
+    """Base API viewset of tenant-owned models; a model's viewset names only its
+    queryset, serializer and FilterSet (NetBox style).
+
+    Reads go through the scoped default manager, so foreign objects are 404. Writes
+    re-check the stored row inside their transaction (JurisdictionWriteMixin).
+    """
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=HistoryPagination, filter_backends=[])

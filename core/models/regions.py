@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.regions import RegionLevel, level_of, normalize_code, prefix_of
-from core.tenancy import jurisdiction_manager
+from core.tenancy import JurisdictionModel, jurisdiction_manager
 
 
 def validate_division_code(value: str) -> None:
@@ -12,11 +12,12 @@ def validate_division_code(value: str) -> None:
         raise ValidationError(_("Store division codes with all 12 digits."), code="short_code")
 
 
-class Region(models.Model):
+class Region(JurisdictionModel):
     """A node of the administrative division tree, keyed by its 12-digit code.
 
     Regions are scoped like tenant data: a user sees the regions inside their
-    jurisdiction, so a form or API body cannot name a region outside it.
+    jurisdiction, so a form or API body cannot name a region outside it, and a save
+    cannot reach one outside it (JurisdictionModel).
     """
 
     code = models.CharField(
@@ -37,7 +38,11 @@ class Region(models.Model):
     )
     prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
 
-    objects = jurisdiction_manager("code")
+    region_code_path = "code"
+    objects = jurisdiction_manager(region_code_path)
+    # A region's code is its place in the tree: renaming a region is an edit,
+    # re-coding or re-parenting it is not.
+    fixed_fields = ("code", "parent")
 
     # The prefix is derived from the code: not a change anyone made.
     audit_options = {"exclude_fields": ["prefix"]}

@@ -4,7 +4,6 @@ Personal numbers are write-only in clear and read-only masked; ``reveal`` return
 one in full to a role that may see it, and audits it. Posts end and move through
 the ``end`` and ``transfer`` actions (the registry services); nothing is deleted."""
 
-from auditlog.middleware import AuditlogMiddleware
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 from core.api.pagination import KeysetPagination
 from core.api.serializers import TenantModelSerializer
 from core.api.viewsets import TenantModelViewSet
+from core.clientip import client_ip
 from core.personal import id_birth_date, id_gender, normalize_id_number
 from registry import personal_access, services
 from registry.api.committees import NO_DELETE
@@ -158,7 +158,7 @@ class MediatorViewSet(TenantModelViewSet):
             mediator,
             data.validated_data["field"],
             role=request.active_role,
-            remote_addr=AuditlogMiddleware._get_remote_addr(request),
+            remote_addr=client_ip(request),
         )
         return Response({"value": value})
 

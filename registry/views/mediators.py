@@ -1,7 +1,6 @@
 """Mediator pages: list, record with the whole career, create and edit, the audited
 reveal of a personal number, and appointments (appoint, end a post, transfer)."""
 
-from auditlog.middleware import AuditlogMiddleware
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
@@ -9,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.clientip import client_ip
 from core.generic_views import (
     ObjectFormView,
     TenantCreateView,
@@ -128,7 +128,7 @@ def mediator_reveal_view(request, pk):
     context["label"] = Mediator._meta.get_field(field).verbose_name
     context["field"] = field
     context["value"] = personal_access.reveal(
-        mediator, field, role=role, remote_addr=AuditlogMiddleware._get_remote_addr(request)
+        mediator, field, role=role, remote_addr=client_ip(request)
     )
     template = (
         "registry/mediator_revealed.html" if request.htmx else "registry/mediator_reveal.html"

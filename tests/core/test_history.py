@@ -44,7 +44,7 @@ def acting(role):
     with ExitStack() as stack:
         stack.enter_context(jurisdiction(role.jurisdiction_prefix))
         stack.enter_context(set_actor(role.user))
-        stack.enter_context(audit.acting_as(role))
+        stack.enter_context(audit.acting_in(role))
         yield
 
 
