@@ -75,8 +75,6 @@ def stamp_role_on_save(sender, instance, raw=False, **kwargs):
     if not raw:
         stamp_role(instance)
 
-from auditlog.context import auditlog_value, set_actor
-
 
 @contextmanager
 def restored_audit_context():
