@@ -23,12 +23,13 @@ def require_role(request) -> Role:
 
 
 def roles_of(user) -> list[Role]:
+    """The roles *user* holds now; ended ones grant nothing."""
     if not user.is_authenticated:
         return []
     # Looking up a user's own roles happens before any jurisdiction exists.
     with all_regions():
         return list(
-            Role.objects.filter(user=user).select_related(
+            Role.objects.filter(user=user, ended_at__isnull=True).select_related(
                 "region", "bureau", "office", "office__bureau"
             )
         )
