@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.contrib.auth import get_user_model
 
         from core.tenancy import TenantModel
 
@@ -18,6 +19,24 @@ class CoreConfig(AppConfig):
         for model in apps.get_models():
             if issubclass(model, TenantModel) and not auditlog.contains(model):
                 auditlog.register(model, **_audit_options(model))
+        # Logins are not tenant rows, but bureau admins create, deactivate and reset
+        # them: audit their name, status and password (masked; last_login is noise).
+        auditlog.register(
+            get_user_model(),
+            include_fields=["username", "first_name", "is_active", "password"],
+            mask_fields=["password"],
+            mask_callable="core.personal.mask_for_audit",
+        )
+        auditlog.register(
+            apps.get_model("core", "UserProfile"),
+            **_audit_options(apps.get_model("core", "UserProfile")),
+        )
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from core.users.first_login import flag_temporary_password
+
+        user_logged_in.connect(flag_temporary_password, dispatch_uid="flag_temporary_password")
 
         from core import dashboard
         from core.models import JudicialOffice

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "core.middleware.JurisdictionMiddleware",
+    "core.users.first_login.PasswordChangeRequiredMiddleware",
     # Axes last, as its documentation asks, so it sees the final response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -253,6 +254,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"RoleKindEnum": "core.models.roles.RoleKind"},
 }
 
 AUDITLOG_USE_BASE_MANAGER = True  # the audit's own lookups must not trip tenancy scoping
