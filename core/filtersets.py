@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Bureau, JudicialOffice, Policy, Region, Role
+from core.models import Bureau, JudicialOffice, Policy, Region
 from core.regions import RegionLevel
 
 
@@ -43,12 +43,6 @@ class JudicialOfficeFilterSet(TenantFilterSet):
     class Meta:
         model = JudicialOffice
         fields = ["bureau", "q"]
-
-
-class RoleFilterSet(TenantFilterSet):
-    class Meta:
-        model = Role
-        fields = ["kind", "bureau", "office", "user"]
 
 
 class PolicyFilterSet(TenantFilterSet):
