@@ -7,7 +7,9 @@ from core.models import Bureau, JudicialOffice, Policy, Region, Role
 admin.site.register(Region, search_fields=["code", "name"], list_display=["code", "name", "level"])
 admin.site.register(Bureau, list_display=["name", "level", "region"])
 admin.site.register(JudicialOffice, list_display=["name", "bureau", "region"])
-admin.site.register(Role, list_display=["user", "kind", "bureau", "office"], raw_id_fields=["user"])
+admin.site.register(
+    Role, list_display=["user", "kind", "bureau", "office", "ended_at"], raw_id_fields=["user"]
+)
 admin.site.register(Policy, list_display=["bureau", "key", "updated_at"])
 
 

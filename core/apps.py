@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from auditlog.models import LogEntry
         from auditlog.registry import auditlog
+        from django.contrib.auth import get_user_model
 
         from core.audit import stamp_role_on_save
         from core.tenancy import TenantModel
@@ -23,6 +24,24 @@ class CoreConfig(AppConfig):
             if issubclass(model, TenantModel) and not auditlog.contains(model):
                 auditlog.register(model, **_audit_options(model))
         pre_save.connect(stamp_role_on_save, sender=LogEntry, dispatch_uid="core.audit.role")
+        # Logins are not tenant rows, but bureau admins create, deactivate and reset
+        # them: audit their name, status and password (masked; last_login is noise).
+        auditlog.register(
+            get_user_model(),
+            include_fields=["username", "first_name", "is_active", "password"],
+            mask_fields=["password"],
+            mask_callable="core.personal.mask_for_audit",
+        )
+        auditlog.register(
+            apps.get_model("core", "UserProfile"),
+            **_audit_options(apps.get_model("core", "UserProfile")),
+        )
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from core.users.first_login import flag_temporary_password
+
+        user_logged_in.connect(flag_temporary_password, dispatch_uid="flag_temporary_password")
 
         # Registers the schema extension with drf-spectacular by being imported.
         import core.schema  # noqa: F401

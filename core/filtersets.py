@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.jurisdiction import users_in_jurisdiction
-from core.models import Bureau, JudicialOffice, Policy, Region, Role
+from core.models import Bureau, JudicialOffice, Policy, Region
 from core.regions import RegionLevel
 
 
@@ -44,15 +43,6 @@ class JudicialOfficeFilterSet(TenantFilterSet):
     class Meta:
         model = JudicialOffice
         fields = ["bureau", "q"]
-
-
-class RoleFilterSet(TenantFilterSet):
-    # Built per request inside the jurisdiction; the default would list every user.
-    user = django_filters.ModelChoiceFilter(queryset=lambda request: users_in_jurisdiction())
-
-    class Meta:
-        model = Role
-        fields = ["kind", "bureau", "office", "user"]
 
 
 class PolicyFilterSet(TenantFilterSet):

@@ -159,7 +159,11 @@ class ObjectFormView(RoleRequiredMixin, SingleObjectMixin, FormView):
             return self.form_invalid(form)
         if self.success_message:
             messages.success(self.request, self.success_message)
-        return redirect(shown.get_absolute_url())
+        return redirect(self.url_after(shown))
+
+    def url_after(self, shown):
+        """Where the user lands once the service has run."""
+        return shown.get_absolute_url()
 
 
 def for_model(model):

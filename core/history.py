@@ -115,17 +115,20 @@ def entries_for(obj):
     )
 
 
-def page(request, obj, *, per_page=PAGE_SIZE):
-    """One page (``?history_page=``) of *obj*'s history, rendered, for a record page."""
-    result = Paginator(entries_for(obj), per_page).get_page(request.GET.get(PAGE_PARAM))
+def page(request, entries, *, per_page=PAGE_SIZE):
+    """One page (``?history_page=``) of *entries*, rendered, for a record page."""
+    result = Paginator(entries, per_page).get_page(request.GET.get(PAGE_PARAM))
     result.object_list = render(result.object_list)
     return result
 
 
-def context(request, obj) -> dict:
-    """What ``core/_history.html`` needs."""
+def context(request, obj, entries=None) -> dict:
+    """What ``core/_history.html`` needs: *obj*'s entries, or the *entries* given (a
+    record whose story spans several rows, such as a user and their roles)."""
+    if entries is None and obj is not None and obj.pk:
+        entries = entries_for(obj)
     return {
-        "history": page(request, obj) if obj is not None and obj.pk else [],
+        "history": page(request, entries) if entries is not None else [],
         "history_param": PAGE_PARAM,
         "history_open": PAGE_PARAM in request.GET,
     }

@@ -23,28 +23,16 @@ def require_role(request) -> Role:
 
 
 def roles_of(user) -> list[Role]:
+    """The roles *user* holds now; ended ones grant nothing."""
     if not user.is_authenticated:
         return []
     # Looking up a user's own roles happens before any jurisdiction exists.
     with all_regions():
         return list(
-            Role.objects.filter(user=user).select_related(
+            Role.objects.filter(user=user, ended_at__isnull=True).select_related(
                 "region", "bureau", "office", "office__bureau"
             )
         )
-
-
-def users_in_jurisdiction():
-    """Users holding a role inside the active jurisdiction: the only users a form,
-    filter or API field of a bureau may offer or accept. Users are not tenant rows,
-    so their default manager would list everyone in the system."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, pk__in=Role.objects.values("user_id"))
-        .order_by("username")
-    )
 
 
 def pick_role(roles: list[Role], wanted_id=None) -> Role | None:

@@ -12,9 +12,9 @@ from core.models import Role
 def export_roles(job, progress):
     """The bureau's users and their roles as a workbook, for the admin's records."""
     roles = list(
-        Role.objects.select_related("user", "bureau", "office", "region").order_by(
-            "region_id", "user__username"
-        )
+        Role.objects.filter(ended_at__isnull=True)
+        .select_related("user", "bureau", "office", "region")
+        .order_by("region_id", "user__username")
     )
     progress(0, len(roles))
     columns = [

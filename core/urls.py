@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from core import calendar_views, views
+from core.users.passwords import PasswordChangeView
 
 app_name = "core"
 
@@ -17,7 +18,8 @@ urlpatterns = [
     path("offices/<int:pk>/edit/", views.OfficeUpdateView.as_view(), name="office_update"),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("regions/new/", views.RegionCreateView.as_view(), name="region_create"),
-    path("users/", views.RoleListView.as_view(), name="role_list"),
+    path("users/", include("core.users.urls")),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("users/export/", views.role_export_view, name="role_export"),
     path("calendar/", calendar_views.WorkdayListView.as_view(), name="workday_list"),
     path("calendar/<int:year>/", calendar_views.WorkdayEditView.as_view(), name="workday_edit"),

@@ -14,7 +14,7 @@ from django.views import generic
 from django.views.decorators.http import require_POST
 
 from core import dashboard, policy, services
-from core.filtersets import BureauFilterSet, JudicialOfficeFilterSet, RegionFilterSet, RoleFilterSet
+from core.filtersets import BureauFilterSet, JudicialOfficeFilterSet, RegionFilterSet
 from core.forms import BureauSiteForm, JudicialOfficeForm, PolicyValueForm, RegionForm
 from core.generic_views import (
     RoleRequiredMixin,
@@ -26,7 +26,7 @@ from core.generic_views import (
 )
 from core.jobs import start_job
 from core.jurisdiction import require_role
-from core.models import Bureau, Job, JudicialOffice, Region, Role, RoleKind
+from core.models import Bureau, Job, JudicialOffice, Region, RoleKind
 from core.models.roles import BUREAU_WRITERS
 from core.tasks import export_roles
 
@@ -209,22 +209,6 @@ def job_view(request, pk):
     job = get_object_or_404(Job, pk=pk)
     template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
-
-
-class RoleListView(TenantListView):
-    """The users working in the jurisdiction and their roles (bureau admins)."""
-
-    template_name = "core/role_list.html"
-    filterset_class = RoleFilterSet
-    write_roles = {RoleKind.BUREAU_ADMIN}
-    requires_write = True
-    sort_fields = {"user": "user__username", "kind": "kind", "region": "region_id"}
-    default_sort = "region_id"
-
-    model = Role
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("user", "bureau", "office")
 
 
 @login_required

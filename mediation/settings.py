@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.AuditMiddleware",
     "core.middleware.JurisdictionMiddleware",
+    "core.users.first_login.PasswordChangeRequiredMiddleware",
     # Axes last, as its documentation asks, so it sees the final response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -276,6 +277,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The schema and its docs page describe every route: for signed-in users only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {"RoleKindEnum": "core.models.roles.RoleKind"},
 }
 
 AUDITLOG_USE_BASE_MANAGER = True  # the audit's own lookups must not trip tenancy scoping

@@ -367,6 +367,7 @@ FACTORIES = {
     Bureau: lambda world, side: world[side]["county_bureau"],
     JudicialOffice: lambda world, side: world[side]["office"],
     Role: lambda world, side: world[side]["clerk_role"],
+    get_user_model(): lambda world, side: world[side]["clerk_user"],
     Policy: lambda world, side: PolicyFactory(
         bureau=world[side]["county_bureau"], region=world[side]["county_bureau"].region
     ),

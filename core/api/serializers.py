@@ -4,7 +4,6 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core import services
-from core.jurisdiction import users_in_jurisdiction
 from core.models import Bureau, JudicialOffice, Policy, Region, Role
 
 
@@ -101,21 +100,15 @@ class JudicialOfficeSerializer(TenantModelSerializer):
         fields = ["id", "name", "bureau", "region", "address", "phone"]
 
 
-class ColleagueField(serializers.PrimaryKeyRelatedField):
-    """A user holding a role inside the jurisdiction (see users_in_jurisdiction)."""
-
-    def get_queryset(self):
-        return users_in_jurisdiction()
-
-
 class RoleSerializer(TenantModelSerializer):
-    user = ColleagueField()
+    """A role as /api/v1/me/ shows it; roles are granted through core.users."""
+
     username = serializers.CharField(source="user.username", read_only=True)
 
     class Meta:
         model = Role
         fields = ["id", "user", "username", "kind", "bureau", "office", "region"]
-        read_only_fields = ["region"]
+        read_only_fields = fields
 
 
 class PolicySerializer(TenantModelSerializer):

@@ -1,8 +1,9 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
@@ -27,10 +28,10 @@ from core.filtersets import (
     JudicialOfficeFilterSet,
     PolicyFilterSet,
     RegionFilterSet,
-    RoleFilterSet,
 )
-from core.models import Bureau, JudicialOffice, Policy, Region, Role, RoleKind
+from core.models import Bureau, JudicialOffice, Policy, Region, RoleKind
 from core.models.roles import BUREAU_WRITERS
+from core.users.services import must_change_password
 
 
 class RegionViewSet(JurisdictionAPIMixin, JurisdictionWriteMixin, viewsets.ModelViewSet):
@@ -55,13 +56,6 @@ class JudicialOfficeViewSet(TenantModelViewSet):
     serializer_class = JudicialOfficeSerializer
     filterset_class = JudicialOfficeFilterSet
     write_roles = BUREAU_WRITERS
-
-
-class RoleViewSet(TenantModelViewSet):
-    queryset = Role.objects.select_related("user", "region", "bureau", "office")
-    serializer_class = RoleSerializer
-    filterset_class = RoleFilterSet
-    write_roles = {RoleKind.BUREAU_ADMIN}
 
 
 class PolicyViewSet(TenantModelViewSet):
@@ -102,6 +96,8 @@ class TokenView(ObtainAuthToken):
         serializer = self.serializer_class(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
+        if must_change_password(user):
+            raise exceptions.PermissionDenied(_("Change your temporary password on the web first."))
         token, created = Token.objects.get_or_create(user=user)
         if not created and token_expired(token):
             token.delete()

@@ -82,13 +82,12 @@ class JurisdictionWriteMixin:
                 )
 
 
-class TenantModelViewSet(JurisdictionAPIMixin, JurisdictionWriteMixin, viewsets.ModelViewSet):
-    """Base API viewset of tenant-owned models; a model's viewset names only its
-    queryset, serializer and FilterSet (NetBox style).
+class HistoryMixin:
+    """The ``history`` action: an object's readable change history, paginated. A
+    viewset whose record spans several rows overrides ``history_entries``."""
 
-    Reads go through the scoped default manager, so foreign objects are 404. Writes
-    re-check the stored row inside their transaction (JurisdictionWriteMixin).
-    """
+    def history_entries(self, obj):
+        return readable_history.entries_for(obj)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=HistoryPagination, filter_backends=[])
@@ -96,9 +95,20 @@ class TenantModelViewSet(JurisdictionAPIMixin, JurisdictionWriteMixin, viewsets.
         """The change history of one object, newest first: who (and in which role)
         changed what, when, with each field's label and display values beside the
         recorded ones. Paginated."""
-        entries = self.paginate_queryset(readable_history.entries_for(self.get_object()))
+        entries = self.paginate_queryset(self.history_entries(self.get_object()))
         data = HistoryEntrySerializer(readable_history.render(entries), many=True).data
         return self.get_paginated_response(data)
+
+
+class TenantModelViewSet(
+    JurisdictionAPIMixin, JurisdictionWriteMixin, HistoryMixin, viewsets.ModelViewSet
+):
+    """Base API viewset of tenant-owned models; a model's viewset names only its
+    queryset, serializer and FilterSet (NetBox style).
+
+    Reads go through the scoped default manager, so foreign objects are 404. Writes
+    re-check the stored row inside their transaction (JurisdictionWriteMixin).
+    """
 
 
 class TenantReadOnlyViewSet(JurisdictionAPIMixin, viewsets.ReadOnlyModelViewSet):

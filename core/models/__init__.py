@@ -4,6 +4,7 @@ from core.models.jobs import Job, JobStatus
 from core.models.policy import Policy
 from core.models.regions import Region
 from core.models.roles import Role, RoleKind
+from core.models.users import UserProfile
 
 __all__ = [
     "Bureau",
@@ -15,5 +16,6 @@ __all__ = [
     "Region",
     "Role",
     "RoleKind",
+    "UserProfile",
     "WorkdaySchedule",
 ]

@@ -32,7 +32,12 @@ KIND_RANK = {
 
 class Role(TenantModel):
     """A user's role, bound to exactly one bureau or one judicial office; its region
-    is the jurisdiction the user works in while the role is active."""
+    is the jurisdiction the user works in while the role is active.
+
+    Ending a role stamps ``ended_at`` instead of deleting the row: the user keeps their
+    history, and stays findable by the admin who ended it. Only current roles grant a
+    jurisdiction (core.jurisdiction.roles_of).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -57,6 +62,7 @@ class Role(TenantModel):
         related_name="roles",
         verbose_name=_("judicial office"),
     )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 
     class Meta:
         ordering = ["user_id", "region_id", "kind"]
@@ -71,13 +77,28 @@ class Role(TenantModel):
                 name="role_bound_to_bureau_or_office",
                 violation_error_message=_("A role is bound to one bureau or one judicial office."),
             ),
+            # One current role of a kind per unit; an ended one may be granted again.
+            # Two constraints, because a unique index never matches on a NULL column.
             models.UniqueConstraint(
-                fields=["user", "kind", "bureau", "office"], name="unique_role_per_unit"
+                fields=["user", "kind", "bureau"],
+                condition=models.Q(ended_at__isnull=True, office__isnull=True),
+                name="unique_current_bureau_role",
+                violation_error_message=_("The user already holds this role."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "office"],
+                condition=models.Q(ended_at__isnull=True, bureau__isnull=True),
+                name="unique_current_office_role",
+                violation_error_message=_("The user already holds this role."),
             ),
         ]
 
     def __str__(self):
         return f"{self.unit} · {self.get_kind_display()}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
 
     @property
     def unit(self):
