@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.policy import key_choices
 from core.tenancy import TenantModel
 
 
@@ -11,7 +12,8 @@ class Policy(TenantModel):
     bureau = models.ForeignKey(
         "core.Bureau", on_delete=models.CASCADE, related_name="policies", verbose_name=_("bureau")
     )
-    key = models.CharField(_("rule"), max_length=60)
+    # Callable choices: the rules are registered by each app at start-up.
+    key = models.CharField(_("rule"), max_length=60, choices=key_choices)
     value = models.JSONField(_("value"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -20,8 +22,16 @@ class Policy(TenantModel):
         verbose_name_plural = _("policies")
         constraints = [models.UniqueConstraint(fields=["bureau", "key"], name="one_value_per_key")]
 
+    # The timestamp is not a change worth a line in the history.
+    audit_options = {"exclude_fields": ["updated_at"]}
+
     def __str__(self):
-        return f"{self.bureau} · {self.key}"
+        return f"{self.bureau} · {self.get_key_display()}"
+
+    def get_additional_data(self):
+        """Read by auditlog: a rule's entries name its bureau, so the bureau's page
+        lists them, even once the row is deleted (cleared)."""
+        return {"bureau": self.bureau_id, "key": self.key}
 
     def region_for_write(self):
         return self.bureau.region
