@@ -1,8 +1,5 @@
-import json
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
 from core.models import Bureau, JudicialOffice, Region
 from core.regions import RegionLevel
@@ -68,18 +65,30 @@ class RegionForm(forms.ModelForm):
             raise ValidationError(exc.message_dict["code"]) from exc
 
 
-class PolicyValueForm(forms.Form):
-    value = forms.CharField(label=_("Value (JSON)"), widget=forms.Textarea(attrs={"rows": 4}))
+class PolicyForm(forms.Form):
+    """The edit form of one rule, built from its declared fields (core.policy_fields):
+    one form field each. The fields parse what the browser sends; the rule's own
+    validator (the one the service and the API use) then judges the whole value and
+    puts each message beside its field. ``value`` holds the value to store."""
 
-    def __init__(self, *args, spec, **kwargs):
+    def __init__(self, *args, spec, current=None, **kwargs):
         self.spec = spec
+        if current is not None:
+            kwargs.setdefault("initial", spec.initial(current))
         super().__init__(*args, **kwargs)
+        for name, field in spec.fields.items():
+            self.fields[name] = field.formfield(
+                label=field.label or spec.label,
+                help_text=field.help_text or (spec.help_text if spec.single else ""),
+            )
 
-    def clean_value(self):
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:  # a field that did not parse: the rule cannot be judged yet
+            return cleaned
         try:
-            parsed = json.loads(self.cleaned_data["value"])
-        except json.JSONDecodeError as exc:
-            raise ValidationError(
-                _("Not valid JSON: %(error)s"), params={"error": exc.msg}
-            ) from exc
-        return self.spec.validate(parsed)
+            self.value = self.spec.validate(self.spec.join(cleaned))
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        return cleaned

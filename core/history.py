@@ -15,8 +15,10 @@ One renderer for the record pages (``templates/core/_history.html``) and the API
   excludes: timestamps, hash columns, see core.apps) are left out.
 
 A model may declare ``money_fields`` (names of DecimalFields in yuan) to show them as
-¥1,234.50, and ``history_displays`` (field name → function of the stored value) for
-values only the model knows how to say, such as a JSON list of criterion codes.
+¥1,234.50; ``history_displays`` (field name → function of the stored value and the
+audit entry) for values only the model knows how to say, such as a JSON list of
+criterion codes; and ``history_summary`` (function of the audit entry) for a line that
+names the record, for records listed on another record's page (a bureau's rules).
 """
 
 import datetime
@@ -301,7 +303,7 @@ def _names(value) -> str:
     return "—" if value in EMPTY else str(value)
 
 
-def _display(model, model_field, value) -> str:
+def _display(model, model_field, value, entry=None) -> str:
     """A stored value as its display label (related objects aside)."""
     if value in EMPTY:
         return "—"
@@ -309,7 +311,7 @@ def _display(model, model_field, value) -> str:
         return _names(value)
     shown = getattr(model, "history_displays", {}).get(model_field.name)
     if shown is not None:
-        return str(shown(value))
+        return str(shown(value, entry))
     choices = getattr(model_field, "flatchoices", None)
     if choices:
         labels = {str(k): v for k, v in choices}
@@ -386,6 +388,9 @@ class _Plan:
         if self.action == "access":
             result.summary = self._access_summary()
             return result
+        summary = getattr(self.model, "history_summary", None)
+        if summary is not None:
+            result.summary = summary(entry)
         if self.action == "delete":
             # The entry holds the deleted record's last values; its name says which.
             result.summary = entry.object_repr
@@ -434,9 +439,9 @@ class _Plan:
             shown = (*related.show(model_field, old), *related.show(model_field, new))
         else:
             shown = (
-                _display(self.model, model_field, old),
+                _display(self.model, model_field, old, self.entry),
                 "",
-                _display(self.model, model_field, new),
+                _display(self.model, model_field, new, self.entry),
                 "",
             )
         return Change(

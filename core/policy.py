@@ -1,16 +1,49 @@
 """Per-bureau rules as data.
 
-Each rule is a key registered here with its default (taken from the seed documents),
-a label, and a validator. A bureau's own ``Policy`` row overrides the default; a county
-bureau without one inherits its city bureau's.
+A rule is a key registered here with its typed fields (``core.policy_fields``), its
+default (taken from the seed documents), a label and a Chinese sentence for the rules
+page. A bureau's own ``Policy`` row overrides the default; a county bureau without
+one inherits its city bureau's.
+
+Declaring a rule (the edit form, the validation the form, the service and the API
+share, the rules page's sentence and the API schema all follow from it)::
+
+    from core.policy import register
+    from core.policy_fields import Percent, Whole
+
+    register(
+        "callback_rate",
+        label=_("Callback sample rate"),
+        help_text=_("Share of each month's closed cases drawn for a callback."),
+        fields={"rate": Percent(max_value=100)},
+        default=0.15,
+        sentence=_("Callbacks sample %(rate)s of closed cases"),
+    )
+
+- ``fields`` maps field names to field specs. A rule with one field stores that
+  field's value as it is (``0.15``); a rule with several stores an object keyed by
+  field name (``{"min_cases": 10, "min_rate": 0.8}``). API errors are keyed by these
+  names.
+- ``sentence`` is a translatable string with a ``%(name)s`` placeholder per field,
+  filled with each field's display (a Mapping or list field displays as a small table
+  or list); or a callable that takes the cleaned values and returns such a string (to
+  word a special value differently). Without one, the page lists each field's label
+  and value.
+- ``clean`` is an optional callable that takes the cleaned values (a dict keyed by
+  field name) and raises ``ValidationError`` for rules across fields; a dict error
+  keyed by field names puts each message beside its field.
 """
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.policy_fields import FieldSpec, Money, Names, Percent, Whole
 from core.tenancy import all_regions
 
 
@@ -18,134 +51,180 @@ from core.tenancy import all_regions
 class PolicyKey:
     key: str
     label: str
-    default: object
     help_text: str
-    validate: object  # callable(value) -> cleaned value, raising ValidationError
+    fields: dict[str, FieldSpec]
+    default: object = None
+    sentence: str | Callable | None = None
+    clean: Callable | None = None
+
+    @property
+    def single(self) -> bool:
+        return len(self.fields) == 1
+
+    def split(self, value) -> dict:
+        """The stored value as ``{field name: value}``."""
+        if self.single:
+            return {next(iter(self.fields)): value}
+        return dict(value)
+
+    def join(self, values: dict):
+        """``{field name: value}`` as the stored value."""
+        return values[next(iter(self.fields))] if self.single else dict(values)
+
+    def validate(self, value):
+        """The stored value checked field by field, then across fields by ``clean``;
+        returns it normalised. Raises a ValidationError keyed by field name
+        (NON_FIELD_ERRORS for the rule as a whole)."""
+        if not self.single and not isinstance(value, dict):
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: _("Enter an object with the fields %(names)s.")
+                    % {"names": ", ".join(self.fields)}
+                }
+            )
+        parts = self.split(value)
+        errors, cleaned = {}, {}
+        unknown = sorted(set(parts) - set(self.fields))
+        if unknown:
+            errors[NON_FIELD_ERRORS] = [
+                _("Unknown field(s): %(names)s.") % {"names": ", ".join(unknown)}
+            ]
+        for name, field in self.fields.items():
+            if name not in parts:
+                errors[name] = [_("This field is required.")]
+                continue
+            try:
+                cleaned[name] = field.validate(parts[name])
+            except ValidationError as exc:
+                errors[name] = exc.error_list
+        if errors:
+            raise ValidationError(errors)
+        if self.clean is not None:
+            try:
+                self.clean(cleaned)
+            except ValidationError as exc:
+                raise ValidationError(
+                    exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc}
+                ) from exc
+        return self.join(cleaned)
+
+    def initial(self, value) -> dict:
+        """The form's initial data for a stored value (empty if the value no longer
+        passes validation, so the form starts blank rather than failing)."""
+        try:
+            parts = self.split(self.validate(value))
+        except ValidationError:
+            return {}
+        return {name: field.initial(parts[name]) for name, field in self.fields.items()}
+
+    def display(self, value):
+        """The value in Chinese for the rules page: the sentence with each field's
+        display, or, for a stored value that no longer validates, a warning."""
+        try:
+            parts = self.split(self.validate(value))
+        except ValidationError:
+            return format_html(
+                '<span class="text-danger">{}</span>',
+                _("The stored value is not valid; set the rule again."),
+            )
+        shown = {
+            name: conditional_escape(field.display(parts[name]))
+            for name, field in self.fields.items()
+        }
+        sentence = self.sentence(parts) if callable(self.sentence) else self.sentence
+        if sentence is None:
+            if self.single:
+                return next(iter(shown.values()))
+            return format_html_join(
+                "",
+                "<div>{}：{}</div>",
+                ((field.label, shown[name]) for name, field in self.fields.items()),
+            )
+        # Both the sentence and every part are escaped before they meet.
+        return mark_safe(conditional_escape(str(sentence)) % shown)
+
+    def json_schema(self) -> dict:
+        """The OpenAPI description of the stored value."""
+        if self.single:
+            schema = dict(next(iter(self.fields.values())).json_schema())
+        else:
+            schema = {
+                "type": "object",
+                "properties": {name: f.json_schema() for name, f in self.fields.items()},
+                "required": list(self.fields),
+                "additionalProperties": False,
+            }
+        # The rule's label first, then what the field adds (e.g. how a share is written).
+        described = [str(self.label), schema.get("description")]
+        schema.update(title=self.key, description="\n\n".join(filter(None, described)))
+        schema["example"] = self.default
+        return schema
 
 
 REGISTRY: dict[str, PolicyKey] = {}
 
 
-def register(key, label, default, help_text, validate):
-    REGISTRY[key] = PolicyKey(key, label, validate(default), help_text, validate)
+def register(
+    key: str,
+    *,
+    label,
+    fields: dict[str, FieldSpec],
+    default,
+    help_text="",
+    sentence=None,
+    clean=None,
+) -> PolicyKey:
+    """Declare a rule; see the module docstring. The default must pass the rule's own
+    validation."""
+    spec = PolicyKey(
+        key=key,
+        label=label,
+        help_text=help_text,
+        fields={name: dataclasses.replace(field, name=name) for name, field in fields.items()},
+        sentence=sentence,
+        clean=clean,
+    )
+    spec = dataclasses.replace(spec, default=spec.validate(default))
+    REGISTRY[key] = spec
+    return spec
 
 
-def _count_map(keys):
-    def validate(value):
-        if not isinstance(value, dict):
-            raise ValidationError(_("Enter an object mapping each type to a number."))
-        unknown = set(value) - set(keys)
-        if unknown:
-            raise ValidationError(
-                _("Unknown type(s): %(names)s.") % {"names": ", ".join(sorted(unknown))}
-            )
-        cleaned = {}
-        for name in keys:
-            number = value.get(name, 0)
-            if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-                raise ValidationError(
-                    _("%(name)s must be a whole number of 0 or more.") % {"name": name}
-                )
-            cleaned[name] = number
-        return cleaned
-
-    return validate
+def key_choices() -> list[tuple[str, str]]:
+    """Every registered rule as (key, label): the choices of ``Policy.key``."""
+    return [(spec.key, spec.label) for spec in REGISTRY.values()]
 
 
-def validate_money(value):
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationError(_("Enter an amount in yuan.")) from exc
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(_("Enter a non-negative amount with at most two decimals."))
-    return str(amount.quantize(Decimal("0.01")))
-
-
-def validate_rate(value):
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ValidationError(_("Enter a share between 0 and 1."))
-    return float(value)
-
-
-def validate_positive_int(value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(_("Enter a whole number of 1 or more."))
-    return value
-
-
-def _levels(value):
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-        raise ValidationError(_("Enter the level names, highest first."))
-    return value
-
-
-COMMITTEE_TYPES = ("county", "township", "village", "industry", "enterprise", "dispatched", "named")
-
-register(
-    "staffing_standard",
-    _("Staffing standard (full-time mediators per committee type)"),
-    # Seed 000's "332": county-level 3, industry/professional 3, township/street 2.
-    {
-        "county": 3,
-        "township": 2,
-        "village": 0,
-        "industry": 3,
-        "enterprise": 0,
-        "dispatched": 0,
-        "named": 0,
-    },
-    _("Minimum full-time mediators for each committee type."),
-    _count_map(COMMITTEE_TYPES),
-)
 register(
     "fulltime_subsidy_monthly",
-    _("Full-time mediator subsidy per month (yuan)"),
-    "2500.00",  # seed 001: 2,500 yuan per person per month
-    _("Base subsidy paid to each full-time mediator every month."),
-    validate_money,
+    label=_("Full-time mediator subsidy per month (yuan)"),
+    help_text=_("Base subsidy paid to each full-time mediator every month."),
+    fields={"amount": Money(_("Amount per person per month"))},
+    default="2500.00",  # seed 001: 2,500 yuan per person per month
+    sentence=_("Each full-time mediator receives %(amount)s a month"),
 )
 register(
     "grading_levels",
-    _("Grading levels"),
-    ["一级", "二级", "三级", "四级"],  # seeds 000, 003
-    _("Mediator levels, highest first."),
-    _levels,
-)
-register(
-    "training_min_sessions",
-    _("Minimum training sessions per year"),
-    2,  # seed 001
-    _("Mediators with fewer sessions in a year are flagged."),
-    validate_positive_int,
-)
-register(
-    "term_years",
-    _("Committee term (years)"),
-    3,  # seed 003: 每届任期三年
-    _("Length of a committee member's term."),
-    validate_positive_int,
-)
-register(
-    "term_warning_days",
-    _("Warn before a term ends (days)"),
-    60,
-    _("Days before the end of a term when a warning is raised."),
-    validate_positive_int,
+    label=_("Grading levels"),
+    help_text=_("Mediator levels, highest first."),
+    fields={"levels": Names(_("Level names, highest first"), max_items=10)},
+    default=["一级", "二级", "三级", "四级"],  # seeds 000, 003
+    sentence=_("Mediator levels, highest first: %(levels)s"),
 )
 register(
     "callback_rate",
-    _("Callback sample rate"),
-    0.15,  # seed 004: a third party calls back 15 % of cases
-    _("Share of each month's closed cases drawn for a callback."),
-    validate_rate,
+    label=_("Callback sample rate"),
+    help_text=_("Share of each month's closed cases drawn for a callback."),
+    fields={"rate": Percent()},
+    default=0.15,  # seed 004: a third party calls back 15 % of cases
+    sentence=_("Callback sample rate %(rate)s"),
 )
 register(
     "complaint_deadline_working_days",
-    _("Complaint deadline (working days)"),
-    15,
-    _("Working days allowed to conclude a complaint."),
-    validate_positive_int,
+    label=_("Complaint deadline (working days)"),
+    help_text=_("Working days allowed to conclude a complaint."),
+    fields={"days": Whole(min_value=1, max_value=365)},
+    default=15,
+    sentence=_("Complaints are concluded within %(days)s working days"),
 )
 
 
@@ -210,8 +289,38 @@ def effective_policies(bureau) -> list[dict]:
             {
                 "spec": spec,
                 "value": value_,
+                "display": spec.display(value_),
                 "source": source,
                 "overridden": source is not None and source.pk == bureau.pk,
             }
         )
     return result
+
+
+def may_set(role, bureau) -> bool:
+    """Only a bureau's own admin sets its rules; a city admin does not set its
+    counties' (they inherit the city's unless they set their own)."""
+    from core.models import RoleKind
+
+    return role is not None and role.kind == RoleKind.BUREAU_ADMIN and role.bureau_id == bureau.pk
+
+
+def history(bureau):
+    """The audit entries of *bureau* and of its rules (set, changed, cleared; a rule's
+    entries carry its bureau in ``additional_data``, see ``Policy``), newest first, in
+    one query."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from core.models import Bureau, Policy
+
+    types = ContentType.objects.get_for_models(Bureau, Policy)
+    return (
+        LogEntry.objects.filter(
+            Q(content_type=types[Bureau], object_id=bureau.pk)
+            | Q(content_type=types[Policy], additional_data__bureau=bureau.pk)
+        )
+        .select_related("actor")
+        .order_by("-timestamp", "-pk")
+    )

@@ -1,21 +1,19 @@
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 from django.views.decorators.http import require_POST
 
-from core import dashboard, policy, services
+from core import dashboard, history, policy, services
 from core.filtersets import BureauFilterSet, JudicialOfficeFilterSet, RegionFilterSet
-from core.forms import BureauSiteForm, JudicialOfficeForm, PolicyValueForm, RegionForm
+from core.forms import BureauSiteForm, JudicialOfficeForm, PolicyForm, RegionForm
 from core.generic_views import (
     RoleRequiredMixin,
     TenantCreateView,
@@ -88,6 +86,9 @@ class BureauDetailView(TenantDetailView):
         context = super().get_context_data(**kwargs)
         context["offices"] = self.object.offices.select_related("region")
         context["policies"] = policy.effective_policies(self.object)
+        context["may_set_rules"] = policy.may_set(self.request.active_role, self.object)
+        # The bureau's own changes and its rules' (set, changed, cleared), one list.
+        context.update(history.context(self.request, self.object, policy.history(self.object)))
         return context
 
 
@@ -173,8 +174,7 @@ class RegionCreateView(RoleRequiredMixin, generic.CreateView):
 @login_required
 def policy_edit_view(request, pk, key):
     bureau = get_object_or_404(Bureau, pk=pk)
-    role = require_role(request)
-    if role.kind != RoleKind.BUREAU_ADMIN or role.home_bureau.pk != bureau.pk:
+    if not policy.may_set(require_role(request), bureau):
         raise PermissionDenied(_("Only this bureau's admin sets its rules."))
     try:
         spec = policy.get_key(key)
@@ -185,21 +185,30 @@ def policy_edit_view(request, pk, key):
         if "clear" in request.POST:
             services.clear_policy(bureau, key)
             messages.success(request, _("The rule now follows the default or the city bureau."))
-            return redirect("core:bureau_detail", pk=bureau.pk)
-        form = PolicyValueForm(request.POST, spec=spec)
+            return redirect(_rules_url(bureau))
+        form = PolicyForm(request.POST, spec=spec)
         if form.is_valid():
-            services.set_policy(bureau, key, form.cleaned_data["value"])
+            services.set_policy(bureau, key, form.value)
             messages.success(request, _("Rule saved."))
-            return redirect("core:bureau_detail", pk=bureau.pk)
+            return redirect(_rules_url(bureau))
     else:
-        form = PolicyValueForm(
-            initial={"value": json.dumps(current, ensure_ascii=False)}, spec=spec
-        )
+        form = PolicyForm(spec=spec, current=current)
     return render(
         request,
         "core/policy_form.html",
-        {"bureau": bureau, "spec": spec, "form": form, "source": source},
+        {
+            "bureau": bureau,
+            "spec": spec,
+            "form": form,
+            "source": source,
+            "current": spec.display(current),
+            "overridden": source is not None and source.pk == bureau.pk,
+        },
     )
+
+
+def _rules_url(bureau):
+    return reverse("core:bureau_detail", args=[bureau.pk]) + "#rules"
 
 
 @for_model(Job)

@@ -1,83 +1,80 @@
 """The cases part's rules, registered in core.policy so bureaus set them like the
 others (a county inherits its city's unless it sets its own)."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.policy import register, validate_positive_int, validate_rate
+from core.policy import register
+from core.policy_fields import Number, Percent, Ranked, Whole
 from mediation.models.choices import RankingCriterion
-
-
-def _criteria(value):
-    if (
-        not isinstance(value, list)
-        or not value
-        or len(set(value)) != len(value)
-        or not set(value) <= set(RankingCriterion.values)
-    ):
-        # The rule is stored by the criteria's names; the labels say what each is.
-        names = ", ".join(f"{c.value} ({c.label})" for c in RankingCriterion)
-        raise ValidationError(
-            _("List the ranking criteria in order, from: %(names)s.") % {"names": names}
-        )
-    return value
-
-
-def _factor(value):
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ValidationError(_("Enter a number greater than 0."))
-    return float(value)
-
 
 register(
     "ranking_criteria",
-    _("Ranking criteria"),
-    ["successes", "success_rate", "satisfaction"],  # seed 004
-    _("What the quarterly ranking orders full-time mediators by, most important first."),
-    _criteria,
+    label=_("Ranking criteria"),
+    help_text=_(
+        "What the quarterly ranking orders full-time mediators by, most important first; "
+        "leave a position empty to use fewer criteria."
+    ),
+    fields={"criteria": Ranked(_("Criteria, most important first"), choices=RankingCriterion)},
+    default=["successes", "success_rate", "satisfaction"],  # seed 004
+    sentence=_("The quarterly ranking orders mediators by, in turn: %(criteria)s"),
 )
 register(
     "ranking_target_share",
-    _("Quarterly target (share of the committee's case trend)"),
-    1.0,
-    _(
+    label=_("Quarterly target (share of the committee's case trend)"),
+    help_text=_(
         "Without a target set by the bureau, a mediator's quarterly target is this share "
         "of their committee's cases per full-time mediator in the same quarter last year."
     ),
-    _factor,
+    fields={"share": Percent(min_value=1, max_value=1000, places=0)},
+    default=1.0,
+    sentence=_(
+        "Without a set target, a mediator's quarterly target is %(share)s of the "
+        "committee's cases per full-time mediator in the same quarter last year"
+    ),
 )
 register(
     "zero_report_deadline_day",
-    _("Monthly report deadline (day of the next month)"),
-    5,
-    _("By this day a committee has filed its month's cases or a zero report."),
-    validate_positive_int,
+    label=_("Monthly report deadline (day of the next month)"),
+    help_text=_("By this day a committee has filed its month's cases or a zero report."),
+    # At most the 28th, so the day exists in every month.
+    fields={"day": Whole(min_value=1, max_value=28)},
+    default=5,
+    sentence=_("Committees file last month's cases or a zero report by day %(day)s of the month"),
 )
 register(
     "anomaly_repeat_parties",
-    _("Flag a party name seen in this many cases (90 days)"),
-    3,
-    _("The same party name across this many cases of a committee within 90 days."),
-    validate_positive_int,
+    label=_("Flag a party name seen in this many cases (90 days)"),
+    help_text=_("The same party name across this many cases of a committee within 90 days."),
+    fields={"cases": Whole(min_value=2, max_value=100)},
+    default=3,
+    sentence=_("A party name in %(cases)s or more cases of a committee within 90 days is flagged"),
 )
 register(
     "anomaly_month_end_share",
-    _("Flag month-end bunching above this share"),
-    0.5,
-    _("Share of a committee's month's filings received in its last three days."),
-    validate_rate,
+    label=_("Flag month-end bunching above this share"),
+    help_text=_("Share of a committee's month's filings received in its last three days."),
+    fields={"share": Percent()},
+    default=0.5,
+    sentence=_(
+        "A committee receiving over %(share)s of a month's cases in its last three days is flagged"
+    ),
 )
 register(
     "anomaly_summary_similarity",
-    _("Flag summaries at least this similar"),
-    0.9,
-    _("Similarity (0–1) above which two summaries of a committee count as near-identical."),
-    validate_rate,
+    label=_("Flag summaries at least this similar"),
+    help_text=_("Similarity above which two summaries of a committee count as near-identical."),
+    fields={"similarity": Percent()},
+    default=0.9,
+    sentence=_("Two case summaries of a committee at least %(similarity)s alike are flagged"),
 )
 register(
     "anomaly_oral_factor",
-    _("Flag oral agreements above this multiple of the bureau's norm"),
-    2.0,
-    _("A committee's share of oral agreements compared with the bureau's as a whole."),
-    _factor,
+    label=_("Flag oral agreements above this multiple of the bureau's norm"),
+    help_text=_("A committee's share of oral agreements compared with the bureau's as a whole."),
+    fields={"factor": Number(_("Times the bureau's share"), min_value=1, max_value=100)},
+    default=2.0,
+    sentence=_(
+        "A committee whose share of oral agreements is over %(factor)s times the bureau's "
+        "is flagged"
+    ),
 )

@@ -1,34 +1,36 @@
 """The public roster's bureau rules."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.policy import register
+from core.policy_fields import Flag, Whole
 
 
-def _months(value):
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 12:
-        raise ValidationError(_("Enter a number of months from 0 to 12."))
-    return value
-
-
-def _yes_no(value):
-    if not isinstance(value, bool):
-        raise ValidationError(_("Enter true or false."))
-    return value
+def _publication_sentence(values):
+    if values["months"] == 0:
+        return _("The public roster is republished only on demand")
+    return _("The public roster is republished every %(months)s month(s)")
 
 
 register(
     "roster_publication_months",
-    _("Roster publication interval (months)"),
-    1,
-    _("How often the public roster is republished on schedule; 0 publishes only on demand."),
-    _months,
+    label=_("Roster publication interval (months)"),
+    help_text=_(
+        "How often the public roster is republished on schedule; 0 publishes only on demand."
+    ),
+    fields={"months": Whole(min_value=0, max_value=12)},
+    default=1,
+    sentence=_publication_sentence,
 )
 register(
     "roster_full_time_only",
-    _("Publish full-time mediators only"),
-    False,
-    _("Whether the public roster lists only full-time mediators (else every serving mediator)."),
-    _yes_no,
+    label=_("Publish full-time mediators only"),
+    help_text=_(
+        "Whether the public roster lists only full-time mediators (else every serving mediator)."
+    ),
+    fields={
+        "full_time_only": Flag(yes=_("only full-time mediators"), no=_("every serving mediator"))
+    },
+    default=False,
+    sentence=_("The public roster lists %(full_time_only)s"),
 )

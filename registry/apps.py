@@ -7,6 +7,6 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Roster")
 
     def ready(self):
-        from registry import dashboard
+        from registry import dashboard, policies  # noqa: F401  (registers the rules)
 
         dashboard.register()

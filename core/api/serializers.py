@@ -1,9 +1,10 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext as _
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from core import services
+from core.api.policy_values import PolicyValueField, value_errors
 from core.models import Bureau, JudicialOffice, Policy, Region, Role
 
 
@@ -112,6 +113,11 @@ class RoleSerializer(TenantModelSerializer):
 
 
 class PolicySerializer(TenantModelSerializer):
+    """A bureau's own value of one rule. Only the bureau's admin sets it; the value is
+    checked by the rule's declaration, with errors keyed by its field names."""
+
+    value = PolicyValueField()
+
     class Meta:
         model = Policy
         fields = ["id", "bureau", "key", "value", "updated_at"]
@@ -119,16 +125,18 @@ class PolicySerializer(TenantModelSerializer):
     def validate(self, attrs):
         from core import policy
 
-        key = attrs.get("key", getattr(self.instance, "key", None))
-        try:
-            spec = policy.get_key(key)
-        except policy.UnknownPolicyKey as exc:
+        instance = self.instance
+        bureau = attrs.get("bureau", getattr(instance, "bureau", None))
+        key = attrs.get("key", getattr(instance, "key", None))
+        if instance is not None and (bureau != instance.bureau or key != instance.key):
             raise serializers.ValidationError(
-                {"key": [_("Unknown rule “%(key)s”.") % {"key": key}]}
-            ) from exc
+                {"key": [_("A rule's bureau and key do not change; set the other rule instead.")]}
+            )
+        if not policy.may_set(self.context["request"].active_role, bureau):
+            raise exceptions.PermissionDenied(_("Only this bureau's admin sets its rules."))
         if "value" in attrs:
             try:
-                attrs["value"] = spec.validate(attrs["value"])
+                attrs["value"] = policy.get_key(key).validate(attrs["value"])
             except DjangoValidationError as exc:
-                raise serializers.ValidationError({"value": exc.messages}) from exc
+                raise serializers.ValidationError({"value": value_errors(exc)}) from exc
         return super().validate(attrs)

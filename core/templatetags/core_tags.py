@@ -7,5 +7,5 @@ register = template.Library()
 
 @register.filter
 def as_json(value):
-    """Policy values as bureaus typed them (JSON, Chinese unescaped), not Python reprs."""
+    """Chart data for a data- attribute: JSON with Chinese unescaped, not a Python repr."""
     return json.dumps(value, ensure_ascii=False)

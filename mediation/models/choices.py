@@ -72,4 +72,4 @@ class RankingCriterion(models.TextChoices):
     SUCCESSES = "successes", _("Successes")
     SUCCESS_RATE = "success_rate", _("Success rate")
     SATISFACTION = "satisfaction", _("Average satisfaction")
-    CASES = "cases", _("Cases")
+    CASES = "cases", _("Closed cases")

@@ -65,7 +65,7 @@ class RankingSnapshot(TenantModel):
     created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
-    history_displays = {"criteria": lambda names: " › ".join(criterion_labels(names))}
+    history_displays = {"criteria": lambda names, _entry: " › ".join(criterion_labels(names))}
 
     class Meta:
         ordering = ["-year", "-quarter", "-version"]

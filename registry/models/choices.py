@@ -1,5 +1,5 @@
 """Enumerations of the roster. The committee-type codes are the staffing-standard
-policy's keys (core.policy.COMMITTEE_TYPES)."""
+rule's keys (registry.policies)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -3,7 +3,6 @@ mediators under its bureau's rule, the rate per county and township, the chart d
 the workbook, and a constant number of queries."""
 
 import datetime
-import json
 from io import BytesIO
 
 import pytest
@@ -153,9 +152,9 @@ def test_the_bureau_admin_changing_the_rule_changes_the_result(login, world, ros
     """The city admin sets 5/2/1 on the rules page; every county inherits it."""
     admin = login(world["a"]["admin_user"])
     rule = {"county": 5, "township": 2, "village": 1, "industry": 3}
+    cells = {f"standard-{t}": rule.get(t, 0) for t in CommitteeType.values}
     response = admin.post(
-        f"/bureaus/{world['a']['city_bureau'].pk}/rules/staffing_standard/",
-        {"value": json.dumps(rule)},
+        f"/bureaus/{world['a']['city_bureau'].pk}/rules/staffing_standard/", cells
     )
     assert response.status_code == 302
     rows = _rows(admin.get(URL))
