@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,6 +19,9 @@ class CoreConfig(AppConfig):
         for model in apps.get_models():
             if issubclass(model, TenantModel) and not auditlog.contains(model):
                 auditlog.register(model, **_audit_options(model))
+
+        # Each app declares its kinds of job in its job_kinds module (core.job_kinds).
+        autodiscover_modules("job_kinds")
 
         from core import dashboard
         from core.models import JudicialOffice

@@ -12,6 +12,7 @@ import re
 import pytest
 from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.converters import UUIDConverter
 
 from core.tenancy import all_regions
 from tests.factories import FACTORIES
@@ -49,12 +50,14 @@ DETAIL_ROUTES = [(r, p) for r, p in ROUTES if "pk" in p.pattern.regex.groupindex
 LIST_ROUTES = [(r, p) for r, p in ROUTES if "pk" not in p.pattern.regex.groupindex]
 
 
-def _concrete(route: str, pattern: URLPattern, pk=None) -> str:
-    """Turn a route (path converters or DRF's regexes) into a URL."""
+def _concrete(route: str, pattern: URLPattern, obj=None) -> str:
+    """Turn a route (path converters or DRF's regexes) into a URL naming *obj*: by its
+    uuid where the route's ``pk`` is a uuid (jobs), else by its primary key."""
     kwargs = {}
     for name in pattern.pattern.regex.groupindex:
         if name == "pk":
-            kwargs[name] = pk
+            converter = getattr(pattern.pattern, "converters", {}).get("pk")
+            kwargs[name] = obj.uuid if isinstance(converter, UUIDConverter) else obj.pk
         elif name in PARAMS:
             kwargs[name] = PARAMS[name]
         else:
@@ -126,7 +129,7 @@ def test_foreign_objects_answer_404_on_every_detail_route(client, world, objects
         for key, viewer, unit in _pairs(world):
             obj = objects[unit][model]
             before = _snapshot(obj)
-            url = _concrete(route, pattern, pk=obj.pk)
+            url = _concrete(route, pattern, obj)
             client.force_login(viewer)
             for method in sorted(_methods(pattern)):
                 status = _send(client, method, url).status_code
@@ -146,7 +149,7 @@ def test_own_objects_are_reachable_so_the_404s_mean_something(client, world, obj
     for route, pattern in DETAIL_ROUTES:
         if "GET" not in _methods(pattern) or route.endswith("download/"):
             continue  # a job with no file answers 404 to everyone, by design
-        url = _concrete(route, pattern, pk=objects["a"][_model_of(pattern)].pk)
+        url = _concrete(route, pattern, objects["a"][_model_of(pattern)])
         codes = []
         for user in users:
             client.force_login(user)
