@@ -1,6 +1,7 @@
 from django.apps import AppConfig, apps
 from django.db import models
 from django.db.models.signals import pre_save
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,6 +46,10 @@ class CoreConfig(AppConfig):
 
         # Registers the schema extension with drf-spectacular by being imported.
         import core.schema  # noqa: F401
+
+        # Each app declares its kinds of job in its job_kinds module (core.job_kinds).
+        autodiscover_modules("job_kinds")
+
         from core import dashboard
         from core.api import tokens  # noqa: F401  (connects the token revocation signals)
         from core.models import JudicialOffice

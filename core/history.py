@@ -46,6 +46,7 @@ from core.personal import (
     BANK_ACCOUNT_RE,
     LANDLINE_RE,
     MOBILE_RE,
+    PERSONAL_NUMBER_LABELS,
     EncryptedCharField,
     mask_for_audit,
     normalize_bank_account,
@@ -404,6 +405,16 @@ class _Plan:
     def _access_summary(self) -> str:
         changes = self.entry.changes_dict or {}
         revealed = changes.get("revealed") or []
+        if changes.get("downloaded"):
+            # A job's file (core.jobs.audit_download), naming the numbers it shows.
+            files = "、".join(str(name) for name in changes["downloaded"])
+            if not revealed:
+                return _("Downloaded %(files)s") % {"files": files}
+            fields = "、".join(str(PERSONAL_NUMBER_LABELS.get(n, n)) for n in revealed)
+            return _("Downloaded %(files)s, showing %(fields)s in full") % {
+                "files": files,
+                "fields": fields,
+            }
         fields = "、".join(_label(self.model, n, _field(self.model, n)) for n in revealed)
         if changes.get("via") == "export":
             return _("Viewed %(fields)s in full in an export") % {"fields": fields}

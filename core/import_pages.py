@@ -6,18 +6,20 @@ its task, form and URL names, and routes to its three views."""
 
 import uuid
 
+from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.excel import XLSX_CONTENT_TYPE
 from core.generic_views import for_model
-from core.jobs import start_job
+from core.job_kinds import is_owner, visible_job
+from core.jobs import check_lease, run_in_request, start_job
 from core.jurisdiction import require_role
 from core.models import Job, JobStatus
 
@@ -66,12 +68,8 @@ class WorkbookImport:
 
     def start(self, role, records, path, *, dry_run, large) -> Job:
         params = {"records": records, "path": path, "dry_run": dry_run}
-        kind = f"import_{records}"
-        if large:
-            return start_job(role, kind, self.task, **params)
-        job = Job.objects.create(region=role.region, kind=kind, created_by=role.user, role=role)
-        self.task(job.pk, role_id=role.pk, **params)  # in this request, as the job would
-        return job
+        run = start_job if large else run_in_request
+        return run(role, f"import_{records}", self.task, **params)
 
     def _upload(self, request):
         role = _require_writer(request)
@@ -83,13 +81,13 @@ class WorkbookImport:
                 f"{IMPORT_DIR}/{uuid.uuid4().hex}.xlsx", form.cleaned_data["file"]
             )
             job = self.start(role, records, path, dry_run=True, large=form.large)
-            return redirect(self.result_url, pk=job.pk)
+            return redirect(job)
         context = {"form": form, "sync_rows": self.sync_rows}
         return render(request, self.form_template, context)
 
     def _result(self, request, pk):
         role = require_role(request)
-        job = get_object_or_404(Job, pk=pk)
+        job = check_lease(visible_job(request, pk))
         report = job.result if job.status == JobStatus.DONE and "errors" in job.result else None
         ready = bool(report and report["dry_run"] and not report["errors"] and report["path"])
         if request.method == "POST":
@@ -104,18 +102,21 @@ class WorkbookImport:
                 dry_run=False,
                 large=report["rows"] > self.sync_rows,
             )
-            return redirect(self.result_url, pk=real.pk)
+            return redirect(real)
         list_url = self.list_urls.get(report["records"]) if report else None
         context = {
             "job": job,
             "report": report,
             "may_import": ready and role.may_write(),
-            "result_url": reverse(self.result_url, args=[job.pk]),
+            "result_url": reverse(self.result_url, args=[job.uuid]),
+            "may_retry": job.retryable and is_owner(job, request.user),
             "upload_url": reverse(self.upload_url),
             "list_url": reverse(list_url) if list_url else "",
         }
-        template = "core/import_status.html" if request.htmx else "core/import_result.html"
-        return render(request, template, context)
+        if request.htmx:
+            return render(request, "core/import_status.html", context)
+        context["history"] = LogEntry.objects.get_for_object(job).select_related("actor")[:200]
+        return render(request, "core/import_result.html", context)
 
     def _template(self, request):
         """The blank template of ``?kind=``."""

@@ -26,6 +26,13 @@ ID_PROVINCES = {
     "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62",
     "63", "64", "65", "71", "81", "82", "83", "91",
 }  # fmt: skip
+# What each kind of personal number is called, for texts that name it without its model
+# (the audit of a job's file that shows numbers in full).
+PERSONAL_NUMBER_LABELS = {
+    "id_number": _("ID card number"),
+    "phone": _("phone"),
+    "bank_account": _("bank account"),
+}
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 BANK_ACCOUNT_RE = re.compile(r"^\d{12,30}$")

@@ -1,10 +1,13 @@
 from celery import shared_task
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import jobs
 from core.excel import Column, build_workbook
 from core.jobs import job_task
 from core.models import Role
+from core.tenancy import all_regions
 
 
 @shared_task
@@ -26,6 +29,15 @@ def export_roles(job, progress):
         Column(_("Last login"), lambda r: r.user.last_login and r.user.last_login.date()),
     ]
     content = build_workbook(_("Users and roles"), columns, roles)
-    job.result_file.save(f"roles-{job.pk}.xlsx", ContentFile(content), save=False)
+    name = f"roles-{timezone.localdate():%Y-%m-%d}.xlsx"  # not the job's sequential id
+    job.result_file.save(name, ContentFile(content), save=False)
     progress(len(roles))
     return {"rows": len(roles)}
+
+
+@shared_task
+def expire_lost_jobs():
+    """Celery beat, every minute: mark failed the jobs whose worker stopped giving
+    signs of life, so their pages end with a message and a retry button."""
+    with all_regions():
+        return jobs.expire_lost_jobs()

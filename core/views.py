@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 from django.views.decorators.http import require_POST
 
-from core import dashboard, history, policy, services
+from core import dashboard, history, job_kinds, jobs, policy, services
+from core.clientip import client_ip
 from core.filtersets import BureauFilterSet, JudicialOfficeFilterSet, RegionFilterSet
 from core.forms import BureauSiteForm, JudicialOfficeForm, PolicyForm, RegionForm
 from core.generic_views import (
@@ -24,7 +25,7 @@ from core.generic_views import (
 )
 from core.jobs import start_job
 from core.jurisdiction import require_role
-from core.models import Bureau, Job, JudicialOffice, Region, RoleKind
+from core.models import Bureau, Job, JobStatus, JudicialOffice, Region, RoleKind
 from core.models.roles import BUREAU_WRITERS
 from core.tasks import export_roles
 
@@ -214,10 +215,32 @@ def _rules_url(bureau):
 @for_model(Job)
 @login_required
 def job_view(request, pk):
-    require_role(request)
-    job = get_object_or_404(Job, pk=pk)
-    template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"
-    return render(request, template, {"job": job})
+    """A job's progress, then its outcome: a link to its result, or the reason it
+    failed with a retry button for its owner. Polled by htmx while it runs."""
+    job = jobs.check_lease(job_kinds.visible_job(request, pk))
+    context = {"job": job, "may_retry": job.retryable and job_kinds.is_owner(job, request.user)}
+    if request.htmx:
+        return render(request, "core/_job_progress.html", context)
+    context.update(history.context(request, job))
+    return render(request, "core/job_detail.html", context)
+
+
+@for_model(Job)
+@login_required
+def job_retry_view(request, pk):
+    """The owner runs a failed job again: same task, same parameters, same role.
+    Without JavaScript the button's GET lands here: confirm, then POST."""
+    # Looked up first, so someone else's job is a 404 whatever the method.
+    job = job_kinds.visible_job(request, pk)
+    if not job_kinds.is_owner(job, request.user):
+        raise Http404
+    if request.method != "POST":
+        return render(request, "core/job_retry.html", {"job": job})
+    if jobs.retry(job):
+        messages.success(request, _("The job runs again."))
+    else:
+        messages.error(request, _("Only a failed job can be run again."))
+    return redirect(job)
 
 
 @login_required
@@ -226,21 +249,17 @@ def role_export_view(request):
     role = require_role(request)
     if role.kind != RoleKind.BUREAU_ADMIN:
         raise PermissionDenied(_("Your active role may not do this."))
-    job = start_job(role, "export_roles", export_roles)
-    return redirect("core:job_detail", pk=job.pk)
+    return redirect(start_job(role, "export_roles", export_roles))
 
 
 @for_model(Job)
 @login_required
 def job_download_view(request, pk):
-    """Job results are served through the app, inside the jurisdiction, never from a
-    public media URL."""
-    require_role(request)
-    job = get_object_or_404(Job, pk=pk)
-    if not job.result_file:
+    """A finished job's file, served through the app to whoever may see the job, never
+    from a public media URL; every download is an "access" entry on the job."""
+    job = job_kinds.visible_job(request, pk)
+    if job.status != JobStatus.DONE or not job.result_file:
         raise Http404
-    return FileResponse(
-        job.result_file.open("rb"),
-        as_attachment=True,
-        filename=job.result_file.name.rsplit("/", 1)[-1],
-    )
+    name = job.result_file.name.rsplit("/", 1)[-1]
+    jobs.audit_download(job, name, user=request.user, remote_addr=client_ip(request))
+    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)

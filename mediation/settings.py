@@ -169,6 +169,15 @@ STORAGES = {
     },
 }
 
+# Long jobs (core.jobs). A running job renews its lease; one silent for longer than
+# JOB_LEASE_SECONDS is declared lost (failed, with a retry button), and a redelivered
+# message may run it again, at most JOB_MAX_ATTEMPTS times. Without a worker (tasks run
+# in the request), a job is stopped after JOB_IN_PROCESS_SECONDS, below gunicorn's
+# 30-second timeout, rather than killed with the request.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 120)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+JOB_IN_PROCESS_SECONDS = env_int("JOB_IN_PROCESS_SECONDS", 20)
+
 # Excel imports: the largest file accepted, and how long a checked file waits for its
 # real run before it is deleted (it holds personal numbers in clear).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
@@ -210,6 +219,15 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A message a worker took and never acknowledged (the worker was killed) goes back to
+# the queue after this many seconds; the job's lease makes a second delivery harmless.
+_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _visibility_timeout,
+    # Look for such messages every tenth of the timeout (at most every 10 s).
+    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 10)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
@@ -235,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
     "publish-rosters": {
         "task": "publication.tasks.publish_due_rosters",
         "schedule": crontab(hour=1, minute=30),
+    },
+    "expire-lost-jobs": {
+        "task": "core.tasks.expire_lost_jobs",
+        "schedule": crontab(),  # every minute
     },
     "purge-stale-imports": {
         "task": "registry.tasks.purge_stale_imports",

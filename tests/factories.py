@@ -348,6 +348,15 @@ def _attachment(world, side):
         )
 
 
+def _job(world, side):
+    """A job its unit's admin started (a job is its owner's: the walk needs one of the
+    unit's users to reach it)."""
+    admin = world[side]["county_admin"]
+    with all_regions():
+        role = Role.objects.get(user=admin)
+    return JobFactory(region=role.region, created_by=admin, role=role)
+
+
 def _integrity(world, side):
     mediator = _mediator(world, side)
     with all_regions():
@@ -371,7 +380,7 @@ FACTORIES = {
     Policy: lambda world, side: PolicyFactory(
         bureau=world[side]["county_bureau"], region=world[side]["county_bureau"].region
     ),
-    Job: lambda world, side: JobFactory(region=world[side]["county_bureau"].region),
+    Job: _job,
     Committee: _committee,
     Mediator: _mediator,
     Appointment: _appointment,

@@ -3,7 +3,6 @@ list page, so published ones unless ``status`` says otherwise), a run that start
 job, and publishing."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -70,7 +69,7 @@ class RunSerializer(serializers.Serializer):
 
 
 JobStarted = inline_serializer(
-    "RankingJobStarted", {"job": serializers.IntegerField(), "url": serializers.CharField()}
+    "RankingJobStarted", {"job": serializers.UUIDField(), "url": serializers.CharField()}
 )
 
 
@@ -120,8 +119,9 @@ class RankingRunViewSet(JurisdictionAPIMixin, viewsets.ViewSet):
         job = start_job(
             role, "rank_quarter", rank_quarter, bureau=role.home_bureau.pk, **data.validated_data
         )
-        url = reverse("core:job_detail", args=[job.pk])
-        return Response({"job": job.pk, "url": url}, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {"job": job.uuid, "url": job.get_absolute_url()}, status=status.HTTP_202_ACCEPTED
+        )
 
 
 ROUTES = [("rankings/run", RankingRunViewSet), ("rankings", RankingSnapshotViewSet)]

@@ -100,4 +100,4 @@ class DrawView(RoleRequiredMixin, generic.FormView):
         job = start_job(
             self.request.active_role, "callback_draw", draw_month_job, month=month.isoformat()
         )
-        return redirect("core:job_detail", pk=job.pk)
+        return redirect(job)

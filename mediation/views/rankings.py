@@ -65,7 +65,7 @@ class RankingRunView(RoleRequiredMixin, generic.FormView):
             year=form.cleaned_data["year"],
             quarter=form.cleaned_data["quarter"],
         )
-        return redirect("core:job_detail", pk=job.pk)
+        return redirect(job)
 
 
 def committees_by_mediator(snapshot, mediator_ids) -> dict:

@@ -3,7 +3,6 @@
 publish, and publishing (a job, answered 202). The public reads the roster through
 the public pages, never here."""
 
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
@@ -76,9 +75,9 @@ class RosterPublicationViewSet(TenantReadOnlyViewSet):
         job = start_job(role, JOB_KIND, publish_roster, publication_id=publication.pk)
         return Response(
             {
-                "job": job.pk,
+                "job": job.uuid,
                 "publication": publication.pk,
-                "url": reverse("core:job_detail", args=[job.pk]),
+                "url": job.get_absolute_url(),
             },
             status=status.HTTP_202_ACCEPTED,
         )

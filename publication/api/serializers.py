@@ -49,7 +49,7 @@ class PublishSerializer(serializers.Serializer):
 
 
 class PublicationStartedSerializer(serializers.Serializer):
-    job = serializers.IntegerField()
+    job = serializers.UUIDField()
     publication = serializers.IntegerField()
     url = serializers.CharField(help_text="The job's progress page.")
 

@@ -97,7 +97,7 @@ class PublicationPreviewView(RoleRequiredMixin, generic.FormView):
         role = require_role(self.request)
         publication = services.request_publication(role.home_bureau, user=self.request.user)
         job = start_job(role, JOB_KIND, publish_roster, publication_id=publication.pk)
-        return redirect("core:job_detail", pk=job.pk)
+        return redirect(job)
 
 
 class PublicationDetailView(TenantDetailView):

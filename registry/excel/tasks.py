@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.import_pages import IMPORT_DIR
 from core.imports import run_import
 from core.jobs import job_task
-from registry.excel.exports import export
+from registry.excel import exports
 from registry.excel.importers import CommitteeImporter, MediatorImporter
 
 IMPORTERS = {"committees": CommitteeImporter, "mediators": MediatorImporter}
@@ -52,9 +52,12 @@ def purge_imports(older_than: datetime.timedelta) -> int:
 @shared_task
 @job_task
 def export_roster(job, progress, records, query, reveal):
-    """A list export too big to stream in the request (see exports.STREAM_LIMIT)."""
+    """A list export too big to stream in the request (see exports.STREAM_LIMIT). The
+    result names the personal numbers it shows in full: the download re-checks that
+    its owner may still see them, and audits each download with them."""
+    revealed = exports.revealed_fields(job.role, reveal) if records == "mediators" else ()
     with tempfile.TemporaryFile() as target:
-        rows = export(
+        rows = exports.export(
             records,
             QueryDict(query),
             role=job.role,
@@ -63,6 +66,8 @@ def export_roster(job, progress, records, query, reveal):
             progress=progress,
         )
         target.seek(0)
-        job.result_file.save(f"{records}-{job.pk}.xlsx", File(target), save=False)
+        # Named by date, not by the job's sequential id (the download keeps this name).
+        name = f"{records}-{timezone.localdate():%Y-%m-%d}.xlsx"
+        job.result_file.save(name, File(target), save=False)
     progress(rows, rows)
-    return {"records": records, "rows": rows}
+    return {"records": records, "rows": rows, "revealed": sorted(revealed)}

@@ -7,7 +7,7 @@ urlpatterns = [
     path(
         "roster/import/template/", views.ROSTER_IMPORT.template_view, name="roster_import_template"
     ),
-    path("roster/import/<int:pk>/", views.ROSTER_IMPORT.result_view, name="roster_import_result"),
+    path("roster/import/<uuid:pk>/", views.ROSTER_IMPORT.result_view, name="roster_import_result"),
     path("committees/export/", views.committee_export_view, name="committee_export"),
     path("mediators/export/", views.mediator_export_view, name="mediator_export"),
 ]

@@ -62,7 +62,7 @@ def _export(request, records):
             query=request.GET.urlencode(),
             reveal=reveal,
         )
-        return redirect("core:job_detail", pk=job.pk)
+        return redirect(job)
     target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     exports.export(records, request.GET, role=role, target=target, reveal=reveal)
     target.seek(0)

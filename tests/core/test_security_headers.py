@@ -92,13 +92,12 @@ def _crawl_urls(objects, world):
         names = set(pattern.pattern.regex.groupindex)
         if names - {"pk"} - set(params):
             continue  # a public card's slug and the like: its page is tested elsewhere
-        pk = None
+        obj = None
         if "pk" in names:
-            model = _model_of(pattern)
-            pk = objects["a"][model].pk if model in objects["a"] else None
-            if pk is None:
+            obj = objects["a"].get(_model_of(pattern))
+            if obj is None:
                 continue
-        yield _concrete(route, pattern, pk=pk, params=params)
+        yield _concrete(route, pattern, obj, params=params)
 
 
 def test_every_page_carries_the_policy_and_no_inline_code(client, world, objects):

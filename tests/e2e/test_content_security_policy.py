@@ -33,7 +33,15 @@ def _violations(page):
 
 def test_staff_pages_work_under_the_policy(page, world, objects, transactional_db):
     with all_regions():
-        job = JobFactory(region=world["a"]["county"], status=JobStatus.RUNNING, done=40, total=100)
+        admin = world["a"]["county_admin"]  # a job is its owner's: the one who logs in
+        job = JobFactory(
+            region=world["a"]["county"],
+            created_by=admin,
+            role=admin.roles.get(),
+            status=JobStatus.RUNNING,
+            done=40,
+            total=100,
+        )
         ranking = RankingSnapshot.objects.filter(region=world["a"]["county"]).first()
     page.add_init_script(RECORD_VIOLATIONS)
     _log_in(page, "a_cadmin")
@@ -51,7 +59,7 @@ def test_staff_pages_work_under_the_policy(page, world, objects, transactional_d
         page.wait_for_selector(chart, timeout=10000)
         assert _violations(page) == [], url
 
-    page.goto(f"/jobs/{job.pk}/")
+    page.goto(job.get_absolute_url())
     width = page.eval_on_selector(".progress-bar", "bar => bar.getBoundingClientRect().width")
     track = page.eval_on_selector(".progress", "bar => bar.getBoundingClientRect().width")
     assert width == pytest.approx(track * 0.4, rel=0.05)

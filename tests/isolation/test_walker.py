@@ -12,6 +12,7 @@ import re
 import pytest
 from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.converters import UUIDConverter
 
 from core.tenancy import JurisdictionModel, all_regions
 from tests.factories import FACTORIES
@@ -49,12 +50,14 @@ DETAIL_ROUTES = [(r, p) for r, p in ROUTES if "pk" in p.pattern.regex.groupindex
 LIST_ROUTES = [(r, p) for r, p in ROUTES if "pk" not in p.pattern.regex.groupindex]
 
 
-def _concrete(route: str, pattern: URLPattern, pk=None, params=PARAMS) -> str:
-    """Turn a route (path converters or DRF's regexes) into a URL."""
+def _concrete(route: str, pattern: URLPattern, obj=None, params=PARAMS) -> str:
+    """Turn a route (path converters or DRF's regexes) into a URL naming *obj*: by its
+    uuid where the route's ``pk`` is a uuid (jobs), else by its primary key."""
     kwargs = {}
     for name in pattern.pattern.regex.groupindex:
         if name == "pk":
-            kwargs[name] = pk
+            converter = getattr(pattern.pattern, "converters", {}).get("pk")
+            kwargs[name] = obj.uuid if isinstance(converter, UUIDConverter) else obj.pk
         elif name in params:
             kwargs[name] = params[name]
         else:
@@ -116,7 +119,7 @@ def test_foreign_objects_answer_404_on_every_detail_route(client, world, objects
         for key, viewer, unit in _pairs(world):
             obj = objects[unit][model]
             before = _snapshot(obj)
-            url = _concrete(route, pattern, pk=obj.pk)
+            url = _concrete(route, pattern, obj)
             client.force_login(viewer)
             for method in sorted(_methods(pattern)):
                 status = _send(client, method, url).status_code
@@ -136,7 +139,7 @@ def test_own_objects_are_reachable_so_the_404s_mean_something(client, world, obj
     for route, pattern in DETAIL_ROUTES:
         if "GET" not in _methods(pattern) or route.endswith("download/"):
             continue  # a job with no file answers 404 to everyone, by design
-        url = _concrete(route, pattern, pk=objects["a"][_model_of(pattern)].pk)
+        url = _concrete(route, pattern, objects["a"][_model_of(pattern)])
         codes = []
         for user in users:
             client.force_login(user)
@@ -358,7 +361,7 @@ def test_api_writes_cannot_rekey_or_move_an_own_object(client, world, objects, r
     for route, pattern, cls, method in _api_routes({"PATCH", "PUT", "POST"}):
         model = _model_of(pattern)
         obj = objects["a"][model]
-        url = _concrete(route, pattern, pk=obj.pk)
+        url = _concrete(route, pattern, obj)
         for label, field, value in _hostile_values(model, obj, objects, regions):
             body = _put_body(cls, obj, field, value) if method == "PUT" else {field: value}
             response = getattr(client, method.lower())(
@@ -437,7 +440,7 @@ def test_form_pages_cannot_rekey_or_move_an_own_object(client, world, objects, r
     for route, pattern in _form_pages():
         model = _model_of(pattern)
         obj = objects["a"][model]
-        url = _concrete(route, pattern, pk=obj.pk)
+        url = _concrete(route, pattern, obj)
         page = client.get(url)
         form = page.context.get("form") if page.status_code == 200 and page.context else None
         if form is None:
@@ -469,7 +472,7 @@ def test_every_edit_page_is_walked(client, world, objects):
     ]
     assert len(edit_pages) >= 5
     for route, pattern in edit_pages:
-        url = _concrete(route, pattern, pk=objects["a"][_model_of(pattern)].pk)
+        url = _concrete(route, pattern, objects["a"][_model_of(pattern)])
         page = client.get(url)
         assert page.status_code == 200 and "form" in page.context, url
         disabled = {n for n, f in page.context["form"].fields.items() if f.disabled}

@@ -74,7 +74,7 @@ def test_run_and_publish(world, api, django_capture_on_commit_callbacks):
         response = call("post", URL + "run/", {"year": 2025, "quarter": 1})
     assert response.status_code == 202, response.content
     with all_regions():
-        assert Job.objects.get(pk=response.json()["job"]).status == "done"
+        assert Job.objects.get(uuid=response.json()["job"]).status == "done"
         snapshot = RankingSnapshot.objects.get(bureau=world["a"]["county_bureau"])
     assert snapshot.version == 2
     response = call("post", f"{URL}{snapshot.pk}/publish/")

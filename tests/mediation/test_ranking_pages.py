@@ -108,7 +108,7 @@ def test_run_form_starts_a_job(ranked, login, django_capture_on_commit_callbacks
         response = client.post(url, {"year": 2025, "quarter": 1})
     with all_regions():
         job = Job.objects.get()
-        assert response.url == reverse("core:job_detail", args=[job.pk])
+        assert response.url == reverse("core:job_detail", args=[job.uuid])
         assert job.status == "done", job.message
         snapshot = RankingSnapshot.objects.get()  # the draft was replaced
     assert snapshot.version == 2

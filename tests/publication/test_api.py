@@ -110,10 +110,10 @@ def test_publishing_starts_a_job_and_answers_202(world, api, django_capture_on_c
     assert response.status_code == 202, response.content
     data = response.json()
     with all_regions():
-        job = Job.objects.get(pk=data["job"])
+        job = Job.objects.get(uuid=data["job"])
         publication = RosterPublication.objects.get(pk=data["publication"])
         live.refresh_from_db()
-    assert data["url"] == f"/jobs/{job.pk}/"
+    assert data["url"] == f"/jobs/{job.uuid}/"
     assert job.status == JobStatus.DONE and job.result["version"] == 2
     assert publication.status == PublicationStatus.LIVE
     assert publication.requested_by == world["a"]["county_user"]

@@ -81,7 +81,7 @@ def test_confirming_publishes_through_a_job_and_supersedes_the_live_version(
         new = RosterPublication.objects.get(bureau=world["a"]["county_bureau"], version=2)
         first.refresh_from_db()
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:job_detail", args=[job.pk])
+    assert response["Location"] == reverse("core:job_detail", args=[job.uuid])
     assert job.status == JobStatus.DONE, job.message
     assert job.result["version"] == 2
     assert job.result["mediator_count"] == 4 and job.result["committee_count"] == 1

@@ -141,12 +141,16 @@ def test_a_big_export_runs_as_a_job_with_a_download(
         response = _export(client, "registry:mediator_export", "", {"reveal": "1"})
     with all_regions():
         job = Job.objects.get(kind="export_mediators")
-    assert response.url == reverse("core:job_detail", args=[job.pk])
+    assert response.url == reverse("core:job_detail", args=[job.uuid])
     assert job.status == JobStatus.DONE and job.result["rows"] == 2
-    rows, _ = _sheet(client.get(reverse("core:job_download", args=[job.pk])))
+    rows, _ = _sheet(client.get(reverse("core:job_download", args=[job.uuid])))
     assert {r[header(MEDIATOR_COLUMNS, "id_number")] for r in rows} == {
         roster["zhang"].id_number,
         roster["li"].id_number,
     }
     with all_regions():
-        assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == 2
+        access = LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
+        # Each mediator whose numbers the export showed, and the download of the file.
+        assert access.filter(content_type__model="mediator").count() == 2
+        (download,) = access.filter(content_type__model="job")
+    assert download.changes_dict["revealed"] == ["id_number", "phone"]

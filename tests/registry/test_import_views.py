@@ -170,7 +170,7 @@ def test_a_file_with_a_bad_row_lists_it_and_offers_no_import(clerk, settings):
     content = workbook(MEDIATOR_COLUMNS, [mediator_row(1), mediator_row(2, starts_on="明天")])
     response = upload(clerk, content)
     (job,) = jobs()
-    assert response.url == reverse("registry:roster_import_result", args=[job.pk])
+    assert response.url == reverse("registry:roster_import_result", args=[job.uuid])
     page = clerk.get(response.url)
     assert page.context["report"]["errors"] == [
         {
@@ -195,13 +195,13 @@ def test_a_clean_file_is_checked_then_imported_with_the_button(clerk, settings):
         assert Mediator.objects.count() == 0, "the check wrote nothing"
     response = clerk.post(response.url)
     real = jobs()[-1]
-    assert response.url == reverse("registry:roster_import_result", args=[real.pk])
+    assert response.url == reverse("registry:roster_import_result", args=[real.uuid])
     assert real.result["dry_run"] is False and real.result["new"] == 2
     with all_regions():
         assert Mediator.objects.count() == 2
     assert _nothing_stored(settings), "the imported file is deleted"
     # The button of the first check cannot import the same file twice.
-    again = clerk.post(reverse("registry:roster_import_result", args=[real.pk - 1]))
+    again = clerk.post(reverse("registry:roster_import_result", args=[jobs()[0].uuid]))
     assert again.url == URL
 
 
@@ -211,7 +211,7 @@ def test_a_file_of_more_than_1000_rows_runs_as_a_job(clerk, django_capture_on_co
         response = upload(clerk, workbook(MEDIATOR_COLUMNS, rows))
     (dry,) = jobs()
     assert dry.status == JobStatus.DONE and dry.result["new"] == 1001 and dry.total
-    assert response.url == reverse("registry:roster_import_result", args=[dry.pk])
+    assert response.url == reverse("registry:roster_import_result", args=[dry.uuid])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         clerk.post(response.url)
     assert callbacks, "the real run was queued as a job too"
@@ -224,12 +224,17 @@ def test_a_file_of_more_than_1000_rows_runs_as_a_job(clerk, django_capture_on_co
 def test_the_result_page_polls_while_the_job_runs(clerk, world):
     with all_regions():
         job = Job.objects.create(
-            region=world["a"]["office"].region, kind="import_mediators", total=10, done=4
+            region=world["a"]["office"].region,
+            kind="import_mediators",
+            created_by=world["a"]["clerk_user"],
+            role=world["a"]["clerk_role"],
+            total=10,
+            done=4,
         )
-    page = clerk.get(reverse("registry:roster_import_result", args=[job.pk]))
+    page = clerk.get(reverse("registry:roster_import_result", args=[job.uuid]))
     assert b"hx-trigger" in page.content and b"40%" in page.content
     partial = clerk.get(
-        reverse("registry:roster_import_result", args=[job.pk]), HTTP_HX_REQUEST="true"
+        reverse("registry:roster_import_result", args=[job.uuid]), HTTP_HX_REQUEST="true"
     )
     assert partial.content.lstrip().startswith(b'<div id="import-status"')
 
