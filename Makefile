@@ -91,7 +91,7 @@ bench-ranking: $(VENV_STAMP)
 	$(MANAGE) bench_ranking --cases 100000 --cases 1000000
 
 clean:
-	rm -rf static/vendor staticfiles node_modules test-artifacts .pytest_cache .ruff_cache *.egg-info
+	rm -rf static/vendor staticfiles node_modules test-artifacts .pytest_cache .ruff_cache *.egg-info dist
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 
 bench-public: $(VENV_STAMP)

@@ -16,6 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from mediation.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The project's templates, translations and static files: at the top of a checkout, and
+# inside this package in an installed wheel (pyproject.toml's wheel sources put them
+# there), where BASE_DIR is site-packages.
+_PACKAGED_FILES = Path(__file__).resolve().parent / "project_files"
+PROJECT_FILES_DIR = _PACKAGED_FILES if _PACKAGED_FILES.is_dir() else BASE_DIR
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY")
@@ -96,7 +101,7 @@ WSGI_APPLICATION = "mediation.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [PROJECT_FILES_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -148,14 +153,14 @@ AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [PROJECT_FILES_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [PROJECT_FILES_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
