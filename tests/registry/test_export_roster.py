@@ -10,9 +10,9 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core import exports as core_exports
 from core.models import Job, JobStatus
 from core.tenancy import all_regions
-from registry.excel import exports
 from registry.excel.templates import COMMITTEE_COLUMNS, MEDIATOR_COLUMNS
 from tests.factories import AppointmentFactory, CommitteeFactory, MediatorFactory
 from tests.registry.test_import_mediators import header
@@ -135,7 +135,7 @@ def test_an_export_is_a_post(world, login):
 def test_a_big_export_runs_as_a_job_with_a_download(
     world, roster, login, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(exports, "STREAM_LIMIT", 1)
+    monkeypatch.setattr(core_exports, "STREAM_LIMIT", 1)
     client = login(world["a"]["clerk_user"])
     with django_capture_on_commit_callbacks(execute=True):
         response = _export(client, "registry:mediator_export", "", {"reveal": "1"})
