@@ -154,3 +154,12 @@ def test_a_big_export_runs_as_a_job_with_a_download(
         assert access.filter(content_type__model="mediator").count() == 2
         (download,) = access.filter(content_type__model="job")
     assert download.changes_dict["revealed"] == ["id_number", "phone"]
+
+
+def test_filters_that_do_not_validate_send_the_user_back_to_the_list(world, roster, login):
+    client = login(world["a"]["county_user"])
+    response = _export(client, "registry:committee_export", "kind=no-such-kind")
+    assert response.status_code == 302
+    assert response.url == reverse("registry:committee_list") + "?kind=no-such-kind"
+    page = client.get(response.url).content.decode()
+    assert "请先更正筛选条件，再导出。" in page
