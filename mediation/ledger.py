@@ -29,10 +29,6 @@ AREA_PATH = "committee__region__parent__parent"
 AREA_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
 
 
-def header(text):
-    return pgettext_lazy("case ledger", text)
-
-
 def area_name(region) -> str:
     """The county and township of a committee's region, as an address names them
     (柯桥区安昌街道); just the county for a county-level committee."""
@@ -75,34 +71,88 @@ def ledger_columns() -> list[Column]:
     }
     yes_no = boolean_labels()
     return [
-        Column(header("Case number"), lambda c: c.number, 20),
-        Column(header("Received on"), lambda c: c.received_on, 12, DATE_FORMAT),
-        Column(header("Committee"), lambda c: c.committee.name, 28),
-        Column(header("Area"), lambda c: area_name(c.committee.region), 22),
-        Column(header("Lead mediator"), lambda c: c.lead_mediator.name, 10),
+        Column(pgettext_lazy("case ledger", "Case number"), lambda c: c.number, 20),
         Column(
-            header("Assisting mediators"), lambda c: "、".join(m.name for m in c.assistant_list)
+            pgettext_lazy("case ledger", "Received on"), lambda c: c.received_on, 12, DATE_FORMAT
         ),
-        Column(header("Parties"), _parties(choice_labels(Party, "role")), 48),
-        Column(header("Dispute type"), lambda c: c.dispute_type.name),
-        Column(header("Source"), lambda c: label["source"](c.source)),
-        Column(header("Difficulty"), lambda c: label["difficulty"](c.difficulty), 10),
-        Column(header("Status"), lambda c: label["status"](c.status), 8),
-        Column(header("Result"), lambda c: label["result"](c.result), 10),
-        Column(header("Closed on"), lambda c: c.closed_on, 12, DATE_FORMAT),
-        Column(header("Agreement form"), lambda c: label["agreement_form"](c.agreement_form)),
-        Column(header("Amount involved (yuan)"), lambda c: c.amount, 16, MONEY_FORMAT),
-        Column(header("Fulfilled"), lambda c: yes_no(c.fulfilled), 10),
-        Column(header("Judicial confirmation"), lambda c: yes_no(c.judicial_confirmation), 10),
-        Column(header("Callback date"), _callback(lambda b: b.called_on), 12, DATE_FORMAT),
-        Column(header("Callback satisfaction"), _callback(lambda b: b.satisfaction), 10),
-        Column(header("Fulfilled at callback"), _callback(lambda b: yes_no(b.fulfilled)), 10),
-        Column(header("Prevented 民转刑"), lambda c: yes_no(c.prevented_criminal), 10),
-        Column(header("Prevented suicide"), lambda c: yes_no(c.prevented_suicide), 10),
-        Column(header("Prevented mass petition"), lambda c: yes_no(c.prevented_mass_petition)),
-        Column(header("Persons (mass petition)"), lambda c: c.mass_petition_persons, 10),
-        Column(header("Prevented mass incident"), lambda c: yes_no(c.prevented_mass_incident)),
-        Column(header("Persons (mass incident)"), lambda c: c.mass_incident_persons, 10),
+        Column(pgettext_lazy("case ledger", "Committee"), lambda c: c.committee.name, 28),
+        Column(pgettext_lazy("case ledger", "Area"), lambda c: area_name(c.committee.region), 22),
+        Column(pgettext_lazy("case ledger", "Lead mediator"), lambda c: c.lead_mediator.name, 10),
+        Column(
+            pgettext_lazy("case ledger", "Assisting mediators"),
+            lambda c: "、".join(m.name for m in c.assistant_list),
+        ),
+        Column(pgettext_lazy("case ledger", "Parties"), _parties(choice_labels(Party, "role")), 48),
+        Column(pgettext_lazy("case ledger", "Dispute type"), lambda c: c.dispute_type.name),
+        Column(pgettext_lazy("case ledger", "Source"), lambda c: label["source"](c.source)),
+        Column(
+            pgettext_lazy("case ledger", "Difficulty"),
+            lambda c: label["difficulty"](c.difficulty),
+            10,
+        ),
+        Column(pgettext_lazy("case ledger", "Status"), lambda c: label["status"](c.status), 8),
+        Column(pgettext_lazy("case ledger", "Result"), lambda c: label["result"](c.result), 10),
+        Column(pgettext_lazy("case ledger", "Closed on"), lambda c: c.closed_on, 12, DATE_FORMAT),
+        Column(
+            pgettext_lazy("case ledger", "Agreement form"),
+            lambda c: label["agreement_form"](c.agreement_form),
+        ),
+        Column(
+            pgettext_lazy("case ledger", "Amount involved (yuan)"),
+            lambda c: c.amount,
+            16,
+            MONEY_FORMAT,
+        ),
+        Column(pgettext_lazy("case ledger", "Fulfilled"), lambda c: yes_no(c.fulfilled), 10),
+        Column(
+            pgettext_lazy("case ledger", "Judicial confirmation"),
+            lambda c: yes_no(c.judicial_confirmation),
+            10,
+        ),
+        Column(
+            pgettext_lazy("case ledger", "Callback date"),
+            _callback(lambda b: b.called_on),
+            12,
+            DATE_FORMAT,
+        ),
+        Column(
+            pgettext_lazy("case ledger", "Callback satisfaction"),
+            _callback(lambda b: b.satisfaction),
+            10,
+        ),
+        Column(
+            pgettext_lazy("case ledger", "Fulfilled at callback"),
+            _callback(lambda b: yes_no(b.fulfilled)),
+            10,
+        ),
+        Column(
+            pgettext_lazy("case ledger", "Prevented 民转刑"),
+            lambda c: yes_no(c.prevented_criminal),
+            10,
+        ),
+        Column(
+            pgettext_lazy("case ledger", "Prevented suicide"),
+            lambda c: yes_no(c.prevented_suicide),
+            10,
+        ),
+        Column(
+            pgettext_lazy("case ledger", "Prevented mass petition"),
+            lambda c: yes_no(c.prevented_mass_petition),
+        ),
+        Column(
+            pgettext_lazy("case ledger", "Persons (mass petition)"),
+            lambda c: c.mass_petition_persons,
+            10,
+        ),
+        Column(
+            pgettext_lazy("case ledger", "Prevented mass incident"),
+            lambda c: yes_no(c.prevented_mass_incident),
+        ),
+        Column(
+            pgettext_lazy("case ledger", "Persons (mass incident)"),
+            lambda c: c.mass_incident_persons,
+            10,
+        ),
     ]
 
 
