@@ -1,11 +1,11 @@
 """The cases part's kinds of job (see core.job_kinds): the quarterly ranking, the
-callback draw and the case import."""
+callback draw, the case import and the case ledger export."""
 
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from core.job_kinds import JobKind, register
+from core.job_kinds import ANY_ROLE, JobKind, download_url, register
 from core.models.roles import BUREAU_WRITERS, WRITE_KINDS
 
 IMPORT_PAGE = "mediation:case_import_result"
@@ -39,5 +39,15 @@ register(
         roles=frozenset(WRITE_KINDS),
         result=lambda job: reverse(IMPORT_PAGE, args=[job.uuid]),
         page=IMPORT_PAGE,
+    )
+)
+# The ledger is its owner's alone, as the roster exports are: any role may export
+# the cases it sees, and the file is what that user's filters chose.
+register(
+    JobKind(
+        name="export_cases",
+        label=_("Case ledger export"),
+        roles=ANY_ROLE,
+        result=download_url,
     )
 )

@@ -1,18 +1,27 @@
 """API of cases: list, retrieve and file (POST, through services.file_case, parties
-nested: ID and phone numbers written in clear, read masked), and the workflow as
-actions ``start``, ``close`` and ``reopen``. A case is never edited or deleted here."""
+nested: ID and phone numbers written in clear, read masked), the workflow as actions
+``start``, ``close`` and ``reopen``, and the ledger export (``export``). A case is
+never edited or deleted here."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.serializers import TenantModelSerializer
 from core.api.viewsets import TenantModelViewSet
+from core.excel import XLSX_CONTENT_TYPE
+from core.job_kinds import ANY_ROLE, download_url
+from core.models import Job
 from mediation import services
 from mediation.forms.cases import PARTY_ROWS, CaseFilterSet
+from mediation.jobs.ledger import export_case_ledger
+from mediation.ledger import CaseLedger
 from mediation.models import AgreementForm, Case, CaseResult, CaseStatus, Party
 from registry.models import Mediator
 
@@ -148,6 +157,16 @@ class ReopenSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
+ExportStarted = inline_serializer(
+    "CaseLedgerJobStarted",
+    {
+        "job": serializers.UUIDField(),
+        "url": serializers.CharField(),
+        "download": serializers.CharField(),
+    },
+)
+
+
 class CaseViewSet(TenantModelViewSet):
     """Mediation cases of the jurisdiction, filtered like the case list page. Numbers
     are given by the bureau on filing, gap-free per year."""
@@ -158,6 +177,7 @@ class CaseViewSet(TenantModelViewSet):
     ordering_fields = ["id", "received_on", "number", "amount"]
     ordering = ["-received_on", "-id"]
     http_method_names = ["get", "post", "head", "options"]
+    write_roles = None  # RolePermission: every kind that writes, unless an action says
 
     def get_queryset(self):
         return (
@@ -209,6 +229,39 @@ class CaseViewSet(TenantModelViewSet):
         data.is_valid(raise_exception=True)
         services.reopen_case(case, reason=data.validated_data["reason"], role=request.active_role)
         return self._answer(case)
+
+    @extend_schema(
+        request=None,
+        filters=True,  # the list's filters, in the query string
+        responses={
+            (200, XLSX_CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The ledger, up to 5,000 cases."
+            ),
+            202: ExportStarted,
+        },
+    )
+    # A POST (it may start a job) that every role may make: any role sees the cases.
+    # In ledger order: the list's filters apply (and are documented), its ordering not.
+    @action(
+        detail=False,
+        methods=["post"],
+        write_roles=ANY_ROLE,
+        filter_backends=[DjangoFilterBackend],
+    )
+    def export(self, request, **kwargs):
+        """The case ledger (案件台账) of the cases the query string's filters select
+        (the list's filters): the workbook itself up to 5,000 cases; beyond, 202 with
+        the job that writes it (``url`` shows its progress, ``download`` the file once
+        it is done; both only for its owner)."""
+        ledger = CaseLedger(request.active_role, request.query_params)
+        try:
+            answer = ledger.answer(export_case_ledger)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        if isinstance(answer, Job):
+            body = {"job": answer.uuid, "url": answer.get_absolute_url()}
+            return Response({**body, "download": download_url(answer)}, status.HTTP_202_ACCEPTED)
+        return answer
 
 
 ROUTES = [("cases", CaseViewSet)]

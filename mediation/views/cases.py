@@ -1,5 +1,6 @@
-"""Case pages: the list, the record with its parties and history, filing, and the
-workflow (start mediation, close, reopen). Thin views over mediation.services."""
+"""Case pages: the list and its ledger export, the record with its parties and
+history, filing, and the workflow (start mediation, close, reopen). Thin views over
+mediation.services."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
+from core.exports import ListExportView
 from core.generic_views import ObjectFormView, RoleRequiredMixin, TenantDetailView, TenantListView
 from core.models.roles import BUREAU_WRITERS
 from mediation import services
@@ -20,6 +22,8 @@ from mediation.forms.cases import (
     StartForm,
     party_rows,
 )
+from mediation.jobs.ledger import export_case_ledger
+from mediation.ledger import CaseLedger
 from mediation.models import Case, CaseStatus
 
 LIST_RELATED = ("committee", "dispute_type", "lead_mediator", "region")
@@ -40,6 +44,14 @@ class CaseListView(TenantListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related(*LIST_RELATED)
+
+
+class CaseLedgerView(ListExportView):
+    """The list's export button: the ledger of the cases its filters select."""
+
+    export_class = CaseLedger
+    task = export_case_ledger
+    list_url = "mediation:case_list"
 
 
 class CaseDetailView(TenantDetailView):

@@ -12,27 +12,13 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.excel import DATE_FORMAT, Column, write_workbook
+from core.excel import DATE_FORMAT, Column
+from core.exports import CHUNK, ListExport, boolean_labels, choice_labels, filtered
 from registry.excel.templates import COMMITTEE_COLUMNS, MEDIATOR_COLUMNS
 from registry.filtersets import CommitteeFilterSet, MediatorFilterSet
 from registry.models import Appointment, Committee, Mediator
 from registry.models.appointments import held_on
 from registry.personal_access import log_reveals, may_reveal
-
-CHUNK = 2000
-STREAM_LIMIT = 5000  # more rows than this are exported by a job
-
-
-def _labels(model, field):
-    """A field's code → label in the active language, looked up once per export
-    (get_FOO_display translates on every call, which dominated the export's time)."""
-    labels = {code: str(label) for code, label in model._meta.get_field(field).flatchoices}
-    return lambda value: labels.get(value, "")
-
-
-def _yes_no():
-    yes, no = _("Yes"), _("No")
-    return lambda value: yes if value else no
 
 
 def _header(columns, key):
@@ -43,8 +29,8 @@ def committee_columns() -> list[Column]:
     def header(key):
         return _header(COMMITTEE_COLUMNS, key)
 
-    kind, filing = _labels(Committee, "kind"), _labels(Committee, "filing_status")
-    status = _labels(Committee, "status")
+    kind, filing = choice_labels(Committee, "kind"), choice_labels(Committee, "filing_status")
+    status = choice_labels(Committee, "status")
 
     return [
         Column(header("code"), lambda c: c.code, 20),
@@ -91,11 +77,11 @@ def mediator_columns(revealed=frozenset()) -> list[Column]:
         return lambda m: (getattr(m, field) or "") if field in revealed else m.masked(field)
 
     label = {
-        field: _labels(Mediator, field)
+        field: choice_labels(Mediator, field)
         for field in ("gender", "education", "political_status", "background", "level", "status")
     }
-    post, paid_by = _labels(Appointment, "post"), _labels(Appointment, "paid_by")
-    yes_no = _yes_no()
+    post, paid_by = choice_labels(Appointment, "post"), choice_labels(Appointment, "paid_by")
+    yes_no = boolean_labels()
 
     return [
         Column(header("id_number"), personal("id_number"), 22),
@@ -127,7 +113,7 @@ def mediator_columns(revealed=frozenset()) -> list[Column]:
 
 def committee_queryset(query):
     queryset = Committee.objects.select_related("region", "office", "industry_field")
-    return CommitteeFilterSet(query, queryset=queryset).qs.order_by("region_id", "code")
+    return filtered(CommitteeFilterSet, query, queryset).order_by("region_id", "code")
 
 
 def mediator_queryset(query):
@@ -139,7 +125,7 @@ def mediator_queryset(query):
     queryset = Mediator.objects.prefetch_related(
         "expertise", Prefetch("appointments", queryset=current, to_attr="current_posts")
     )
-    return MediatorFilterSet(query, queryset=queryset).qs.order_by("region_id", "name", "pk")
+    return filtered(MediatorFilterSet, query, queryset).order_by("region_id", "name", "pk")
 
 
 def revealed_fields(role, asked: bool) -> frozenset:
@@ -163,18 +149,46 @@ def _audited(mediators, fields, role):
         log_reveals(ids, fields, role=role, via="export")
 
 
-def export(records, query, *, role, target, reveal=False, progress=None) -> int:
-    """Write the *records* ("committees" or "mediators") list filtered by *query* into
-    *target* (a path or a binary file). Returns the number of rows."""
-    if records == "committees":
-        queryset, columns, title = committee_queryset(query), committee_columns(), _("Committees")
-        rows = queryset.iterator(chunk_size=CHUNK)
-    else:
-        fields = revealed_fields(role, reveal)
-        queryset, columns = mediator_queryset(query), mediator_columns(fields)
-        title = _("Mediators")
-        rows = queryset.iterator(chunk_size=CHUNK)
+class RosterExport(ListExport):
+    """A roster list's export (core.exports), run as a job by
+    registry.excel.tasks.export_roster when it is big. *reveal*: the user asked for
+    personal numbers in full (only the mediators have any)."""
+
+    def __init__(self, role, query, reveal=False):
+        super().__init__(role, query, reveal=reveal)
+
+    def job_params(self):
+        return {"records": self.name, **self.options}
+
+
+class CommitteeExport(RosterExport):
+    name = "committees"
+    job_kind = "export_committees"
+
+    def queryset(self):
+        return committee_queryset(self.query)
+
+    def write(self, target, progress=None):
+        rows = self.queryset().iterator(chunk_size=CHUNK)
+        return self.workbook(target, _("Committees"), committee_columns(), rows, progress)
+
+
+class MediatorExport(RosterExport):
+    name = "mediators"
+    job_kind = "export_mediators"
+
+    def queryset(self):
+        return mediator_queryset(self.query)
+
+    def revealed(self) -> frozenset:
+        return revealed_fields(self.role, self.options["reveal"])
+
+    def write(self, target, progress=None):
+        fields = self.revealed()
+        rows = self.queryset().iterator(chunk_size=CHUNK)
         if fields:
-            rows = _audited(rows, sorted(fields), role)
-    total = queryset.count() if progress else None
-    return write_workbook(target, title, columns, rows, progress=progress, total=total, every=CHUNK)
+            rows = _audited(rows, sorted(fields), self.role)
+        return self.workbook(target, _("Mediators"), mediator_columns(fields), rows, progress)
+
+
+ROSTER_EXPORTS = {export.name: export for export in (CommitteeExport, MediatorExport)}

@@ -2,10 +2,8 @@
 the request by calling a task directly, and queue big ones as jobs."""
 
 import datetime
-import tempfile
 
 from celery import shared_task
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.http import QueryDict
 from django.utils import timezone
@@ -51,23 +49,11 @@ def purge_imports(older_than: datetime.timedelta) -> int:
 
 @shared_task
 @job_task
-def export_roster(job, progress, records, query, reveal):
-    """A list export too big to stream in the request (see exports.STREAM_LIMIT). The
-    result names the personal numbers it shows in full: the download re-checks that
-    its owner may still see them, and audits each download with them."""
-    revealed = exports.revealed_fields(job.role, reveal) if records == "mediators" else ()
-    with tempfile.TemporaryFile() as target:
-        rows = exports.export(
-            records,
-            QueryDict(query),
-            role=job.role,
-            target=target,
-            reveal=reveal,
-            progress=progress,
-        )
-        target.seek(0)
-        # Named by date, not by the job's sequential id (the download keeps this name).
-        name = f"{records}-{timezone.localdate():%Y-%m-%d}.xlsx"
-        job.result_file.save(name, File(target), save=False)
-    progress(rows, rows)
+def export_roster(job, progress, records, query, reveal=False):
+    """A list export too big to stream in the request (core.exports). The result
+    names the personal numbers it shows in full: the download re-checks that its
+    owner may still see them, and audits each download with them."""
+    export = exports.ROSTER_EXPORTS[records](job.role, QueryDict(query), reveal=reveal)
+    revealed = export.revealed() if records == "mediators" else ()
+    rows = export.keep(job, progress)
     return {"records": records, "rows": rows, "revealed": sorted(revealed)}

@@ -163,6 +163,7 @@ RESULTS = [
     ("import_committees", {}, "调委会导入", "/roster/import/{uuid}/"),
     ("import_mediators", {}, "调解员导入", "/roster/import/{uuid}/"),
     ("import_cases", {}, "案件导入", "/cases/import/{uuid}/"),
+    ("export_cases", {"rows": 5001}, "案件台账导出", "/jobs/{uuid}/download/"),
     ("rank_quarter", {"snapshot": 7}, "季度排名", "/rankings/7/"),
     ("callback_draw", {"month": "2026-10-01"}, "回访抽取", "/callbacks/?month=2026-10"),
     ("roster_publication", {"publication": 3}, "名册公示发布", "/roster-publications/3/"),

@@ -184,15 +184,17 @@ def test_list_routes_show_nothing_from_another_unit(client, world, objects):
 
 
 def test_api_creates_naming_foreign_objects_are_refused(client, world, objects):
-    """POST to every API list route a body copied from an own object, with every
-    reference pointed at the other unit: refused, and nothing written."""
+    """POST to every API create route a body copied from an own object, with every
+    reference pointed at the other unit: refused, and nothing written. (A list-level
+    action that takes no body, such as an export, creates nothing to refuse.)"""
     from django.contrib.auth import get_user_model
     from rest_framework.relations import PrimaryKeyRelatedField
 
     tried = 0
     for route, pattern in LIST_ROUTES:
         cls = getattr(pattern.callback, "cls", None)
-        if getattr(cls, "queryset", None) is None or "POST" not in _methods(pattern):
+        actions = getattr(pattern.callback, "actions", None) or {}
+        if getattr(cls, "queryset", None) is None or actions.get("post") != "create":
             continue
         model = cls.queryset.model
         data = dict(cls.serializer_class(objects["a"][model]).data)

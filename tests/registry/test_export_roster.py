@@ -10,9 +10,9 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core import exports as core_exports
 from core.models import Job, JobStatus
 from core.tenancy import all_regions
-from registry.excel import exports
 from registry.excel.templates import COMMITTEE_COLUMNS, MEDIATOR_COLUMNS
 from tests.factories import AppointmentFactory, CommitteeFactory, MediatorFactory
 from tests.registry.test_import_mediators import header
@@ -135,7 +135,7 @@ def test_an_export_is_a_post(world, login):
 def test_a_big_export_runs_as_a_job_with_a_download(
     world, roster, login, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(exports, "STREAM_LIMIT", 1)
+    monkeypatch.setattr(core_exports, "STREAM_LIMIT", 1)
     client = login(world["a"]["clerk_user"])
     with django_capture_on_commit_callbacks(execute=True):
         response = _export(client, "registry:mediator_export", "", {"reveal": "1"})
@@ -154,3 +154,12 @@ def test_a_big_export_runs_as_a_job_with_a_download(
         assert access.filter(content_type__model="mediator").count() == 2
         (download,) = access.filter(content_type__model="job")
     assert download.changes_dict["revealed"] == ["id_number", "phone"]
+
+
+def test_filters_that_do_not_validate_send_the_user_back_to_the_list(world, roster, login):
+    client = login(world["a"]["county_user"])
+    response = _export(client, "registry:committee_export", "kind=no-such-kind")
+    assert response.status_code == 302
+    assert response.url == reverse("registry:committee_list") + "?kind=no-such-kind"
+    page = client.get(response.url).content.decode()
+    assert "请先更正筛选条件，再导出。" in page

@@ -16,7 +16,7 @@ from core.models import Region
 from core.personal import make_id_number
 from core.regions import RegionLevel
 from core.tenancy import all_regions, jurisdiction
-from registry.excel.exports import export, mediator_columns, mediator_queryset
+from registry.excel.exports import MediatorExport, mediator_columns, mediator_queryset
 from registry.excel.importers import MediatorImporter
 from registry.excel.templates import MEDIATOR_COLUMNS
 from registry.models import Appointment, Committee, ExpertiseField, Mediator
@@ -143,7 +143,7 @@ class Command(BaseCommand):
         memory = {rows: self._peak(tmp, rows)}
         self._add_mediators(rows, export_rows)
         started = time.perf_counter()
-        written = export("mediators", QueryDict(), role=None, target=tmp / "export.xlsx")
+        written = MediatorExport(None, QueryDict()).write(tmp / "export.xlsx")
         seconds = time.perf_counter() - started
         baseline = self._bare_write(tmp, written)
         self._line("bare openpyxl write_only, same rows", baseline)
@@ -155,7 +155,7 @@ class Command(BaseCommand):
     def _peak(self, tmp, count):
         gc.collect()
         tracemalloc.start()
-        export("mediators", QueryDict(), role=None, target=tmp / f"export-{count}.xlsx")
+        MediatorExport(None, QueryDict()).write(tmp / f"export-{count}.xlsx")
         peak = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
         return peak
