@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from core.api.serializers import TenantModelSerializer
 from core.api.viewsets import TenantModelViewSet
 from mediation import services
-from mediation.forms.cases import PARTY_ROWS, CaseFilterSet
+from mediation.forms.cases import CaseFilterSet
 from mediation.models import AgreementForm, Case, CaseResult, CaseStatus, Party
 from registry.models import Mediator
 
@@ -64,7 +64,9 @@ class CaseSerializer(TenantModelSerializer):
         child_relation=serializers.PrimaryKeyRelatedField(queryset=Mediator.objects.all()),
         required=False,
     )
-    parties = PartySerializer(many=True, required=False, max_length=PARTY_ROWS)
+    # Two at least (services.file_case says so); the bound refuses a huge list
+    # before its rows are read.
+    parties = PartySerializer(many=True, required=False, max_length=Party.MAX_PER_CASE)
 
     class Meta:
         model = Case
