@@ -33,8 +33,9 @@
     row.querySelectorAll(".party-remove").forEach(function (button) { button.hidden = false; });
   }
 
-  document.querySelectorAll("fieldset[data-formset]").forEach(function (fieldset) {
-    var prefix = fieldset.dataset.formset;
+  document.querySelectorAll("fieldset.party-formset").forEach(function (fieldset) {
+    // The formset's prefix, from its management form: "parties" in parties-TOTAL_FORMS.
+    var prefix = fieldset.querySelector("input[name$='-TOTAL_FORMS']").name.replace(/-TOTAL_FORMS$/, "");
     var table = fieldset.querySelector("table");
     var template = fieldset.querySelector("template.party-template");
     var add = fieldset.querySelector(".party-add");
