@@ -133,6 +133,7 @@ def case_template() -> bytes:
                 "received, lead mediator and summary) is left as it is."
             ),
             _("A closed case needs its result and the date it closed."),
+            _("Name every party: two at least, applicants and respondents together."),
         ],
     )
 
@@ -260,6 +261,7 @@ class CaseImporter(Importer):
             )
             for name in _names(values[key])
         ]
+        Party.check_count(len(parties))  # on the applicants' column
         for party in parties:
             try:
                 party.full_clean(exclude=["case", "region"])

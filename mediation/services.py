@@ -44,12 +44,15 @@ def format_number(bureau, year: int, sequence: int) -> str:
 
 @transaction.atomic
 def file_case(*, committee, assistants=(), parties=(), filed_by=None, **fields) -> Case:
-    """File a case for *committee*. *parties* are dicts of Party fields. Raises
-    ValidationError (field errors) and writes nothing when anything is wrong."""
+    """File a case for *committee*. *parties* are dicts of Party fields, two at
+    least. Raises ValidationError (field errors) and writes nothing when anything is
+    wrong."""
     case = Case(committee=committee, filed_by=filed_by, region=committee.region, **fields)
     case.bureau = governing_bureau(committee.region_id)
     case.full_clean(exclude=["bureau", "year", "sequence", "number"])
     _check_assistants(case, assistants)
+    parties = list(parties)
+    Party.check_count(len(parties))
     party_rows = [Party(case=case, region=committee.region, **p) for p in parties]
     for index, party in enumerate(party_rows):
         try:

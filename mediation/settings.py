@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's form templates, for the project's form renderer to extend.
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -96,6 +98,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "mediation.urls"
+# Every form renders with Bootstrap's markup from templates/django/forms/.
+FORM_RENDERER = "core.form_renderer.BootstrapFormRenderer"
 WSGI_APPLICATION = "mediation.wsgi.application"
 
 TEMPLATES = [

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.form_renderer import PublicForm
 from publication.models import PublishedMediator
 from registry.models import Level
 
@@ -45,6 +46,7 @@ class PublicRosterFilterSet(django_filters.FilterSet):
     class Meta:
         model = PublishedMediator
         fields = ["region", "committee", "expertise", "level", "name"]
+        form = PublicForm
 
     def __init__(self, *args, regions=(), expertise=(), **kwargs):
         super().__init__(*args, **kwargs)

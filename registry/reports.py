@@ -41,7 +41,7 @@ from registry.models import (
     Mediator,
     MediatorStatus,
 )
-from registry.models.appointments import held_on
+from registry.models.appointments import held_on, unfunded_full_time
 
 COUNTY_DIGITS = 6
 TOWNSHIP_DIGITS = 9
@@ -285,6 +285,7 @@ def _mediator_checks() -> dict[str, Q]:
     # Subqueries on the base manager: the outer mediator query is already scoped.
     expertise = Mediator.expertise.through.objects.filter(mediator_id=OuterRef("pk"))
     post = Appointment._base_manager.filter(held_on(), mediator=OuterRef("pk"))
+    unfunded = post.filter(unfunded_full_time())
     return {
         "gender": ~Q(gender=""),
         "birth_date": Q(birth_date__isnull=False),
@@ -295,6 +296,9 @@ def _mediator_checks() -> dict[str, Q]:
         "background": ~Q(background=""),
         "expertise": Q(Exists(expertise)),
         "appointments": Q(Exists(post)),
+        # A full-time post names who pays (补贴来源); posts stored before that rule may
+        # not, and are counted here until someone enters it.
+        "funding": ~Q(Exists(unfunded)),
         # The photo is not required: it is published only with consent, and seed 000's
         # 100 % counts records entered, not portraits.
     }
@@ -303,6 +307,8 @@ def _mediator_checks() -> dict[str, Q]:
 def _field_label(model, name):
     if model is Mediator and name == "appointments":
         return _("current appointment")
+    if model is Mediator and name == "funding":
+        return _("funding source of the full-time post")
     return model._meta.get_field(name).verbose_name
 
 

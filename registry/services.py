@@ -43,7 +43,8 @@ def governing_bureau(region_code: str) -> Bureau | None:
 
 
 @transaction.atomic
-def appoint(mediator, committee, *, starts_on, post, full_time=False, paid_by="unpaid"):
+def appoint(mediator, committee, *, starts_on, post, full_time=False, paid_by=""):
+    """A new post. A full-time one must name its payer (Appointment.clean)."""
     appointment = Appointment(
         mediator=mediator,
         committee=committee,

@@ -218,6 +218,10 @@ def _warning(world, side):
     return TermWarning.objects.create(term=term, due_on=term.ends_on, region=term.region)
 
 
+# A dispute has two sides at least (Party.check_count).
+TWO_PARTIES = [{"role": "applicant", "name": "张三"}, {"role": "respondent", "name": "李四"}]
+
+
 def make_case(committee, lead, **fields):
     """A case filed through the service, as pages and the API file them."""
     defaults = {
@@ -226,6 +230,7 @@ def make_case(committee, lead, **fields):
         "dispute_type": DisputeType.objects.get(code="neighbourhood"),
         "summary": "邻里之间因排水沟堵塞发生纠纷。",
         "lead_mediator": lead,
+        "parties": TWO_PARTIES,
     }
     return case_services.file_case(committee=committee, **{**defaults, **fields})
 

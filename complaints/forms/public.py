@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import pow
 from complaints.uploads import AttachmentsField, check_uploads
+from core.form_renderer import PublicForm
 from core.models import Bureau
 from core.personal import validate_phone
 from core.tenancy import all_regions
@@ -122,7 +123,7 @@ class DescribedFieldsMixin:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
-class ComplaintForm(DescribedFieldsMixin, forms.Form):
+class ComplaintForm(DescribedFieldsMixin, PublicForm):
     # The proof-of-work is checked first, so that no other work (reading the
     # attachments) is done for a request that did not pay for it.
     # Hidden fields carry no limits of their own: pow.verify and resolve_target check
@@ -201,7 +202,7 @@ class ComplaintForm(DescribedFieldsMixin, forms.Form):
         return data
 
 
-class StatusForm(DescribedFieldsMixin, forms.Form):
+class StatusForm(DescribedFieldsMixin, PublicForm):
     tracking_number = forms.CharField(
         label=_("Tracking number"),
         max_length=20,

@@ -7,15 +7,7 @@ from core.models import RoleKind
 from core.users import services
 
 
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            select = isinstance(field.widget, forms.Select)
-            field.widget.attrs.setdefault("class", "form-select" if select else "form-control")
-
-
-class RoleGrantForm(ServiceErrorsMixin, BootstrapMixin, forms.Form):
+class RoleGrantForm(ServiceErrorsMixin, forms.Form):
     """A role's kind, and its unit from a select of the bureaus and offices the admin
     administers (a handful, so no search widget). Services name the unit field
     ``bureau`` or ``office``; here both are the one ``unit`` select."""

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 
 from core.users import services
 from core.users.first_login import SESSION_FLAG
-from core.users.forms import BootstrapMixin
 
 
-class NewPasswordForm(BootstrapMixin, PasswordChangeForm):
+class NewPasswordForm(PasswordChangeForm):
     """Django's form, refusing the current password as the new one: a temporary
     password, seen by the admin who issued it, must not stay in use."""
 

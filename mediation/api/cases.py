@@ -19,7 +19,7 @@ from core.excel import XLSX_CONTENT_TYPE
 from core.job_kinds import ANY_ROLE, download_url
 from core.models import Job
 from mediation import services
-from mediation.forms.cases import PARTY_ROWS, CaseFilterSet
+from mediation.forms.cases import CaseFilterSet
 from mediation.jobs.ledger import export_case_ledger
 from mediation.ledger import CaseLedger
 from mediation.models import AgreementForm, Case, CaseResult, CaseStatus, Party
@@ -73,7 +73,9 @@ class CaseSerializer(TenantModelSerializer):
         child_relation=serializers.PrimaryKeyRelatedField(queryset=Mediator.objects.all()),
         required=False,
     )
-    parties = PartySerializer(many=True, required=False, max_length=PARTY_ROWS)
+    # Two at least (services.file_case says so); the bound refuses a huge list
+    # before its rows are read.
+    parties = PartySerializer(many=True, required=False, max_length=Party.MAX_PER_CASE)
 
     class Meta:
         model = Case

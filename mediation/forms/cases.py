@@ -9,6 +9,7 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -26,9 +27,6 @@ from registry.filtersets import RosterFilterSet
 from registry.forms.mediators import CommitteeChoiceField, _active_committees
 from registry.models import Appointment, Committee, Mediator
 from registry.models.appointments import held_on
-
-# How many party rows the filing page offers; most disputes have two parties.
-PARTY_ROWS = 4
 
 MEDIATOR_RELOAD = {
     "hx-get": reverse_lazy("mediation:case_create"),
@@ -149,17 +147,63 @@ class PartyForm(forms.ModelForm):
         fields = ["role", "name", "id_number", "phone"]
 
 
+class BasePartyFormSet(forms.BaseFormSet):
+    """Any number of party rows, each with a 删除 box. The page starts with two rows
+    (a dispute's two sides). *rows* prefill a fresh formset with what was typed: the
+    "add a party" button shows the page again with one more row, nothing checked."""
+
+    def __init__(self, *args, rows=(), **kwargs):
+        self.rows = list(rows)
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.extra = max(len(self.rows), Party.MIN_PER_CASE)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index < len(self.rows):
+            kwargs["initial"] = self.rows[index]
+        return kwargs
+
+    def clean(self):
+        # The service checks the count again; here its message sits above the rows.
+        try:
+            Party.check_count(len(filled_forms(self)))
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["parties"]) from exc
+
+    def with_another_row(self):
+        """A fresh formset with the rows as typed (less those marked 删除) and one
+        empty row more."""
+        typed = [
+            {name: row[name].data for name in PartyForm.Meta.fields}
+            for row in self.forms
+            if not row[DELETION_FIELD_NAME].data
+        ]
+        return type(self)(prefix=self.prefix, rows=[*typed, {}])
+
+
+# A management form asking for more rows than a case may have is refused before
+# they are built (the count's own message is Party.check_count's).
 PartyFormSet = forms.formset_factory(
-    PartyForm, extra=PARTY_ROWS, max_num=PARTY_ROWS, validate_max=True
+    PartyForm, formset=BasePartyFormSet, can_delete=True, absolute_max=Party.MAX_PER_CASE
 )
 
 
+def filled_forms(formset):
+    """The rows with something typed in and not marked 删除, in order: the parties.
+    Called once the rows are cleaned."""
+    return [
+        form
+        for form in formset.forms
+        if form.has_changed() and not form.cleaned_data.get(DELETION_FIELD_NAME)
+    ]
+
+
 def party_rows(formset):
-    """The filled party rows as dicts for mediation.services.file_case."""
+    """The parties as dicts for mediation.services.file_case."""
     return [
         {field: form.cleaned_data.get(field) or "" for field in PartyForm.Meta.fields}
-        for form in formset.forms
-        if form.has_changed() and form.cleaned_data
+        for form in filled_forms(formset)
     ]
 
 

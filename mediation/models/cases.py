@@ -213,7 +213,16 @@ class Case(TenantModel):
 
 
 class Party(TenantModel):
-    """A party to a case. ID and phone numbers are encrypted and shown masked."""
+    """A party to a case. ID and phone numbers are encrypted and shown masked.
+
+    A case names every party, however many: a dispute (民间纠纷) is between two sides
+    at least, whether a party applied, the committee found it by screening (排查) or
+    a court, the police or a petition office referred it. Filing checks the number
+    with ``check_count``; the page, the API and the workbook import all file through
+    it. The upper bound only caps the work one request may ask for."""
+
+    MIN_PER_CASE = 2
+    MAX_PER_CASE = 1000
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(_("role"), max_length=10, choices=PartyRole.choices)
@@ -253,6 +262,24 @@ class Party(TenantModel):
     @property
     def phone_masked(self):
         return mask_phone(self.phone or "")
+
+    @classmethod
+    def check_count(cls, count: int):
+        """Raise a ValidationError on ``parties`` unless a case may have *count*."""
+        if count < cls.MIN_PER_CASE:
+            error = ValidationError(
+                _("Enter at least two parties: a dispute has two sides."),
+                code="too_few_parties",
+            )
+        elif count > cls.MAX_PER_CASE:
+            error = ValidationError(
+                _("A case takes at most %(max)d parties."),
+                code="too_many_parties",
+                params={"max": cls.MAX_PER_CASE},
+            )
+        else:
+            return
+        raise ValidationError({"parties": error})
 
     def save(self, *args, **kwargs):
         self.id_number = normalize_id_number(self.id_number) or None

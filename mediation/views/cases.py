@@ -20,6 +20,7 @@ from mediation.forms.cases import (
     PartyFormSet,
     ReopenForm,
     StartForm,
+    filled_forms,
     party_rows,
 )
 from mediation.jobs.ledger import export_case_ledger
@@ -27,6 +28,8 @@ from mediation.ledger import CaseLedger
 from mediation.models import Case, CaseStatus
 
 LIST_RELATED = ("committee", "dispute_type", "lead_mediator", "region")
+# The name of the filing page's "add a party" submit button.
+ADD_PARTY = "add_party"
 
 
 class CaseListView(TenantListView):
@@ -75,8 +78,11 @@ class CaseDetailView(TenantDetailView):
 
 
 class CaseCreateView(RoleRequiredMixin, FormView):
-    """Filing: the case, its mediators and up to a few parties, all through
-    services.file_case; any error redisplays the page and writes nothing."""
+    """Filing: the case, its mediators and its parties, all through
+    services.file_case; any error redisplays the page and writes nothing. The
+    "add a party" button (what a browser without JavaScript has; static/js/parties.js
+    adds rows in place) shows the page again with everything typed and one more party
+    row, neither checked nor filed."""
 
     requires_write = True
     form_class = CaseForm
@@ -93,11 +99,20 @@ class CaseCreateView(RoleRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("parties", PartyFormSet(prefix="parties"))
         kwargs.setdefault("title", _("File a case"))
+        kwargs.setdefault("add_party", ADD_PARTY)
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
         parties = PartyFormSet(request.POST, prefix="parties")
+        if ADD_PARTY in request.POST:
+            typed = {name: form[name].data for name in form.fields}
+            return self.render_to_response(
+                self.get_context_data(
+                    form=self.get_form_class()(initial=typed),
+                    parties=parties.with_another_row(),
+                )
+            )
         if not (form.is_valid() and parties.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, parties=parties))
         data = dict(form.cleaned_data)
@@ -120,7 +135,7 @@ class CaseCreateView(RoleRequiredMixin, FormView):
             form.add_service_error(exc)
             return
         # The service names a party row "parties[i]", counting filled rows only.
-        filled = [row for row in parties.forms if row.has_changed()]
+        filled = filled_forms(parties)
         rest = {}
         for field, errors in exc.error_dict.items():
             index = field.removeprefix("parties[").removesuffix("]")

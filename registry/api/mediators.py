@@ -193,7 +193,7 @@ class AppointmentSerializer(TenantModelSerializer):
             starts_on=validated_data["starts_on"],
             post=validated_data.get("post", Post.MEDIATOR),
             full_time=validated_data.get("full_time", False),
-            paid_by=validated_data.get("paid_by", PaidBy.UNPAID),
+            paid_by=validated_data.get("paid_by", ""),
         )
 
 

@@ -327,7 +327,9 @@ class Staffing:
     def _write(self):
         mediators = [self.people.mediator(person) for person in self.persons]
         for plan in self.posts:
-            if plan.person.mediator.volunteer:  # volunteers take no pay
+            # Volunteers take no pay in their part-time posts; a full-time post always
+            # names who pays (Appointment.clean).
+            if plan.person.mediator.volunteer and not plan.full_time:
                 plan.paid_by = PaidBy.UNPAID
         self._skip_registered_numbers()
         Mediator.objects.bulk_create(mediators, batch_size=1000)

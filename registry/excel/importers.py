@@ -28,7 +28,6 @@ from registry.models import (
     ExpertiseField,
     FilingStatus,
     Mediator,
-    PaidBy,
 )
 from registry.models.committees import FILED_WITH_OFFICE
 from registry.services import governing_bureau
@@ -322,7 +321,9 @@ class MediatorImporter(Importer):
             starts_on=values["starts_on"],
         )
         wanted = {k: values[k] for k in self.post_fields}
-        wanted["paid_by"] = wanted["paid_by"] or PaidBy.UNPAID
+        # An empty cell names no payer: a new post stays without one (a full-time post
+        # may not: Appointment.clean), a held post keeps the one on file.
+        wanted["paid_by"] = wanted["paid_by"] or (held.paid_by if held else "")
         if held and all(_same(getattr(held, k), v) for k, v in wanted.items()):
             return None, False
         for name, value in wanted.items():

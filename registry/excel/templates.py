@@ -180,6 +180,7 @@ MEDIATOR_COLUMNS = [
         CHOICE,
         choices=tuple(PaidBy.choices),
         example=PaidBy.BUREAU.label,
+        help=gettext_lazy("Required for a full-time post, and not “Unpaid”."),
     ),
     Column(
         "starts_on",

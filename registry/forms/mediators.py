@@ -20,6 +20,8 @@ from registry.models import (
 )
 from registry.models.mediators import PERSONAL_FIELDS
 
+PAYER_HELP = _("Who pays the mediator in this post; a full-time post must name it.")
+
 
 class MediatorForm(forms.ModelForm):
     region = RegionCodeField(
@@ -115,7 +117,13 @@ class AppointForm(ServiceErrorsMixin, forms.Form):
     committee = CommitteeChoiceField(label=_("Committee"))
     post = forms.ChoiceField(label=_("Post"), choices=Post.choices, initial=Post.MEDIATOR)
     full_time = forms.BooleanField(label=_("Full-time"), required=False)
-    paid_by = forms.ChoiceField(label=_("Paid by"), choices=PaidBy.choices, initial=PaidBy.UNPAID)
+    # Nothing chosen in advance: a full-time post must name its payer (the model's rule).
+    paid_by = forms.ChoiceField(
+        label=_("Paid by"),
+        choices=[("", "---------"), *PaidBy.choices],
+        required=False,
+        help_text=PAYER_HELP,
+    )
     starts_on = forms.DateField(
         label=_("Starts on"), initial=datetime.date.today, widget=DATE_WIDGET
     )
@@ -156,6 +164,7 @@ class TransferForm(ServiceErrorsMixin, forms.Form):
         label=_("Paid by"),
         choices=[("", _("Keep the current source")), *PaidBy.choices],
         required=False,
+        help_text=PAYER_HELP,
     )
 
     def __init__(self, *args, **kwargs):

@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from core.tenancy import TenantModel
 from registry.models.choices import ExitReason, PaidBy, Post
 
+# What a full-time post may not be paid by: nobody named, or nobody at all.
+NO_PAYER = ("", PaidBy.UNPAID)
+
+
+def unfunded_full_time(prefix: str = "") -> Q:
+    """The filter of full-time posts that name no payer (``prefix`` as in held_on)."""
+    return Q(**{f"{prefix}full_time": True, f"{prefix}paid_by__in": NO_PAYER})
+
 
 def held_on(on: datetime.date | None = None, prefix: str = "") -> Q:
     """The filter of posts held on *on* (today by default); *prefix* is the path to
@@ -37,9 +45,10 @@ class Appointment(TenantModel):
     )
     post = models.CharField(_("post"), max_length=10, choices=Post.choices, default=Post.MEDIATOR)
     full_time = models.BooleanField(_("full-time"), default=False)
-    paid_by = models.CharField(
-        _("paid by"), max_length=10, choices=PaidBy.choices, default=PaidBy.UNPAID
-    )
+    # No default: who pays a full-time post is stated, never assumed (the subsidies
+    # trust it). Rows stored before this rule keep what they have; the completeness
+    # report lists full-time posts still without a payer.
+    paid_by = models.CharField(_("paid by"), max_length=10, choices=PaidBy.choices, blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     exit_reason = models.CharField(
@@ -96,6 +105,11 @@ class Appointment(TenantModel):
             errors["exit_reason"] = _("Give the reason the appointment ended.")
         if self.committee_id and not self.committee.is_active and not self.pk:
             errors["committee"] = _("This committee is deregistered.")
+        if self.full_time and self.paid_by in NO_PAYER and self._payment_changed():
+            errors["paid_by"] = _(
+                "A full-time post must name who pays for it: choose the funding source "
+                "(not “Unpaid”)."
+            )
         if not errors and self.full_time and self.mediator_id and self.overlapping_full_time():
             errors["full_time"] = _(
                 "This mediator already holds a full-time post in that period; "
@@ -103,6 +117,27 @@ class Appointment(TenantModel):
             )
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if {"full_time", "paid_by"} <= set(field_names):
+            instance._stored_payment = (instance.full_time, instance.paid_by)
+        return instance
+
+    def _payment_changed(self) -> bool:
+        """A new post, or one whose full-time flag or payer is being changed: a row
+        stored without a payer before the rule may still be ended or edited otherwise."""
+        if self._state.adding:
+            return True
+        stored = getattr(self, "_stored_payment", None)
+        if stored is None:  # saved by this instance, or loaded without these fields
+            stored = (
+                Appointment._base_manager.filter(pk=self.pk)
+                .values_list("full_time", "paid_by")
+                .first()
+            )
+        return stored != (self.full_time, self.paid_by)
 
     def overlapping_full_time(self):
         # Every committee, not just this jurisdiction's: the base manager is unscoped.

@@ -91,7 +91,7 @@ def story(world, unit, login):
         "difficulty": "ordinary",
         "amount": "1200.50",
         "lead_mediator": unit["mediator"].pk,
-        "parties-TOTAL_FORMS": "1",
+        "parties-TOTAL_FORMS": "2",
         "parties-INITIAL_FORMS": "0",
         "parties-MIN_NUM_FORMS": "0",
         "parties-MAX_NUM_FORMS": "4",
@@ -99,6 +99,8 @@ def story(world, unit, login):
         "parties-0-name": "张三",
         "parties-0-id_number": PARTY_ID,
         "parties-0-phone": PARTY_PHONE,
+        "parties-1-role": "respondent",
+        "parties-1-name": "李四",
     }
     response = client.post(reverse("mediation:case_create"), filing)
     assert response.status_code == 302, response.content

@@ -47,7 +47,9 @@ def test_a_clerk_files_and_closes_a_case_and_sees_it_in_the_statistics(
     page.locator("input[name=amount]").fill("3000")
     page.locator("select[name='parties-0-role']").select_option("applicant")
     page.locator("input[name='parties-0-name']").fill("张三")
-    page.locator("form.case-form button[type=submit]").click()
+    page.locator("select[name='parties-1-role']").select_option("respondent")
+    page.locator("input[name='parties-1-name']").fill("李四")
+    page.get_by_role("button", name="提交登记").click()
     page.wait_for_load_state()
     assert page.locator(".field-error").all_inner_texts() == []
     page.wait_for_url(re.compile(r"/cases/\d+/$"))

@@ -55,7 +55,11 @@ def _case(post, day, party="李四", summary=None, **fields):
         post.mediator,
         received_on=day,
         summary=summary or _summary(next(_counter)),
-        parties=[{"role": "applicant", "name": party}],
+        # The other side differs in every case: only *party* repeats.
+        parties=[
+            {"role": "applicant", "name": party},
+            {"role": "respondent", "name": f"对方{next(_counter)}"},
+        ],
         **fields,
     )
 

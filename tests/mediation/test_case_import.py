@@ -124,6 +124,20 @@ def test_every_bad_row_is_listed_and_nothing_is_written(roster):
         assert not Case.objects.exists() and not CaseSequence.objects.exists()
 
 
+def test_a_row_naming_fewer_than_two_parties_is_refused_on_the_applicants_column(roster):
+    headers = {c.key: str(c.header) for c in CASE_COLUMNS}
+    rows = [
+        row(roster, 1, applicants="张三", respondents=""),
+        row(roster, 2, applicants="张三、李四", respondents=""),  # two applicants will do
+    ]
+    report = run(roster, rows)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, headers["applicants"], "请至少填写两名当事人：纠纷至少涉及双方。")
+    ]
+    with all_regions():
+        assert not Case.objects.exists()
+
+
 def test_pages_upload_dry_run_then_import_now(roster, login):
     client = login(roster["unit"]["clerk_user"])
     assert client.get(reverse("mediation:case_import")).status_code == 200

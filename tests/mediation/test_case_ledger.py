@@ -137,7 +137,10 @@ def cases(world, posts):
             received_on=datetime.date(2025, 4, 2),
             source="court",
             summary="宅基地边界纠纷",
-            parties=[{"role": "applicant", "name": "赵六"}],
+            parties=[
+                {"role": "applicant", "name": "赵六"},
+                {"role": "respondent", "name": "钱七"},
+            ],
         )
         services.start_mediation(mediating)
         received = make_case(
@@ -239,7 +242,7 @@ def test_open_cases_leave_the_outcome_and_callback_empty(world, cases, login):
     rows, _ = _rows(_file(_export(login(world["a"]["county_user"]), "status=mediating")))
     (row,) = rows
     assert row["状态"] == "调解中"
-    assert row["当事人"] == "申请人 赵六"
+    assert row["当事人"] == "申请人 赵六；被申请人 钱七"
     for column in ("调解结果", "结案日期", "协议形式", "是否履行", "回访日期", "回访满意度"):
         assert row[column] is None, column
     rows, _ = _rows(_file(_export(login(world["a"]["county_user"]), "status=received")))

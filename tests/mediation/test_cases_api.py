@@ -90,7 +90,15 @@ def test_a_clerk_files_a_case_and_reads_it_masked(api, world, post):
         ({"received_on": "2014-12-31"}, "received_on"),
         ({"received_on": "2021-06-01"}, "lead_mediator"),
         ({"amount": "-1"}, "amount"),
-        ({"parties": [{"role": "applicant", "name": "张三", "id_number": "123"}]}, "parties"),
+        (
+            {
+                "parties": [
+                    {"role": "applicant", "name": "张三", "id_number": "123"},
+                    {"role": "respondent", "name": "李四"},
+                ]
+            },
+            "parties",
+        ),
     ],
 )
 def test_bad_filings_are_field_errors_and_write_nothing(api, world, post, overrides, field):
@@ -215,7 +223,10 @@ def test_the_list_runs_the_same_queries_at_two_sizes(
                     post.committee,
                     post.mediator,
                     assistants=[assistant],
-                    parties=[{"role": "applicant", "name": "王五", "phone": "13900001111"}],
+                    parties=[
+                        {"role": "applicant", "name": "王五", "phone": "13900001111"},
+                        {"role": "respondent", "name": "赵六"},
+                    ],
                 )
 
     add(2)
@@ -238,8 +249,32 @@ def test_the_cases_api_is_in_the_schema(client, world):
     assert "delete" not in schema["paths"]["/api/v1/cases/{id}/"]
 
 
-def test_too_many_parties_is_a_field_error(api, world, post):
-    parties = [{"role": "other", "name": f"当事人{i}"} for i in range(5)]
+def test_a_case_takes_any_number_of_parties(api, world, post):
+    parties = [{"role": "other", "name": f"当事人{i}"} for i in range(7)]
+    response = api(world["a"]["clerk_user"])("post", URL, _body(post, parties=parties))
+    assert response.status_code == 201, response.json()
+    assert [p["name"] for p in response.json()["parties"]] == [p["name"] for p in parties]
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_fewer_than_two_parties_is_a_field_error(api, world, post, count):
+    parties = [{"role": "applicant", "name": "张三"}][:count]
+    response = api(world["a"]["clerk_user"])("post", URL, _body(post, parties=parties))
+    assert response.status_code == 400
+    assert response.json()["parties"] == ["请至少填写两名当事人：纠纷至少涉及双方。"]
+    assert _count() == 0 and _count(Party) == 0
+
+
+def test_leaving_the_parties_out_is_the_same_error(api, world, post):
+    body = _body(post)
+    del body["parties"]
+    response = api(world["a"]["clerk_user"])("post", URL, body)
+    assert response.status_code == 400 and "parties" in response.json()
+    assert _count() == 0
+
+
+def test_more_parties_than_a_case_takes_is_refused_before_they_are_read(api, world, post):
+    parties = [{"role": "other", "name": f"当事人{i}"} for i in range(Party.MAX_PER_CASE + 1)]
     response = api(world["a"]["clerk_user"])("post", URL, _body(post, parties=parties))
     assert response.status_code == 400 and "parties" in response.json()
     assert _count() == 0

@@ -312,7 +312,7 @@ def test_the_record_runs_the_same_queries_with_more_parties_and_flags(
 ):
     from mediation.models import CaseFlag
 
-    small = _case(post, parties=[{"role": "applicant", "name": "张三"}])
+    small = _case(post)  # two parties
     big = _case(
         post,
         assistants=[assistant],

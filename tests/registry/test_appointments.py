@@ -231,7 +231,9 @@ def test_the_api_appoints_and_lists_with_the_filterset(login, world, unit):
 @pytest.mark.parametrize(
     "committee, overrides, field",
     [
-        ("there", {"full_time": True}, "full_time"),
+        ("there", {"full_time": True, "paid_by": "court"}, "full_time"),
+        ("there", {"full_time": True}, "paid_by"),
+        ("there", {"full_time": True, "paid_by": "unpaid"}, "paid_by"),
         ("foreign", {}, "committee"),
         ("sibling", {}, "committee"),
         ("there", {"post": "boss"}, "post"),
@@ -281,3 +283,92 @@ def test_the_api_never_edits_or_deletes_a_post(login, world, unit):
     assert client.delete(url).status_code == 405
     assert client.patch(url, "{}", content_type="application/json").status_code == 405
     assert _count() == 1
+
+
+# --- who pays a full-time post -------------------------------------------------
+
+PAYER_ERROR = "专职岗位须写明经费来源（出资方），不能为“无报酬”。"
+
+
+def test_the_appoint_form_offers_no_payer_in_advance(login, world, unit):
+    page = login(world["a"]["county_user"]).get(f"/mediators/{unit['mediator'].pk}/appoint/")
+    field = page.context["form"]["paid_by"]
+    assert field.value() in (None, "") and field.field.choices[0][0] == ""
+
+
+@pytest.mark.parametrize("paid_by", ["", "unpaid"])
+def test_a_full_time_post_without_a_payer_is_a_field_error(login, world, unit, paid_by):
+    client = login(world["a"]["county_user"])
+    with all_regions():
+        free = MediatorFactory(region=world["a"]["township"])
+    errors = _refused(
+        client,
+        f"/mediators/{free.pk}/appoint/",
+        _appoint(unit["there"], full_time="on", paid_by=paid_by),
+        "paid_by",
+    )
+    assert errors == [PAYER_ERROR]
+    page = client.post(
+        f"/mediators/{free.pk}/appoint/",
+        _appoint(unit["there"], full_time="on", paid_by=paid_by),
+    )
+    # Beside the field, and what was typed is still there.
+    assert 'id="id_paid_by_error"' in page.content.decode()
+    assert page.context["form"]["full_time"].value() is True
+
+
+def test_a_part_time_post_may_name_no_payer(login, world, unit):
+    client = login(world["a"]["county_user"])
+    url = f"/mediators/{unit['mediator'].pk}/appoint/"
+    assert client.post(url, _appoint(unit["there"], paid_by="")).status_code == 302
+    with all_regions():
+        post = Appointment.objects.get(committee=unit["there"])
+    assert (post.full_time, post.paid_by) == (False, "")
+
+
+def _unfunded(unit):
+    """A full-time post stored before the rule, as the old default left it."""
+    with all_regions():
+        Appointment.objects.filter(pk=unit["post"].pk).update(paid_by="unpaid")
+        unit["post"].refresh_from_db()
+    return unit["post"]
+
+
+def test_a_stored_post_without_a_payer_is_not_changed_and_may_still_end(login, world, unit):
+    post = _unfunded(unit)
+    client = login(world["a"]["county_user"])
+    response = client.post(
+        f"/appointments/{post.pk}/end/",
+        {"ends_on": "2024-06-30", "exit_reason": ExitReason.OWN_REQUEST},
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert (post.ends_on, post.paid_by) == (datetime.date(2024, 6, 30), "unpaid")
+
+
+def test_transferring_it_asks_for_the_payer(login, world, unit):
+    post = _unfunded(unit)
+    client = login(world["a"]["county_user"])
+    url = f"/appointments/{post.pk}/transfer/"
+    moved = {"committee": unit["there"].pk, "starts_on": "2024-05-01"}
+    errors = _refused(client, url, moved, "paid_by")
+    assert errors == [PAYER_ERROR]
+    post.refresh_from_db()
+    assert post.ends_on is None  # nothing ended either
+    response = client.post(url, {**moved, "paid_by": "township"})
+    assert response.status_code == 302
+    with all_regions():
+        new = Appointment.objects.get(committee=unit["there"])
+    assert (new.full_time, new.paid_by) == (True, "township")
+
+
+def test_the_api_transfer_asks_for_the_payer_too(login, world, unit):
+    post = _unfunded(unit)
+    client = login(world["a"]["county_user"])
+    url = f"/api/v1/appointments/{post.pk}/transfer/"
+    bad = _post(client, url, {"committee": unit["there"].pk, "starts_on": "2024-05-01"})
+    assert bad.status_code == 400 and bad.json()["paid_by"] == [PAYER_ERROR]
+    good = _post(
+        client, url, {"committee": unit["there"].pk, "starts_on": "2024-05-01", "paid_by": "court"}
+    )
+    assert good.status_code == 201 and good.json()["paid_by"] == "court"

@@ -117,6 +117,24 @@ def test_each_missing_mediator_field_is_named(login, world, overrides, field):
     assert mediators.total.most_missing[0] == field
 
 
+def test_a_full_time_post_without_a_payer_is_missing_its_funding_source(login, world):
+    """Posts stored before a full-time post had to name its payer kept "Unpaid" (the
+    old default): the report lists them until someone enters the payer."""
+    _complete_mediator(world["a"])
+    unfunded = _complete_mediator(world["a"])
+    with all_regions():
+        AppointmentFactory(mediator=unfunded, committee=_complete_committee(world["a"]))
+        funded = _complete_mediator(world["a"])
+        AppointmentFactory(mediator=funded, committee=_complete_committee(world["a"]))
+        # Straight to the table, as the rows stored before the rule are.
+        unfunded.appointments.filter(full_time=True).update(paid_by="unpaid")
+    response = login(world["a"]["county_user"]).get(URL)
+    _, mediators = _tables(response)
+    assert (mediators.total.complete, mediators.total.total) == (2, 3)
+    assert mediators.total.most_missing[:2] == ("funding", "专职岗位补贴来源")
+    assert "专职岗位补贴来源 (1)" in response.content.decode()
+
+
 def test_expertise_and_a_current_post_are_required(login, world):
     with all_regions():
         MediatorFactory(

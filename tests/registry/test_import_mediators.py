@@ -288,3 +288,49 @@ def test_an_unknown_expertise_field_is_reported_with_the_known_ones(clerk):
     report = run([mediator_row(1, expertise="婚姻家庭、炼丹")], clerk)
     assert errors_of(report) == {(2, header(MEDIATOR_COLUMNS, "expertise"))}
     assert "炼丹" in report.errors[0].message and "婚姻家庭" in report.errors[0].message
+
+
+@pytest.mark.parametrize("paid_by", ["", _("Unpaid")])
+def test_a_full_time_post_without_a_payer_is_refused_on_its_column(clerk, paid_by):
+    rows = [mediator_row(1), mediator_row(2, full_time=_("Yes"), paid_by=paid_by)]
+    report = run(rows, clerk)
+    assert errors_of(report) == {(3, header(MEDIATOR_COLUMNS, "paid_by"))}
+    assert report.errors[0].message == "专职岗位须写明经费来源（出资方），不能为“无报酬”。"
+    assert counts()[0] == 0
+
+
+def test_a_part_time_post_without_a_payer_names_none(clerk):
+    assert run([mediator_row(1, paid_by="")], clerk).ok
+    with all_regions():
+        assert Appointment.objects.get().paid_by == ""
+
+
+def test_a_stored_full_time_post_without_a_payer_is_left_as_it_is(world, clerk, committees):
+    """Rows stored before the rule keep their value; the completeness report lists
+    them. Importing the mediator again, payer cell empty, changes nothing."""
+    with all_regions():
+        mediator = MediatorFactory(region=world["a"]["township"])
+        post = AppointmentFactory(
+            mediator=mediator,
+            committee=committees["a"],
+            starts_on=datetime.date(2024, 1, 1),
+            paid_by="unpaid",
+        )
+    row = mediator_row(
+        1,
+        id_number=mediator.id_number,
+        name=mediator.name,
+        gender="",
+        birth_date=None,
+        phone=mediator.phone,
+        full_time=_("Yes"),
+        paid_by="",
+    )
+    with all_regions():
+        entries = LogEntry.objects.get_for_object(post).count()
+    report = run([row], clerk)
+    assert report.ok, report.errors
+    post.refresh_from_db()
+    assert post.paid_by == "unpaid"
+    with all_regions():
+        assert LogEntry.objects.get_for_object(post).count() == entries  # not rewritten

@@ -25,11 +25,12 @@ from registry.models import (
     Mediator,
     Mentorship,
     MonthlyAttendance,
+    PaidBy,
     TermWarning,
     TrainingAttendance,
     TrainingSession,
 )
-from registry.models.appointments import held_on
+from registry.models.appointments import held_on, unfunded_full_time
 from registry.models.committees import FILED_WITH_OFFICE
 from tests.factories import MediatorFactory
 
@@ -103,6 +104,13 @@ class TestSeededRoster:
         assert Mediator.objects.filter(volunteer=True).exists()
         assert Mediator.objects.exclude(level=None).exists()
         assert Mediator.objects.exclude(bank_account=None).exists()
+
+    def test_every_full_time_post_names_who_pays(self):
+        full_time = Appointment.objects.filter(full_time=True)
+        assert full_time.exists()
+        assert not full_time.filter(unfunded_full_time()).exists()
+        # Volunteers' part-time posts are the unpaid ones.
+        assert Appointment.objects.filter(full_time=False, paid_by=PaidBy.UNPAID).exists()
 
     def test_one_full_time_post_at_a_time(self):
         posts = defaultdict(list)

@@ -104,6 +104,7 @@ def test_one_full_time_post_at_a_time(a):
         starts_on=datetime.date(2024, 1, 1),
         post="mediator",
         full_time=True,
+        paid_by="bureau",
     )
     with pytest.raises(ValidationError) as excinfo:
         services.appoint(
@@ -112,6 +113,7 @@ def test_one_full_time_post_at_a_time(a):
             starts_on=datetime.date(2025, 1, 1),
             post="mediator",
             full_time=True,
+            paid_by="court",
         )
     assert list(excinfo.value.message_dict) == ["full_time"]
     # A part-time post beside it is fine.
