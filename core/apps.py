@@ -1,4 +1,7 @@
+from pathlib import Path
+
 from django.apps import AppConfig, apps
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +12,13 @@ class CoreConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from core import validators
         from core.tenancy import TenantModel
+
+        # Every field of every project model carries the input rules of its type.
+        for model in apps.get_models():
+            if _is_project_model(model):
+                validators.attach_to_model(model)
 
         # Every tenant-owned model is audited by inheriting TenantModel; the region
         # tree is audited too because bureaus add townships and villages to it.
@@ -28,6 +37,11 @@ class CoreConfig(AppConfig):
             "core:office_list",
             order=50,
         )
+
+
+def _is_project_model(model) -> bool:
+    """A model of this project's apps (not Django's or a library's)."""
+    return Path(model._meta.app_config.path).is_relative_to(settings.BASE_DIR)
 
 
 def _audit_options(model) -> dict:

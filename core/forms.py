@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.inputs import ModelForm
 from core.models import Bureau, JudicialOffice, Region
 from core.regions import RegionLevel
 
@@ -28,7 +29,7 @@ class ServiceErrorsMixin:
 # the active jurisdiction.
 
 
-class BureauSiteForm(forms.ModelForm):
+class BureauSiteForm(ModelForm):
     """What the bureau's public pages show about it: contact and the footer fields a
     government website must carry."""
 
@@ -37,7 +38,7 @@ class BureauSiteForm(forms.ModelForm):
         fields = ["address", "phone", "website_code", "icp_number", "police_filing_number"]
 
 
-class JudicialOfficeForm(forms.ModelForm):
+class JudicialOfficeForm(ModelForm):
     class Meta:
         model = JudicialOffice
         fields = ["bureau", "region", "name", "address", "phone"]
@@ -47,7 +48,7 @@ class JudicialOfficeForm(forms.ModelForm):
         self.fields["region"].queryset = Region.objects.filter(level=RegionLevel.TOWNSHIP)
 
 
-class RegionForm(forms.ModelForm):
+class RegionForm(ModelForm):
     class Meta:
         model = Region
         fields = ["code", "name", "kind", "parent"]

@@ -41,3 +41,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# A URL under /api/ that no route matches answers in JSON, like the API's own 404s.
+handler404 = "core.api.exceptions.not_found"

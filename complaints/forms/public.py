@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import pow
 from complaints.uploads import AttachmentsField, check_uploads
+from core.inputs import Form
 from core.models import Bureau
 from core.personal import validate_phone
 from core.tenancy import all_regions
@@ -56,7 +57,7 @@ class NotOnRoster(Exception):
 
 def find_bureau(code: str) -> Bureau | None:
     code = (code or "").strip()
-    if not code.isdigit() or len(code) > 12:
+    if not (code.isascii() and code.isdigit()) or len(code) > 12:
         return None
     with all_regions():
         return Bureau.objects.select_related("region").filter(region_id=code).first()
@@ -72,7 +73,7 @@ def resolve_target(bureau_code: str, mediator_id: str = "", committee_code: str 
     mediator_id = (mediator_id or "").strip()
     committee_code = (committee_code or "").strip()
     if mediator_id:
-        if not mediator_id.isdigit() or len(mediator_id) > 18:
+        if not (mediator_id.isascii() and mediator_id.isdigit()) or len(mediator_id) > 18:
             raise NotOnRoster
         published = (
             PublishedMediator.objects.filter(publication=publication, mediator_id=int(mediator_id))
@@ -122,7 +123,7 @@ class DescribedFieldsMixin:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
-class ComplaintForm(DescribedFieldsMixin, forms.Form):
+class ComplaintForm(DescribedFieldsMixin, Form):
     # The proof-of-work is checked first, so that no other work (reading the
     # attachments) is done for a request that did not pay for it.
     # Hidden fields carry no limits of their own: pow.verify and resolve_target check
@@ -201,7 +202,7 @@ class ComplaintForm(DescribedFieldsMixin, forms.Form):
         return data
 
 
-class StatusForm(DescribedFieldsMixin, forms.Form):
+class StatusForm(DescribedFieldsMixin, Form):
     tracking_number = forms.CharField(
         label=_("Tracking number"),
         max_length=20,

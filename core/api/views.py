@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from core import services
 from core.api.authentication import token_expired
+from core.api.inputs import Serializer
 from core.api.serializers import (
     BureauSerializer,
     JudicialOfficeSerializer,
@@ -75,7 +76,7 @@ class PolicyViewSet(TenantModelViewSet):
     write_roles = {RoleKind.BUREAU_ADMIN}
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(Serializer):
     username = serializers.CharField()
     active_role = RoleSerializer(allow_null=True)
     roles = RoleSerializer(many=True)

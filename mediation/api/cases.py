@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.inputs import ModelSerializer, Serializer
 from core.api.serializers import TenantModelSerializer
 from core.api.viewsets import TenantModelViewSet
 from mediation import services
@@ -43,7 +44,7 @@ class OwnAssistantsField(serializers.ManyRelatedField):
         return own_rows(instance, "assistants")
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(ModelSerializer):
     id_number_masked = serializers.CharField(read_only=True)
     phone_masked = serializers.CharField(read_only=True)
 
@@ -128,7 +129,7 @@ class CaseSerializer(TenantModelSerializer):
         )
 
 
-class CloseSerializer(serializers.Serializer):
+class CloseSerializer(Serializer):
     result = serializers.ChoiceField(choices=CaseResult.choices, required=False, allow_blank=True)
     closed_on = serializers.DateField()
     agreement_form = serializers.ChoiceField(
@@ -144,7 +145,7 @@ class CloseSerializer(serializers.Serializer):
     mass_incident_persons = serializers.IntegerField(min_value=0, required=False, default=0)
 
 
-class ReopenSerializer(serializers.Serializer):
+class ReopenSerializer(Serializer):
     reason = serializers.CharField(max_length=200)
 
 

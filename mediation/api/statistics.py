@@ -6,12 +6,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
+from core.api.inputs import Serializer
 from core.api.viewsets import JurisdictionAPIMixin
 from mediation import statistics
 from mediation.forms.statistics import StatisticsForm
 
 
-class StatisticsRowSerializer(serializers.Serializer):
+class StatisticsRowSerializer(Serializer):
     key = serializers.CharField(help_text="Area code prefix, committee or mediator id")
     name = serializers.CharField()
     cases = serializers.IntegerField()
@@ -40,7 +41,7 @@ class StatisticsRowSerializer(serializers.Serializer):
         return super().to_representation(row)
 
 
-class StatisticsSerializer(serializers.Serializer):
+class StatisticsSerializer(Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     level = serializers.ChoiceField(choices=list(statistics.LEVEL_LABELS))
