@@ -3,10 +3,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from core.api.inputs import ModelSerializer
 from core.models import Bureau, JudicialOffice, Policy, Region, Role
 
 
-class TenantModelSerializer(serializers.ModelSerializer):
+class TenantModelSerializer(ModelSerializer):
     """Base serializer of tenant-owned models.
 
     Related fields are built on the target's default manager, which is scoped to the
@@ -33,7 +34,7 @@ class TenantModelSerializer(serializers.ModelSerializer):
         return {f.name for f in model._meta.fields if not f.editable} - set(attrs)
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ModelSerializer):
     class Meta:
         model = Region
         fields = ["code", "name", "level", "kind", "parent", "prefix"]
