@@ -81,7 +81,8 @@ class TenantModelViewSet(JurisdictionAPIMixin, viewsets.ModelViewSet):
                 )
 
     @extend_schema(responses=LogEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # Unpaginated: the schema must not promise the list views' page object.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None, **kwargs):
         """The audit trail of one object: who changed what, when."""
         instance = self.get_object()
