@@ -7,6 +7,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from core.api.inputs import Serializer
+from core.api.schema import AutoSchema
 from core.api.viewsets import JurisdictionAPIMixin
 from mediation import statistics
 from mediation.forms.statistics import StatisticsForm
@@ -49,11 +50,20 @@ class StatisticsSerializer(Serializer):
     rows = StatisticsRowSerializer(many=True)
 
 
+class FiguresSchema(AutoSchema):
+    """The route's GET answers one object (the figures with their rows), though
+    DRF calls it ``list``."""
+
+    def _is_list_view(self, serializer=None):
+        return False
+
+
 class StatisticsViewSet(JurisdictionAPIMixin, viewsets.ViewSet):
     """The reported figures of the jurisdiction for a period, a row per child area,
     committee or lead mediator."""
 
     basename = "statistics"
+    schema = FiguresSchema()
 
     @extend_schema(
         parameters=[
