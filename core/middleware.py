@@ -1,5 +1,8 @@
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 
+from core import validators
 from core.jurisdiction import SESSION_KEY, RoleNotHeld, pick_role, roles_of
 from core.tenancy import all_regions, jurisdiction
 
@@ -39,3 +42,19 @@ class JurisdictionMiddleware:
         if self.admin_prefix is None:
             self.admin_prefix = reverse("admin:index")
         return self.admin_prefix
+
+
+class PlainPathMiddleware:
+    """A URL whose path holds a control character (``/api/v1/regions/%00/``) names
+    nothing: answer 404 before a path parameter reaches a query (PostgreSQL refuses
+    a NUL in text with an error, a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            validators.single_line(request.path)
+        except ValidationError:
+            raise Http404 from None
+        return self.get_response(request)

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A path with a control character names nothing: 404 (core.middleware).
+    "core.middleware.PlainPathMiddleware",
     # Repeated public roster pages straight from the cache (publication.cache).
     "publication.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from complaints.models import Complaint
@@ -61,7 +62,7 @@ def test_every_text_and_date_field_of_every_project_model_carries_its_rule():
 def test_the_text_rule_refuses_control_characters_and_surrogates(value, multiline, refused):
     rule = validators.PlainTextValidator(multiline=multiline)
     if refused:
-        with pytest.raises(validators.ValidationError):
+        with pytest.raises(ValidationError):
             rule(value)
     else:
         rule(value)
@@ -218,3 +219,21 @@ def test_a_lone_surrogate_in_a_choice_field_is_a_field_error_not_a_500(login, wo
 
 def _model(name):
     return apps.get_model("registry", name)
+
+
+def test_a_control_character_in_a_path_is_a_404_before_any_query(login, world):
+    """PostgreSQL refuses a NUL in a text parameter with an error: a region code or a
+    committee code taken from the path must not reach it."""
+    client = login(world["a"]["county_admin"])
+    api = client.get("/api/v1/regions/%00/")
+    assert api.status_code == 404
+    assert api.json()["detail"]
+    assert client.get("/public/330602000000/committees/%00/").status_code == 404
+    assert client.get("/regions/%1b/").status_code == 404
+
+
+def test_an_unrouted_api_url_answers_json(login, world):
+    client = login(world["a"]["county_user"])
+    response = client.get("/api/v1/cases/0.5/")
+    assert response.status_code == 404
+    assert response.json()["detail"]

@@ -14,8 +14,9 @@ from rest_framework import serializers
 from core.personal import validate_bank_account, validate_id_number, validate_phone
 
 PERSONAL_VALIDATORS = (validate_id_number, validate_phone, validate_bank_account)
-# Digits that only look like digits: they must be refused, not crash int().
-SUPERSCRIPT_DIGITS = "¹¹⁰¹⁰⁵¹⁹⁴⁹¹²³¹⁰⁰²³"
+# Digits that only look like digits (superscripts in an ID number's sequence, after a
+# real province and birth date): they must be refused, not crash int().
+SUPERSCRIPT_DIGITS = "11010519491231⁰⁰²X"
 
 
 @dataclass(frozen=True)
