@@ -4,8 +4,9 @@ Model fields carry the rules themselves (core.apps attaches them to every projec
 model), so a ModelForm checks them in ``_post_clean``. Plain form fields (a search
 box, a reason typed into a workflow form, a date that only drives a report) have no
 model behind them: ``CleanInputMixin`` gives every field of a form the rule of its
-type when the form is built. Every project form inherits it through ``Form`` or
-``ModelForm`` below, and every FilterSet through core.filtersets.BaseFilterSet.
+type when the form cleans. Every project form inherits it through ``Form`` or
+``ModelForm`` below, and every FilterSet through core.filtersets.BaseFilterSet; the
+month and year fields below are the shared bounded ones.
 """
 
 from django import forms
@@ -73,13 +74,6 @@ class Form(CleanInputMixin, forms.Form):
 
 class ModelForm(CleanInputMixin, forms.ModelForm):
     pass
-
-
-class DateField(forms.DateField):
-    """A date within MIN_DATE..MAX_DATE, with the browser's date picker."""
-
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    default_validators = [validators.date_in_range]
 
 
 class MonthField(forms.DateField):

@@ -114,10 +114,6 @@ class DateRangeValidator:
 date_in_range = DateRangeValidator()
 
 
-def year_validators():
-    return [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
-
-
 def integer_validators():
     return [MinValueValidator(MIN_INT), MaxValueValidator(MAX_INT)]
 

@@ -16,8 +16,11 @@ TEXTAREA = {"base_template": "textarea.html"}
 
 def field_rules(field) -> list:
     if isinstance(field, serializers.CharField):
-        multiline = field.style.get("base_template") == TEXTAREA["base_template"]
-        return [validators.multi_line if multiline else validators.single_line]
+        if field.style.get("base_template") == TEXTAREA["base_template"]:
+            return [validators.multi_line]
+        if field.max_length is None:
+            return [validators.single_line, validators.line_length]
+        return [validators.single_line]
     if isinstance(field, serializers.DateField | serializers.DateTimeField):
         return [validators.date_in_range]
     if isinstance(field, serializers.IntegerField) and field.max_value is None:
