@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.conf import settings
 from django.db import models
 from django.db.models.signals import pre_save
 from django.utils.module_loading import autodiscover_modules
@@ -14,8 +15,14 @@ class CoreConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.contrib.auth import get_user_model
 
+        from core import validators
         from core.audit import stamp_role_on_save
         from core.tenancy import TenantModel
+
+        # Every field of every project model carries the input rules of its type.
+        for model in apps.get_models():
+            if _is_project_model(model):
+                validators.attach_to_model(model)
 
         # Every tenant-owned model is audited by inheriting TenantModel; the region
         # tree is audited too because bureaus add townships and villages to it.
@@ -60,6 +67,11 @@ class CoreConfig(AppConfig):
             "core:office_list",
             order=50,
         )
+
+
+def _is_project_model(model) -> bool:
+    """A model of this project's apps (not Django's or a library's)."""
+    return model._meta.app_config.name in settings.PROJECT_APPS
 
 
 def _audit_options(model) -> dict:

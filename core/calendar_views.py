@@ -20,6 +20,7 @@ from django.views.generic import FormView, TemplateView
 from core import history
 from core.forms import ServiceErrorsMixin
 from core.generic_views import RoleRequiredMixin
+from core.inputs import Form
 from core.models import RoleKind, WorkdaySchedule
 from core.workdays import library_knows, save_schedule
 
@@ -42,7 +43,7 @@ def parse_days(text: str) -> list[str]:
     return sorted(days)
 
 
-class WorkdayScheduleForm(ServiceErrorsMixin, forms.Form):
+class WorkdayScheduleForm(ServiceErrorsMixin, Form):
     holidays = forms.CharField(
         label=gettext_lazy("Holidays"),
         required=False,
@@ -96,7 +97,7 @@ class WorkdayListView(RoleRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         year = request.GET.get("year", "")
-        if year.isdigit() and int(year) in YEARS:
+        if year.isascii() and year.isdigit() and int(year) in YEARS:
             return redirect("core:workday_edit", int(year))
         return super().get(request, *args, **kwargs)
 

@@ -19,6 +19,8 @@ from django.forms import widgets
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
 
+from core import inputs
+
 # Decided by the widget's class hierarchy, so a project widget built on one of these
 # (a picker on a Select or a TextInput) is styled like its base. Order matters:
 # CheckboxSelectMultiple is a RadioSelect, and both are ChoiceWidgets like Select.
@@ -70,7 +72,7 @@ class BootstrapFormRenderer(TemplatesSetting):
     bound_field_class = BootstrapBoundField
 
 
-class PublicForm(forms.Form):
+class PublicForm(inputs.Form):
     """A form of the public site: Django's own templates and bound fields, styled by
     the public stylesheet, which knows nothing of Bootstrap."""
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.inputs import ModelForm
 from core.models import Bureau, JudicialOffice, Region
 from core.regions import RegionLevel
 
@@ -25,7 +26,7 @@ class ServiceErrorsMixin:
 # the active jurisdiction.
 
 
-class BureauSiteForm(forms.ModelForm):
+class BureauSiteForm(ModelForm):
     """What the bureau's public pages show about it: contact and the footer fields a
     government website must carry."""
 
@@ -34,7 +35,7 @@ class BureauSiteForm(forms.ModelForm):
         fields = ["address", "phone", "website_code", "icp_number", "police_filing_number"]
 
 
-class JudicialOfficeForm(forms.ModelForm):
+class JudicialOfficeForm(ModelForm):
     class Meta:
         model = JudicialOffice
         fields = ["bureau", "region", "name", "address", "phone"]
@@ -44,7 +45,7 @@ class JudicialOfficeForm(forms.ModelForm):
         self.fields["region"].queryset = Region.objects.filter(level=RegionLevel.TOWNSHIP)
 
 
-class RegionForm(forms.ModelForm):
+class RegionForm(ModelForm):
     class Meta:
         model = Region
         fields = ["code", "name", "kind", "parent"]

@@ -405,6 +405,13 @@ class _Plan:
     def _access_summary(self) -> str:
         changes = self.entry.changes_dict or {}
         revealed = changes.get("revealed") or []
+        if changes.get("registration_refused"):
+            # Someone tried to register this person again (registry's duplicate check).
+            fields = "、".join(
+                _label(self.model, n, _field(self.model, n))
+                for n in changes["registration_refused"]
+            )
+            return _("Refused a registration with the same %(fields)s") % {"fields": fields}
         if changes.get("downloaded"):
             # A job's file (core.jobs.audit_download), naming the numbers it shows.
             files = "、".join(str(name) for name in changes["downloaded"])

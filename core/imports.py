@@ -134,7 +134,8 @@ def _parse_int(value):
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if (isinstance(value, int) and not isinstance(value, bool)) or (
-        isinstance(value, str) and value.isdigit()
+        # ASCII: int() refuses superscript digits, which isdigit() accepts.
+        isinstance(value, str) and value.isascii() and value.isdigit()
     ):
         return int(value)
     raise ValidationError(_("Enter a whole number."))

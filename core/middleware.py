@@ -1,7 +1,9 @@
 from auditlog.middleware import AuditlogMiddleware
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 
-from core import audit
+from core import audit, validators
 from core.audit import restored_audit_context
 from core.clientip import client_ip
 from core.jurisdiction import SESSION_KEY, RoleNotHeld, pick_role, roles_of
@@ -62,3 +64,19 @@ class AuditMiddleware(AuditlogMiddleware):
     @staticmethod
     def _get_remote_addr(request):
         return client_ip(request)
+
+
+class PlainPathMiddleware:
+    """A URL whose path holds a control character (``/api/v1/regions/%00/``) names
+    nothing: answer 404 before a path parameter reaches a query (PostgreSQL refuses
+    a NUL in text with an error, a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            validators.single_line(request.path)
+        except ValidationError:
+            raise Http404 from None
+        return self.get_response(request)

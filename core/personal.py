@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import hmac
 import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,22 +34,43 @@ PERSONAL_NUMBER_LABELS = {
     "phone": _("phone"),
     "bank_account": _("bank account"),
 }
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
-BANK_ACCOUNT_RE = re.compile(r"^\d{12,30}$")
+# ASCII only: the numbers are normalised to ASCII digits before they are checked.
+ID_NUMBER_RE = re.compile(r"[0-9]{17}[0-9X]")
+MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")
+LANDLINE_RE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?")
+BANK_ACCOUNT_RE = re.compile(r"[0-9]{12,30}")
+FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def to_ascii(value: str) -> str:
+    """*value* with the digits of any script (full-width ０-９, Arabic-Indic ٠-٩, …)
+    as ASCII digits and full-width letters and signs (Ｘ, －, ＋, the ideographic
+    space) as ASCII, so one number typed two ways is one number, with one hash.
+    Characters that only look like digits (superscripts ², circled ①) are kept, for
+    validation to refuse."""
+    chars = []
+    for char in value:
+        decimal = unicodedata.decimal(char, None)
+        if decimal is not None:
+            chars.append(str(decimal))
+        elif FULL_WIDTH.match(char):
+            chars.append(unicodedata.normalize("NFKC", char))
+        else:
+            chars.append(char)
+    return "".join(chars)
 
 
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper()
+    return to_ascii(value or "").strip().replace(" ", "").upper()
 
 
 def normalize_phone(value: str) -> str:
-    value = (value or "").strip().replace(" ", "")
+    value = to_ascii(value or "").strip().replace(" ", "")
     return value[3:] if value.startswith("+86") else value
 
 
 def normalize_bank_account(value: str) -> str:
-    return (value or "").strip().replace(" ", "").replace("-", "")
+    return to_ascii(value or "").strip().replace(" ", "").replace("-", "")
 
 
 def id_check_char(first17: str) -> str:
@@ -69,7 +91,7 @@ def validate_id_number(value: str) -> None:
     """An 18-character resident ID number with a GB 11643 check digit and a real,
     past birth date."""
     number = normalize_id_number(value)
-    if len(number) != 18 or not number[:17].isdigit() or not re.match(r"[0-9X]", number[17]):
+    if not ID_NUMBER_RE.fullmatch(number):
         raise ValidationError(
             _("An ID card number has 18 characters: 17 digits, then a digit or X."),
             code="id_format",
@@ -102,7 +124,7 @@ def validate_id_number(value: str) -> None:
 def validate_phone(value: str) -> None:
     """A mainland mobile number (11 digits) or a landline with its area code."""
     number = normalize_phone(value)
-    if not (MOBILE_RE.match(number) or LANDLINE_RE.match(number)):
+    if not (MOBILE_RE.fullmatch(number) or LANDLINE_RE.fullmatch(number)):
         raise ValidationError(
             _("Enter an 11-digit mobile number or a landline with its area code."),
             code="phone",
@@ -110,7 +132,7 @@ def validate_phone(value: str) -> None:
 
 
 def validate_bank_account(value: str) -> None:
-    if not BANK_ACCOUNT_RE.match(normalize_bank_account(value)):
+    if not BANK_ACCOUNT_RE.fullmatch(normalize_bank_account(value)):
         raise ValidationError(_("A bank account number has 12 to 30 digits."), code="bank")
 
 
@@ -139,11 +161,17 @@ def mask_for_audit(value) -> str:
 
 def digest(value: str) -> str:
     """Keyed hash (HMAC-SHA256) of a normalised personal number: unique and searchable
-    without decrypting, and useless without FIELD_HASH_KEY."""
+    without decrypting, and useless without FIELD_HASH_KEY. Digits are hashed as
+    ASCII whatever script they came in, so a number cannot be registered twice by
+    typing it in full-width or Arabic-Indic digits."""
     if not value:
         return ""
     key = settings.FIELD_HASH_KEY.encode()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+    # surrogatepass: a lone surrogate (from a JSON body) hashes instead of failing; it
+    # matches nothing and the validators refuse it.
+    return hmac.new(
+        key, to_ascii(value).encode("utf-8", "surrogatepass"), hashlib.sha256
+    ).hexdigest()
 
 
 class EncryptedCharField(_LibraryEncryptedCharField):

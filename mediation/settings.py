@@ -46,6 +46,16 @@ if not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Our apps, bottom to top of the dependency stack.
+PROJECT_APPS = [
+    "core",
+    "registry",
+    "mediation",
+    "publication",
+    "complaints",
+    "grading",
+    "subsidies",
+]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -65,14 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "csp",
-    # Our apps, bottom to top of the dependency stack.
-    "core",
-    "registry",
-    "mediation",
-    "publication",
-    "complaints",
-    "grading",
-    "subsidies",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
@@ -80,6 +83,8 @@ MIDDLEWARE = [
     # Above the public page cache, so pages served from the cache carry it too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A path with a control character names nothing: 404 (core.middleware).
+    "core.middleware.PlainPathMiddleware",
     # Repeated public roster pages straight from the cache (publication.cache).
     "publication.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -284,9 +289,16 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # DRF's parsers, reading text with LF line ends (core.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "core.api.parsers.FormParser",
+        "core.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, declaring the error answers of every operation.
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     # The browsable API is a development aid: its forms show what a user may choose
     # from, so production answers JSON only.

@@ -53,3 +53,6 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+# A URL under /api/ that no route matches answers in JSON, like the API's own 404s.
+handler404 = "core.api.exceptions.not_found"

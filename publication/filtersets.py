@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.filtersets import BaseFilterSet
 from core.form_renderer import PublicForm
 from publication.models import PublishedMediator
 from registry.models import Level
@@ -14,7 +15,7 @@ NAME_MAX = 50
 COMMITTEE_MAX = 100
 
 
-class PublicRosterFilterSet(django_filters.FilterSet):
+class PublicRosterFilterSet(BaseFilterSet):
     """Search of one publication's mediators. *regions* are the (code, label) choices
     of the regions present in the snapshot, *expertise* those of the expertise fields;
     both come from the caller (cached per publication), so building the form runs no

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import TenantFilterSet
+from core.inputs import Form
 from core.models import Bureau
 from publication.models import PublicationStatus, RosterPublication
 
@@ -22,7 +23,7 @@ class RosterPublicationFilterSet(TenantFilterSet):
         fields = ["bureau", "status"]
 
 
-class PublishForm(forms.Form):
+class PublishForm(Form):
     """The confirmation of the preview page: publishing needs an explicit yes."""
 
     confirm = forms.BooleanField(

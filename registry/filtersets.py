@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core.filtersets import TenantFilterSet
+from core.filtersets import TenantFilterSet, YearFilter
 from core.personal import digest, normalize_id_number, normalize_phone
 from registry.models import (
     Appointment,
@@ -150,7 +150,7 @@ class AppointmentFilterSet(RosterFilterSet):
 class TrainingSessionFilterSet(RosterFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="contains", label=_("Title"))
     kind = django_filters.ChoiceFilter(choices=TrainingKind.choices, label=_("Type"))
-    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("Year"))
+    year = YearFilter(field_name="held_on", lookup_expr="year", label=_("Year"))
     held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label=_("From"))
     held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte", label=_("To"))
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from complaints.models import Complaint, Finding, IntegrityRecord, Sanction
+from core.api.inputs import ModelSerializer, Serializer, TextField
 from core.api.serializers import TenantModelSerializer
 from core.models import JudicialOffice
 from core.personal import validate_phone
@@ -116,7 +117,7 @@ class ComplaintSerializer(TenantModelSerializer):
         return complaint
 
 
-class FiledComplaintSerializer(serializers.Serializer):
+class FiledComplaintSerializer(Serializer):
     """The answer to a create: the tracking number and, this once, the secret code
     to hand to the complainant, with the complaint as recorded."""
 
@@ -125,7 +126,7 @@ class FiledComplaintSerializer(serializers.Serializer):
     complaint = ComplaintSerializer(read_only=True, source="*")
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(Serializer):
     office = serializers.PrimaryKeyRelatedField(
         queryset=JudicialOffice.objects.all(),
         required=False,
@@ -134,23 +135,23 @@ class AssignSerializer(serializers.Serializer):
     )
 
 
-class VerifySerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+class VerifySerializer(Serializer):
+    note = TextField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class ConcludeSerializer(serializers.Serializer):
+class ConcludeSerializer(Serializer):
     finding = serializers.ChoiceField(choices=Finding.choices)
     sanction = serializers.ChoiceField(choices=Sanction.choices, required=False, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = TextField(required=False, allow_blank=True, default="", max_length=5000)
     # ``source`` names the service's keyword, so validated data goes straight to it.
     concluded_on = serializers.DateField(source="on", required=False, allow_null=True, default=None)
 
 
-class AnswerSerializer(serializers.Serializer):
-    answer = serializers.CharField(source="text", max_length=5000)
+class AnswerSerializer(Serializer):
+    answer = TextField(source="text", max_length=5000)
 
 
-class IntegrityRecordSerializer(serializers.ModelSerializer):
+class IntegrityRecordSerializer(ModelSerializer):
     mediator_name = serializers.CharField(source="mediator.name", read_only=True)
     complaint_number = serializers.CharField(
         source="complaint.tracking_number", read_only=True, default=None

@@ -57,7 +57,7 @@ class NotOnRoster(Exception):
 
 def find_bureau(code: str) -> Bureau | None:
     code = (code or "").strip()
-    if not code.isdigit() or len(code) > 12:
+    if not (code.isascii() and code.isdigit()) or len(code) > 12:
         return None
     with all_regions():
         return Bureau.objects.select_related("region").filter(region_id=code).first()
@@ -73,7 +73,7 @@ def resolve_target(bureau_code: str, mediator_id: str = "", committee_code: str 
     mediator_id = (mediator_id or "").strip()
     committee_code = (committee_code or "").strip()
     if mediator_id:
-        if not mediator_id.isdigit() or len(mediator_id) > 18:
+        if not (mediator_id.isascii() and mediator_id.isdigit()) or len(mediator_id) > 18:
             raise NotOnRoster
         published = (
             PublishedMediator.objects.filter(publication=publication, mediator_id=int(mediator_id))

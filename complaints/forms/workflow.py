@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Finding, Sanction
 from complaints.uploads import AttachmentsField, check_uploads
 from core.forms import DATE_WIDGET, ServiceErrorsMixin
+from core.inputs import Form
 from core.models import JudicialOffice
 from core.personal import validate_phone
 from registry.models import Committee, Mediator
@@ -29,7 +30,7 @@ class RecordNumberField(forms.ModelChoiceField):
     }
 
 
-class WindowComplaintForm(ServiceErrorsMixin, forms.Form):
+class WindowComplaintForm(ServiceErrorsMixin, Form):
     """A complaint a clerk takes at a judicial office window (or the bureau's)."""
 
     mediator = RecordNumberField(
@@ -92,7 +93,7 @@ class WindowComplaintForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
-class AssignForm(ServiceErrorsMixin, forms.Form):
+class AssignForm(ServiceErrorsMixin, Form):
     office = forms.ModelChoiceField(
         label=_("Handling unit"),
         queryset=JudicialOffice.objects.none(),
@@ -106,7 +107,7 @@ class AssignForm(ServiceErrorsMixin, forms.Form):
         self.fields["office"].queryset = JudicialOffice.objects.order_by("region_id", "name")
 
 
-class VerifyForm(ServiceErrorsMixin, forms.Form):
+class VerifyForm(ServiceErrorsMixin, Form):
     note = forms.CharField(
         label=_("Verification notes"),
         required=False,
@@ -115,7 +116,7 @@ class VerifyForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class ConcludeForm(ServiceErrorsMixin, forms.Form):
+class ConcludeForm(ServiceErrorsMixin, Form):
     finding = forms.ChoiceField(
         label=_("Finding"), choices=Finding.choices, widget=forms.RadioSelect
     )
@@ -140,7 +141,7 @@ class ConcludeForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class AnswerForm(ServiceErrorsMixin, forms.Form):
+class AnswerForm(ServiceErrorsMixin, Form):
     answer = forms.CharField(
         label=_("Answer to the complainant"),
         max_length=5000,
@@ -149,7 +150,7 @@ class AnswerForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class CommendationForm(ServiceErrorsMixin, forms.Form):
+class CommendationForm(ServiceErrorsMixin, Form):
     occurred_on = forms.DateField(label=_("Date"), initial=datetime.date.today, widget=DATE_WIDGET)
     title = forms.CharField(label=_("Title"), max_length=200)
     awarded_by = forms.CharField(label=_("Awarded by"), max_length=100)

@@ -4,11 +4,12 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 
 from core import services
+from core.api.inputs import ModelSerializer
 from core.api.policy_values import PolicyValueField, value_errors
 from core.models import Bureau, JudicialOffice, Policy, Region, Role
 
 
-class TenantModelSerializer(serializers.ModelSerializer):
+class TenantModelSerializer(ModelSerializer):
     """Base serializer of tenant-owned models (and regions).
 
     Related fields are built on the target's default manager, which is scoped to the

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.authentication import token_expired
+from core.api.inputs import Serializer
 from core.api.serializers import (
     BureauSerializer,
     JudicialOfficeSerializer,
@@ -65,7 +66,7 @@ class PolicyViewSet(TenantModelViewSet):
     write_roles = {RoleKind.BUREAU_ADMIN}
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(Serializer):
     username = serializers.CharField()
     active_role = RoleSerializer(allow_null=True)
     roles = RoleSerializer(many=True)

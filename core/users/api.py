@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from core.api.inputs import ModelSerializer, Serializer
 from core.api.viewsets import HistoryMixin, JurisdictionAPIMixin
 from core.models import Bureau, JudicialOffice, Role, RoleKind
 from core.users import services
@@ -46,7 +47,7 @@ class JurisdictionUserField(serializers.PrimaryKeyRelatedField):
         return services.users_in_jurisdiction()
 
 
-class GrantedRoleSerializer(serializers.ModelSerializer):
+class GrantedRoleSerializer(ModelSerializer):
     user = JurisdictionUserField(queryset=User.objects.none())
     username = serializers.CharField(source="user.username", read_only=True)
     unit_name = serializers.CharField(source="unit", read_only=True)
@@ -60,7 +61,7 @@ class GrantedRoleSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     full_name = serializers.CharField(source="first_name", read_only=True)
     phone = serializers.SerializerMethodField(help_text=_("Masked."))
     must_change_password = serializers.SerializerMethodField()
@@ -81,7 +82,7 @@ class UserSerializer(serializers.ModelSerializer):
         return bool(profile and profile.must_change_password)
 
 
-class NewUserSerializer(serializers.Serializer):
+class NewUserSerializer(Serializer):
     """A user and their first role. Give ``office`` for an office clerk, ``bureau``
     for every other kind."""
 
@@ -97,7 +98,7 @@ class NewUserSerializer(serializers.Serializer):
     )
 
 
-class TemporaryPasswordSerializer(serializers.Serializer):
+class TemporaryPasswordSerializer(Serializer):
     temporary_password = serializers.CharField(
         help_text=_("Shown once; the user must change it at their next login.")
     )

@@ -3,11 +3,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceErrorsMixin
+from core.inputs import Form
 from core.models import RoleKind
 from core.users import services
 
 
-class RoleGrantForm(ServiceErrorsMixin, forms.Form):
+class RoleGrantForm(ServiceErrorsMixin, Form):
     """A role's kind, and its unit from a select of the bureaus and offices the admin
     administers (a handful, so no search widget). Services name the unit field
     ``bureau`` or ``office``; here both are the one ``unit`` select."""

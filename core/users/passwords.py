@@ -9,11 +9,12 @@ from django.db import transaction
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from core.inputs import CleanInputMixin
 from core.users import services
 from core.users.first_login import SESSION_FLAG
 
 
-class NewPasswordForm(PasswordChangeForm):
+class NewPasswordForm(CleanInputMixin, PasswordChangeForm):
     """Django's form, refusing the current password as the new one: a temporary
     password, seen by the admin who issued it, must not stay in use."""
 

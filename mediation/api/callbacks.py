@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.serializers import as_serializer_error
 
+from core.api.inputs import ModelSerializer
 from core.api.viewsets import JurisdictionAPIMixin
 from core.models.roles import BUREAU_WRITERS
 from mediation import callbacks
@@ -16,7 +17,7 @@ from mediation.forms.callbacks import CallbackFilterSet
 from mediation.models import Callback
 
 
-class CallbackSerializer(serializers.ModelSerializer):
+class CallbackSerializer(ModelSerializer):
     case_number = serializers.CharField(source="case.number", read_only=True)
     committee = serializers.IntegerField(source="case.committee_id", read_only=True)
     bureau = serializers.IntegerField(source="case.bureau_id", read_only=True)

@@ -13,6 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.inputs import ModelSerializer, Serializer
 from core.api.serializers import TenantModelSerializer
 from core.api.viewsets import TenantModelViewSet
 from core.excel import XLSX_CONTENT_TYPE
@@ -52,7 +53,7 @@ class OwnAssistantsField(serializers.ManyRelatedField):
         return own_rows(instance, "assistants")
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(ModelSerializer):
     id_number_masked = serializers.CharField(read_only=True)
     phone_masked = serializers.CharField(read_only=True)
 
@@ -139,7 +140,7 @@ class CaseSerializer(TenantModelSerializer):
         )
 
 
-class CloseSerializer(serializers.Serializer):
+class CloseSerializer(Serializer):
     result = serializers.ChoiceField(choices=CaseResult.choices, required=False, allow_blank=True)
     closed_on = serializers.DateField()
     agreement_form = serializers.ChoiceField(
@@ -155,7 +156,7 @@ class CloseSerializer(serializers.Serializer):
     mass_incident_persons = serializers.IntegerField(min_value=0, required=False, default=0)
 
 
-class ReopenSerializer(serializers.Serializer):
+class ReopenSerializer(Serializer):
     reason = serializers.CharField(max_length=200)
 
 

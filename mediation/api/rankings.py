@@ -8,6 +8,7 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.inputs import ModelSerializer, Serializer
 from core.api.viewsets import JurisdictionAPIMixin, TenantReadOnlyViewSet
 from core.jobs import start_job
 from core.models.roles import BUREAU_WRITERS
@@ -17,7 +18,7 @@ from mediation.jobs.rankings import rank_quarter
 from mediation.models import RankingEntry, RankingSnapshot
 
 
-class RankingEntrySerializer(serializers.ModelSerializer):
+class RankingEntrySerializer(ModelSerializer):
     mediator_name = serializers.CharField(source="mediator.name", read_only=True)
 
     class Meta:
@@ -35,7 +36,7 @@ class RankingEntrySerializer(serializers.ModelSerializer):
         ]
 
 
-class RankingSnapshotSerializer(serializers.ModelSerializer):
+class RankingSnapshotSerializer(ModelSerializer):
     entries = RankingEntrySerializer(many=True, read_only=True)
     criteria = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -56,7 +57,7 @@ class RankingSnapshotSerializer(serializers.ModelSerializer):
         ]
 
 
-class RunSerializer(serializers.Serializer):
+class RunSerializer(Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     quarter = serializers.IntegerField()
 

@@ -6,12 +6,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
+from core.api.inputs import Serializer
+from core.api.schema import AutoSchema
 from core.api.viewsets import JurisdictionAPIMixin
 from mediation import statistics
 from mediation.forms.statistics import StatisticsForm
 
 
-class StatisticsRowSerializer(serializers.Serializer):
+class StatisticsRowSerializer(Serializer):
     key = serializers.CharField(help_text="Area code prefix, committee or mediator id")
     name = serializers.CharField()
     cases = serializers.IntegerField()
@@ -40,7 +42,7 @@ class StatisticsRowSerializer(serializers.Serializer):
         return super().to_representation(row)
 
 
-class StatisticsSerializer(serializers.Serializer):
+class StatisticsSerializer(Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     level = serializers.ChoiceField(choices=list(statistics.LEVEL_LABELS))
@@ -48,11 +50,20 @@ class StatisticsSerializer(serializers.Serializer):
     rows = StatisticsRowSerializer(many=True)
 
 
+class FiguresSchema(AutoSchema):
+    """The route's GET answers one object (the figures with their rows), though
+    DRF calls it ``list``."""
+
+    def _is_list_view(self, serializer=None):
+        return False
+
+
 class StatisticsViewSet(JurisdictionAPIMixin, viewsets.ViewSet):
     """The reported figures of the jurisdiction for a period, a row per child area,
     committee or lead mediator."""
 
     basename = "statistics"
+    schema = FiguresSchema()
 
     @extend_schema(
         parameters=[

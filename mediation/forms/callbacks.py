@@ -2,27 +2,24 @@
 FilterSet (shared by the page and the API)."""
 
 import datetime
-import re
 
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from core.filtersets import TenantFilterSet
+from core.filtersets import MonthFilter, TenantFilterSet
 from core.forms import DATE_WIDGET
+from core.inputs import Form, ModelForm, MonthField
 from core.models import Bureau
 from core.models.bureaus import BureauLevel
 from mediation.callbacks import next_month
 from mediation.models import Callback
 
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 PENDING, DONE = "pending", "done"
 
 
-class CallbackForm(forms.ModelForm):
+class CallbackForm(ModelForm):
     """The call as recorded; the model's clean() gives the rules (satisfaction 1–5,
     not before the case)."""
 
@@ -44,32 +41,23 @@ class CallbackForm(forms.ModelForm):
             self.initial.setdefault("called_on", datetime.date.today())
 
 
-class DrawForm(forms.Form):
-    month = forms.DateField(
-        label=_("Month"),
-        input_formats=["%Y-%m", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )
+class DrawForm(Form):
+    month = MonthField(label=_("Month"))
 
     def clean_month(self):
-        month = self.cleaned_data["month"].replace(day=1)
+        month = self.cleaned_data["month"]
         if next_month(month) > datetime.date.today():
             raise forms.ValidationError(_("Only a month that has ended can be drawn."))
         return month
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class MonthFilter(django_filters.CharFilter):
+class ClosedInMonthFilter(MonthFilter):
     """A month as YYYY-MM: callbacks on cases closed in it."""
 
     def filter(self, queryset, value):
         if not value:
             return queryset
-        match = MONTH_PATTERN.match(value.strip())
-        if not match or not 1 <= int(match[2]) <= 12:
-            return queryset.none()
-        month = datetime.date(int(match[1]), int(match[2]), 1)
-        return queryset.filter(case__closed_on__gte=month, case__closed_on__lt=next_month(month))
+        return queryset.filter(case__closed_on__gte=value, case__closed_on__lt=next_month(value))
 
 
 class CallbackFilterSet(TenantFilterSet):
@@ -83,7 +71,7 @@ class CallbackFilterSet(TenantFilterSet):
         queryset=Bureau.objects.filter(level=BureauLevel.COUNTY),
         label=_("Bureau"),
     )
-    month = MonthFilter(label=_("Month closed (YYYY-MM)"))
+    month = ClosedInMonthFilter(label=_("Month closed (YYYY-MM)"))
 
     class Meta:
         model = Callback

@@ -14,6 +14,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET, ServiceErrorsMixin
+from core.inputs import Form, ModelForm
 from mediation.models import (
     AgreementForm,
     Case,
@@ -99,7 +100,7 @@ class MediatorMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} (#{obj.pk})"
 
 
-class CaseForm(ServiceErrorsMixin, forms.Form):
+class CaseForm(ServiceErrorsMixin, Form):
     """Filing a case. Pick the committee and the date first: the mediator lists then
     offer only people who held a post there on that date."""
 
@@ -131,7 +132,7 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
         self.fields["received_on"].widget.attrs.update(MEDIATOR_RELOAD)
         source = self.data if self.is_bound else self.initial
         committee_id = str(source.get("committee") or "")
-        committee_id = committee_id if committee_id.isdigit() else None
+        committee_id = committee_id if committee_id.isascii() and committee_id.isdigit() else None
         # A bound form accepts anyone who ever held a post there, so a wrong date is
         # the service's error ("held no post ... on the date"), not an unknown choice.
         on = None
@@ -141,7 +142,7 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
             self.fields[name].queryset = _mediators_of(committee_id, on)
 
 
-class PartyForm(forms.ModelForm):
+class PartyForm(ModelForm):
     class Meta:
         model = Party
         fields = ["role", "name", "id_number", "phone"]
@@ -207,11 +208,11 @@ def party_rows(formset):
     ]
 
 
-class StartForm(ServiceErrorsMixin, forms.Form):
+class StartForm(ServiceErrorsMixin, Form):
     """Nothing to fill in: the button confirms mediation has begun."""
 
 
-class CloseForm(ServiceErrorsMixin, forms.Form):
+class CloseForm(ServiceErrorsMixin, Form):
     result = forms.ChoiceField(
         label=_("Result"), choices=[("", "---------"), *CaseResult.choices], required=False
     )
@@ -237,5 +238,5 @@ class CloseForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class ReopenForm(ServiceErrorsMixin, forms.Form):
+class ReopenForm(ServiceErrorsMixin, Form):
     reopen_reason = forms.CharField(label=_("Reason for reopening"), max_length=200)

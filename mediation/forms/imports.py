@@ -3,13 +3,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from core.imports import Sheet, check_file, max_bytes
+from core.inputs import Form
 from mediation.excel import CASE_COLUMNS
 
 # Files with more data rows than this are checked and imported by a job.
 SYNC_ROWS = 1000
 
 
-class CaseImportForm(forms.Form):
+class CaseImportForm(Form):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
 
     def __init__(self, *args, **kwargs):

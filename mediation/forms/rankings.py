@@ -4,7 +4,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import TenantFilterSet
+from core.filtersets import TenantFilterSet, YearFilter
+from core.inputs import Form, YearField
 from mediation import ranking
 from mediation.models import QuarterlyTarget, RankingSnapshot
 from mediation.models.choices import Quarter, SnapshotStatus
@@ -22,6 +23,7 @@ class RankingSnapshotFilterSet(TenantFilterSet):
         label=_("Status"),
         empty_label=_("Published (default)"),
     )
+    year = YearFilter(label=_("Year"))
     quarter = django_filters.ChoiceFilter(choices=Quarter.choices, label=_("Quarter"))
 
     class Meta:
@@ -38,6 +40,7 @@ class RankingSnapshotFilterSet(TenantFilterSet):
 
 
 class QuarterlyTargetFilterSet(TenantFilterSet):
+    year = YearFilter(label=_("Year"))
     quarter = django_filters.ChoiceFilter(choices=Quarter.choices, label=_("Quarter"))
     mediator = django_filters.NumberFilter(
         field_name="mediator_id", label=_("Mediator (record number)")
@@ -53,8 +56,8 @@ class QuarterField(forms.TypedChoiceField):
         super().__init__(choices=Quarter.choices, coerce=int, label=_("Quarter"), **kwargs)
 
 
-class RankingRunForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+class RankingRunForm(Form):
+    year = YearField(label=_("Year"), min_value=2000)
     quarter = QuarterField()
 
     def clean(self):
@@ -64,12 +67,12 @@ class RankingRunForm(forms.Form):
         return data
 
 
-class QuarterlyTargetForm(forms.Form):
+class QuarterlyTargetForm(Form):
     """Set (or change) a mediator's target for a quarter; the mediator is named by
     their record number, as the roster's filters do."""
 
     mediator = forms.IntegerField(label=_("Mediator (record number)"), min_value=1)
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Year"), min_value=2000)
     quarter = QuarterField()
     target = forms.IntegerField(label=_("Target (cases)"), min_value=0, max_value=100_000)
 

@@ -5,25 +5,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.inputs import Form, MonthField
 from registry.models import Committee, CommitteeStatus
 
-MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
 
-
-class MonthField(forms.DateField):
-    """A month (``2025-03``), cleaned to its first day."""
-
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-
-    def __init__(self, **kwargs):
-        super().__init__(input_formats=MONTH_FORMATS, **kwargs)
-
-    def to_python(self, value):
-        day = super().to_python(value)
-        return day.replace(day=1) if day else day
-
-
-class ZeroReportForm(forms.Form):
+class ZeroReportForm(Form):
     committee = forms.CharField(label=_("Committee code"), max_length=40)
     month = MonthField(label=_("Month"))
 
@@ -36,9 +22,9 @@ class ZeroReportForm(forms.Form):
         return committee
 
 
-class MonthForm(forms.Form):
+class MonthForm(Form):
     month = MonthField(label=_("Month"), required=False)
 
 
-class FlagReviewForm(forms.Form):
+class FlagReviewForm(Form):
     note = forms.CharField(label=_("Review note"), max_length=300, widget=forms.Textarea)

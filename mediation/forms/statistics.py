@@ -8,11 +8,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.inputs import Form
 from core.regions import normalize_code
 from registry.models import Committee
 
 
-class StatisticsForm(forms.Form):
+class StatisticsForm(Form):
     area = forms.CharField(label=_("Division code"), required=False, max_length=12)
     own = forms.BooleanField(label="", required=False, widget=forms.HiddenInput)
     committee = forms.IntegerField(label="", required=False, widget=forms.HiddenInput)

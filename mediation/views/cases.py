@@ -113,7 +113,8 @@ class CaseCreateView(RoleRequiredMixin, FormView):
                     parties=parties.with_another_row(),
                 )
             )
-        if not (form.is_valid() and parties.is_valid()):
+        # Both, so every error shows at once.
+        if not all([form.is_valid(), parties.is_valid()]):
             return self.render_to_response(self.get_context_data(form=form, parties=parties))
         data = dict(form.cleaned_data)
         try:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from core.filtersets import TenantFilterSet
+from core.filtersets import MonthFilter, TenantFilterSet
 from core.generic_views import RoleRequiredMixin, TenantListView, for_model
 from core.jurisdiction import require_role
 from core.models.roles import BUREAU_WRITERS
@@ -28,9 +28,7 @@ class ZeroReportFilterSet(TenantFilterSet):
     q = django_filters.CharFilter(
         field_name="committee__name", lookup_expr="contains", label=gettext_lazy("Committee")
     )
-    month = django_filters.DateFilter(
-        field_name="month", input_formats=["%Y-%m", "%Y-%m-%d"], label=gettext_lazy("Month")
-    )
+    month = MonthFilter(field_name="month", label=gettext_lazy("Month"))
 
     class Meta:
         model = ZeroReport

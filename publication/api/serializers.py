@@ -5,10 +5,11 @@ and the preview's counts."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.inputs import ModelSerializer, Serializer
 from publication.models import RosterPublication
 
 
-class RosterPublicationSerializer(serializers.ModelSerializer):
+class RosterPublicationSerializer(ModelSerializer):
     bureau_name = serializers.CharField(source="bureau.name", read_only=True)
     requested_by = serializers.CharField(
         source="requested_by.username",
@@ -37,7 +38,7 @@ class RosterPublicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PublishSerializer(serializers.Serializer):
+class PublishSerializer(Serializer):
     confirm = serializers.BooleanField(
         help_text="Must be true: publishing replaces the live roster of the bureau."
     )
@@ -48,13 +49,13 @@ class PublishSerializer(serializers.Serializer):
         return value
 
 
-class PublicationStartedSerializer(serializers.Serializer):
+class PublicationStartedSerializer(Serializer):
     job = serializers.UUIDField()
     publication = serializers.IntegerField()
     url = serializers.CharField(help_text="The job's progress page.")
 
 
-class PreviewSerializer(serializers.Serializer):
+class PreviewSerializer(Serializer):
     bureau = serializers.IntegerField()
     as_of = serializers.DateField()
     mediator_count = serializers.IntegerField()

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.inputs import Serializer
 from core.api.serializers import TenantModelSerializer
 from core.api.viewsets import TenantModelViewSet
 from registry import services
@@ -57,7 +58,7 @@ class CommitteeSerializer(TenantModelSerializer):
         return getattr(obj, "full_time_count", None)
 
 
-class DeregisterSerializer(serializers.Serializer):
+class DeregisterSerializer(Serializer):
     deregistered_on = serializers.DateField()
     deregistration_reason = serializers.CharField(max_length=200)
 

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from core.api.inputs import ModelSerializer, Serializer
 from core.api.pagination import KeysetPagination
 from core.api.serializers import TenantModelSerializer
 from core.api.viewsets import TenantModelViewSet
@@ -32,7 +33,7 @@ from registry.models.mediators import PERSONAL_FIELDS
 from registry.views.mediators import current_posts
 
 
-class CurrentPostSerializer(serializers.ModelSerializer):
+class CurrentPostSerializer(ModelSerializer):
     committee_name = serializers.CharField(source="committee.name", read_only=True)
 
     class Meta:
@@ -108,11 +109,11 @@ class MediatorSerializer(TenantModelSerializer):
         return attrs
 
 
-class RevealSerializer(serializers.Serializer):
+class RevealSerializer(Serializer):
     field = serializers.ChoiceField(choices=list(PERSONAL_FIELDS))
 
 
-class RevealedSerializer(serializers.Serializer):
+class RevealedSerializer(Serializer):
     value = serializers.CharField()
 
 
@@ -197,13 +198,13 @@ class AppointmentSerializer(TenantModelSerializer):
         )
 
 
-class EndPostSerializer(serializers.Serializer):
+class EndPostSerializer(Serializer):
     ends_on = serializers.DateField()
     exit_reason = serializers.ChoiceField(choices=ExitReason.choices)
     exit_note = serializers.CharField(max_length=200, required=False, default="")
 
 
-class TransferSerializer(serializers.Serializer):
+class TransferSerializer(Serializer):
     committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.all())
     starts_on = serializers.DateField()
     post = serializers.ChoiceField(choices=Post.choices, required=False)

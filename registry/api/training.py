@@ -11,6 +11,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.inputs import ModelSerializer, Serializer
 from core.api.serializers import TenantModelSerializer
 from core.api.viewsets import TenantModelViewSet
 from core.models.roles import BUREAU_WRITERS
@@ -33,7 +34,7 @@ from registry.models import (
 NO_DELETE = ["get", "post", "patch", "head", "options"]
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ModelSerializer):
     mediator_name = serializers.CharField(source="mediator.name", read_only=True)
 
     class Meta:
@@ -59,7 +60,7 @@ class TrainingSessionSerializer(TenantModelSerializer):
         extra_kwargs = {"region": {"required": False}}
 
 
-class AttendanceAddSerializer(serializers.Serializer):
+class AttendanceAddSerializer(Serializer):
     mediators = serializers.PrimaryKeyRelatedField(
         many=True, allow_empty=False, queryset=Mediator.objects.all()
     )

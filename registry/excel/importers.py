@@ -30,6 +30,7 @@ from registry.models import (
     Mediator,
 )
 from registry.models.committees import FILED_WITH_OFFICE
+from registry.models.mediators import REGISTERED
 from registry.services import governing_bureau
 
 CHUNK = 2000  # keys per IN (...) lookup
@@ -223,13 +224,20 @@ class MediatorImporter(Importer):
 
     def __init__(self, actor=None):
         self.actor = actor
+        self.refused = set()
 
     def natural_key(self, values):
         return digest(normalize_id_number(values["id_number"]))
 
+    def log_refusals(self):
+        """Record each refused row on its holder's audit trail. Called once the import
+        is over: the import's own transaction is rolled back when a row is refused."""
+        for holder in Mediator._base_manager.filter(pk__in=self.refused):
+            holder.log_refused_registration(actor=self.actor)
+
     def prepare(self, rows):
         digests = {self.natural_key(row.values) for row in rows}
-        self.existing, found = {}, set()
+        self.existing, found = {}, {}
         for chunk in _chunks(digests):
             self.existing.update(
                 (m.id_number_digest, m)
@@ -241,10 +249,11 @@ class MediatorImporter(Importer):
             # bureau is refused, without saying where.
             found.update(
                 Mediator._base_manager.filter(id_number_digest__in=chunk).values_list(
-                    "id_number_digest", flat=True
+                    "id_number_digest", "pk"
                 )
             )
-        self.elsewhere = found - set(self.existing)
+        # digest → the holder's pk, for the holder's audit trail (log_refusals).
+        self.elsewhere = {key: pk for key, pk in found.items() if key not in self.existing}
         self.posts = defaultdict(dict)
         for chunk in _chunks(m.pk for m in self.existing.values()):
             for post in Appointment.objects.filter(mediator_id__in=chunk):
@@ -262,9 +271,8 @@ class MediatorImporter(Importer):
         values, errors = row.values, {}
         key = self.natural_key(values)
         if key in self.elsewhere:
-            raise ValidationError(
-                {"id_number": _("A mediator with this ID card number is already registered.")}
-            )
+            self.refused.add(self.elsewhere[key])
+            raise ValidationError({"id_number": REGISTERED})
         committee = self.committees.get(values["committee"])
         if committee is None:
             errors["committee"] = _("No committee with this code in your jurisdiction.")

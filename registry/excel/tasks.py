@@ -25,6 +25,8 @@ def import_roster(job, progress, records, path, dry_run):
     importer = IMPORTERS[records](actor=job.created_by)
     with default_storage.open(path, "rb") as source:
         report = run_import(importer, source, dry_run=dry_run, progress=progress)
+    if isinstance(importer, MediatorImporter):
+        importer.log_refusals()
     keep = dry_run and report.ok
     if not keep:
         default_storage.delete(path)

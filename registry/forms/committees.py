@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET, ServiceErrorsMixin
+from core.inputs import Form, ModelForm
 from core.models import Bureau, JudicialOffice, Region
 from core.regions import normalize_code
 from registry.models import Committee, ExpertiseField
@@ -38,7 +39,7 @@ class RegionCodeField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class CommitteeForm(forms.ModelForm):
+class CommitteeForm(ModelForm):
     region = RegionCodeField()
 
     class Meta:
@@ -71,7 +72,7 @@ class CommitteeForm(forms.ModelForm):
         self.fields["industry_field"].queryset = ExpertiseField.objects.all()
 
 
-class DeregisterForm(ServiceErrorsMixin, forms.Form):
+class DeregisterForm(ServiceErrorsMixin, Form):
     deregistered_on = forms.DateField(
         label=_("Deregistered on"), initial=datetime.date.today, widget=DATE_WIDGET
     )
@@ -80,7 +81,7 @@ class DeregisterForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class TermForm(ServiceErrorsMixin, forms.Form):
+class TermForm(ServiceErrorsMixin, Form):
     starts_on = forms.DateField(label=_("Term starts on"), widget=DATE_WIDGET)
     ends_on = forms.DateField(
         label=_("Term ends on"),

@@ -4,13 +4,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from core.imports import Sheet, check_file, max_bytes
+from core.inputs import Form
 from registry.excel.tasks import IMPORTERS
 
 # Files with more data rows than this are checked and imported by a job.
 SYNC_ROWS = 1000
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     kind = forms.ChoiceField(
         label=_("What the workbook holds"),
         choices=[("mediators", _("Mediators with their posts")), ("committees", _("Committees"))],

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET, ServiceErrorsMixin
+from core.inputs import Form, ModelForm
 from registry.forms.committees import RegionCodeField
 from registry.models import (
     Committee,
@@ -23,7 +24,7 @@ from registry.models.mediators import PERSONAL_FIELDS
 PAYER_HELP = _("Who pays the mediator in this post; a full-time post must name it.")
 
 
-class MediatorForm(forms.ModelForm):
+class MediatorForm(ModelForm):
     region = RegionCodeField(
         label=_("Keeping unit (division code)"),
         help_text=_("The township or county whose records hold this mediator."),
@@ -113,7 +114,7 @@ def _active_committees():
     return Committee.objects.filter(status=CommitteeStatus.ACTIVE)
 
 
-class AppointForm(ServiceErrorsMixin, forms.Form):
+class AppointForm(ServiceErrorsMixin, Form):
     committee = CommitteeChoiceField(label=_("Committee"))
     post = forms.ChoiceField(label=_("Post"), choices=Post.choices, initial=Post.MEDIATOR)
     full_time = forms.BooleanField(label=_("Full-time"), required=False)
@@ -133,7 +134,7 @@ class AppointForm(ServiceErrorsMixin, forms.Form):
         self.fields["committee"].queryset = _active_committees()
 
 
-class EndPostForm(ServiceErrorsMixin, forms.Form):
+class EndPostForm(ServiceErrorsMixin, Form):
     ends_on = forms.DateField(label=_("Ends on"), initial=datetime.date.today, widget=DATE_WIDGET)
     exit_reason = forms.ChoiceField(
         label=_("Exit reason"),
@@ -147,7 +148,7 @@ class EndPostForm(ServiceErrorsMixin, forms.Form):
     exit_note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class TransferForm(ServiceErrorsMixin, forms.Form):
+class TransferForm(ServiceErrorsMixin, Form):
     committee = CommitteeChoiceField(label=_("To committee"))
     starts_on = forms.DateField(
         label=_("Starts there on"),

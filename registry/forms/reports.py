@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.inputs import Form, YearField
 from registry.models import CommitteeType
 
 
@@ -19,7 +20,7 @@ def area_choices(areas: dict[str, str]) -> list[tuple[str, str]]:
     return choices
 
 
-class AreaFilterForm(forms.Form):
+class AreaFilterForm(Form):
     """A county or township of the jurisdiction; *areas* is reports.area_names()."""
 
     region = forms.ChoiceField(label=_("County or township"), required=False)
@@ -46,7 +47,7 @@ class ComplianceFilterForm(AreaFilterForm):
 
 
 class TrainingReportForm(AreaFilterForm):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, required=False)
+    year = YearField(label=_("Year"), min_value=2000, required=False)
     name = forms.CharField(label=pgettext_lazy("person", "Name"), required=False)
     only_below = forms.BooleanField(label=_("Only below the minimum"), required=False)
 

@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET
+from core.inputs import Form, ModelForm, MonthField
 from core.models import Region
-from core.personal import digest, normalize_id_number
+from core.personal import digest, normalize_id_number, to_ascii
 from core.regions import RegionLevel
 from registry.models import LeaveRecord, Mediator, Mentorship, MonthlyAttendance, TrainingSession
 
@@ -23,8 +24,8 @@ ID_NUMBER_MIN_LENGTH = 15
 def mediator_lookup(token: str) -> Q:
     """A mediator typed as their record number or ID card number (a city has ten
     thousand mediators, too many for a drop-down)."""
-    token = token.strip()
-    if token.isdigit() and len(token) < ID_NUMBER_MIN_LENGTH:
+    token = to_ascii(token.strip())
+    if token.isascii() and token.isdigit() and len(token) < ID_NUMBER_MIN_LENGTH:
         return Q(pk=int(token))
     return Q(id_number_digest=digest(normalize_id_number(token)))
 
@@ -71,7 +72,9 @@ class MediatorsField(forms.CharField):
         by_digest = {m.id_number_digest: m for m in found}
         mediators, unknown = {}, []
         for token in tokens:
-            mediator = by_pk.get(token) or by_digest.get(digest(normalize_id_number(token)))
+            mediator = by_pk.get(to_ascii(token)) or by_digest.get(
+                digest(normalize_id_number(token))
+            )
             if mediator is None:
                 unknown.append(token)
             else:
@@ -85,7 +88,7 @@ class MediatorsField(forms.CharField):
         return list(mediators.values())
 
 
-class TrainingSessionForm(forms.ModelForm):
+class TrainingSessionForm(ModelForm):
     region = forms.ModelChoiceField(
         label=_("Organised by"),
         queryset=Region.objects.all(),
@@ -106,7 +109,7 @@ class TrainingSessionForm(forms.ModelForm):
             self.initial.setdefault("region", unit_region.pk)
 
 
-class AttendanceAddForm(forms.Form):
+class AttendanceAddForm(Form):
     mediators = MediatorsField(
         label=_("Add attendees"),
         help_text=_(
@@ -116,7 +119,7 @@ class AttendanceAddForm(forms.Form):
     )
 
 
-class MentorshipForm(forms.ModelForm):
+class MentorshipForm(ModelForm):
     mentor = MediatorField(label=_("Mentor"))
     apprentice = MediatorField(label=_("Apprentice"))
 
@@ -126,20 +129,16 @@ class MentorshipForm(forms.ModelForm):
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
 
 
-class MonthlyAttendanceForm(forms.ModelForm):
+class MonthlyAttendanceForm(ModelForm):
     mediator = MediatorField(label=_("Mediator"))
-    month = forms.DateField(
-        label=_("Month"),
-        input_formats=["%Y-%m", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )
+    month = MonthField(label=_("Month"))
 
     class Meta:
         model = MonthlyAttendance
         fields = ["mediator", "month", "days_present", "days_leave", "notes"]
 
 
-class LeaveRecordForm(forms.ModelForm):
+class LeaveRecordForm(ModelForm):
     mediator = MediatorField(label=_("Mediator"))
 
     class Meta:

@@ -1,3 +1,4 @@
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -37,6 +38,9 @@ PERSONAL_FIELDS = {
     "phone": (normalize_phone, mask_phone),
     "bank_account": (normalize_bank_account, mask_bank_account),
 }
+
+
+REGISTERED = _("A mediator with this ID card number is already registered.")
 
 
 def photo_path(instance, filename):
@@ -171,8 +175,12 @@ class Mediator(TenantModel):
             self.gender = gender
         elif self.gender != gender:
             errors["gender"] = _("The gender does not match the ID card number.")
-        if self.id_number_registered_elsewhere():
-            errors["id_number"] = _("A mediator with this ID card number is already registered.")
+        holder = self.id_number_holder()
+        if holder is not None:
+            # The same words wherever the holder is: never which bureau, committee or
+            # person holds it. The holder's trail records the attempt.
+            errors["id_number"] = REGISTERED
+            holder.log_refused_registration()
         if errors:
             raise ValidationError(errors)
 
@@ -180,13 +188,25 @@ class Mediator(TenantModel):
         # clean() reports a duplicate ID number on the field people type it into.
         super().validate_unique(exclude={*(exclude or ()), "id_number_digest"})
 
-    def id_number_registered_elsewhere(self) -> bool:
-        # The number is unique across the whole system, not just this jurisdiction,
-        # so the base (unscoped) manager looks; the message never says where.
+    def id_number_holder(self):
+        """Another mediator registered with this ID card number, anywhere: the number
+        is unique across the whole system, so the base (unscoped) manager looks."""
         return (
             Mediator._base_manager.filter(id_number_digest=digest(self.id_number))
             .exclude(pk=self.pk)
-            .exists()
+            .first()
+        )
+
+    def log_refused_registration(self, actor=None):
+        """Record on this mediator's audit trail that a registration with its ID card
+        number was refused: who (the actor, else the request's user) and when, never
+        the number. The holder's bureau sees it on the record's history."""
+        LogEntry.objects.log_create(
+            self,
+            force_log=True,
+            action=LogEntry.Action.ACCESS,
+            changes={"registration_refused": ["id_number"]},
+            actor=actor,
         )
 
     def save(self, *args, **kwargs):
