@@ -38,6 +38,9 @@ class ZeroReportForm(forms.Form):
 
 class MonthForm(forms.Form):
     month = MonthField(label=_("Month"), required=False)
+    upcoming = forms.BooleanField(
+        label=_("Also those whose deadline has not passed"), required=False
+    )
 
 
 class FlagReviewForm(forms.Form):
