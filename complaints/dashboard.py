@@ -1,31 +1,65 @@
-"""The complaints' counters on the dashboard (called from ready())."""
+"""The complaints' part of the dashboard (called from ready()): complaints due within
+the week and overdue, those assigned to a clerk's own office for the clerk."""
 
-import datetime
-
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from core import dashboard
+from core.dashboard import BUREAU_KINDS, CLERKS, DIRECTORS, OVERVIEW
 
 
-def _open(request):
-    from complaints import selectors
+def _office_query(**filters):
+    """The list's filters narrowed to the clerk's own office."""
 
-    return selectors.open_complaints().count()
+    def query(request):
+        return urlencode({"assigned_office": request.active_role.office_id, **filters})
 
-
-def _overdue(request):
-    from complaints import selectors
-
-    return selectors.overdue(datetime.date.today()).count()
+    return query
 
 
 def register():
-    dashboard.register(_("Open complaints"), _open, "complaints:complaint_list", 60)
+    from complaints.selectors import OPEN, SOON
+
     dashboard.register(
-        _("Overdue complaints"),
-        _overdue,
+        "complaints_due",
+        _("Complaints due within a week"),
         "complaints:complaint_list",
-        61,
+        roles=BUREAU_KINDS,
+        order=60,
+        query=f"progress={SOON}",
+    )
+    dashboard.register(
+        "complaints_overdue",
+        _("Overdue complaints"),
+        "complaints:complaint_list",
+        roles=BUREAU_KINDS,
+        order=61,
         query="overdue=1",
         alert=True,
+    )
+    dashboard.register(
+        "office_complaints_due",
+        _("Complaints assigned to your office, due within a week"),
+        "complaints:complaint_list",
+        roles=CLERKS,
+        order=60,
+        query=_office_query(progress=SOON),
+    )
+    dashboard.register(
+        "office_complaints_overdue",
+        _("Complaints assigned to your office, overdue"),
+        "complaints:complaint_list",
+        roles=CLERKS,
+        order=61,
+        query=_office_query(overdue=1),
+        alert=True,
+    )
+    dashboard.register(
+        "complaints_open",
+        _("Open complaints"),
+        "complaints:complaint_list",
+        roles=DIRECTORS,
+        section=OVERVIEW,
+        order=60,
+        query=f"progress={OPEN}",
     )

@@ -6,8 +6,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from complaints import selectors
 from complaints.models import Channel, Complaint, ComplaintStatus, IntegrityKind, IntegrityRecord
-from complaints.selectors import OPEN_STATUSES
+from core.models import JudicialOffice
 from registry.filtersets import RosterFilterSet
 from registry.models import Committee, Mediator
 
@@ -25,6 +26,15 @@ class ComplaintFilterSet(RosterFilterSet):
         method="filter_overdue",
         label=_("Overdue"),
         empty_label=_("All"),
+    )
+    progress = django_filters.ChoiceFilter(
+        choices=[(selectors.OPEN, _("Not concluded")), (selectors.SOON, _("Due within a week"))],
+        method="filter_progress",
+        label=_("Progress"),
+        empty_label=_("All"),
+    )
+    assigned_office = django_filters.ModelChoiceFilter(
+        queryset=JudicialOffice.objects.all(), label=_("Assigned to office")
     )
     mediator = django_filters.ModelChoiceFilter(
         queryset=Mediator.objects.all(), label=_("Mediator (record number)")
@@ -46,6 +56,8 @@ class ComplaintFilterSet(RosterFilterSet):
             "status",
             "channel",
             "overdue",
+            "progress",
+            "assigned_office",
             "mediator",
             "committee",
             "received_after",
@@ -58,7 +70,12 @@ class ComplaintFilterSet(RosterFilterSet):
     def filter_overdue(self, queryset, name, value):
         if value != "1":
             return queryset
-        return queryset.filter(status__in=OPEN_STATUSES, due_on__lt=datetime.date.today())
+        return selectors.overdue(datetime.date.today(), queryset)
+
+    def filter_progress(self, queryset, name, value):
+        if value == selectors.SOON:
+            return selectors.due_soon(datetime.date.today(), queryset)
+        return selectors.open_complaints(queryset)
 
 
 class IntegrityRecordFilterSet(RosterFilterSet):

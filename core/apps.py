@@ -57,16 +57,10 @@ class CoreConfig(AppConfig):
         # Each app declares its kinds of job in its job_kinds module (core.job_kinds).
         autodiscover_modules("job_kinds")
 
-        from core import dashboard
+        from core import dashboard_items
         from core.api import tokens  # noqa: F401  (connects the token revocation signals)
-        from core.models import JudicialOffice
 
-        dashboard.register(
-            _("Judicial offices"),
-            lambda request: JudicialOffice.objects.count(),
-            "core:office_list",
-            order=50,
-        )
+        dashboard_items.register()
 
 
 def _is_project_model(model) -> bool:

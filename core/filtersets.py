@@ -4,8 +4,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core import inputs
-from core.models import Bureau, JudicialOffice, Policy, Region
+from core.models import Bureau, Job, JobStatus, JudicialOffice, Policy, Region
 from core.regions import RegionLevel
+
+CHECKED_IMPORTS = "imports"
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -86,3 +88,21 @@ class PolicyFilterSet(TenantFilterSet):
     class Meta:
         model = Policy
         fields = ["bureau", "key"]
+
+
+class JobFilterSet(TenantFilterSet):
+    status = django_filters.ChoiceFilter(choices=JobStatus.choices, label=_("Status"))
+    waiting = django_filters.ChoiceFilter(
+        choices=[(CHECKED_IMPORTS, _("Checked imports not imported yet"))],
+        method="filter_waiting",
+        label=_("Waiting for you"),
+    )
+
+    class Meta:
+        model = Job
+        fields = ["status", "waiting"]
+
+    def filter_waiting(self, queryset, name, value):
+        from core.import_pages import checked_not_imported
+
+        return checked_not_imported(queryset)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -45,7 +46,7 @@ class TenantListView(RoleRequiredMixin, generic.ListView):
         queryset = super().get_queryset()
         # Always bound, as DRF's filter backend binds it, so a FilterSet's defaults
         # (e.g. "active only") apply to the page and the API alike.
-        self.filterset = self.filterset_class(self.request.GET, queryset=queryset)
+        self.filterset = self.filterset_class(self.filter_data(), queryset=queryset)
         queryset = self.filterset.qs
         sort = self.request.GET.get("sort", "")
         order = self.sort_fields.get(sort.lstrip("-"))
@@ -54,6 +55,10 @@ class TenantListView(RoleRequiredMixin, generic.ListView):
         else:
             queryset = queryset.order_by(self.default_sort)
         return queryset
+
+    def filter_data(self):
+        """What the FilterSet binds: the query string (a page may add its defaults)."""
+        return self.request.GET
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -175,3 +180,11 @@ def for_model(model):
         return view
 
     return decorator
+
+
+def see_other(url):
+    """303 See Other after a POST: the browser fetches *url* with GET, so refreshing
+    the page it lands on repeats the GET, never the POST."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response

@@ -4,16 +4,20 @@ the counts, and "Import now" after a clean check), and the blank templates. Smal
 files run in the request, big ones as jobs. An app builds one ``WorkbookImport`` with
 its task, form and URL names, and routes to its three views."""
 
+import datetime
 import uuid
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.excel import XLSX_CONTENT_TYPE
@@ -26,6 +30,22 @@ from core.models import Job, JobStatus
 # Checked files wait here for their real run; registry.tasks.purge_stale_imports
 # deletes those never imported (they hold personal numbers in clear).
 IMPORT_DIR = "imports"
+
+
+def checked_not_imported(queryset):
+    """Import jobs whose check passed and whose file still waits to be imported: no
+    real run of the same file has started, and the hourly purge has not deleted it."""
+    real_runs = Job._base_manager.filter(
+        params__path=OuterRef("params__path"), params__dry_run=False
+    )
+    since = timezone.now() - datetime.timedelta(hours=settings.IMPORT_KEEP_HOURS)
+    return queryset.filter(
+        kind__startswith="import_",
+        status=JobStatus.DONE,
+        params__dry_run=True,
+        result__errors=[],
+        created_at__gte=since,
+    ).exclude(Exists(real_runs))
 
 
 def _require_writer(request):

@@ -13,9 +13,12 @@ personal numbers: the role may still see those numbers). Colleagues see it only 
 the kind shares it. Everyone else gets 404, as for a job that does not exist.
 """
 
+import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -82,6 +85,17 @@ def may_view(job, user, active_role) -> bool:
             and kind.still_allowed(job, role)
         )
     return active_role.kind in kind.shared_with
+
+
+def owned_by(user, queryset=None):
+    """The jobs *user* started and may still open, in SQL (the owner's half of
+    may_view but for a kind's own re-check): the role they started it in is still
+    theirs and still of a kind that may start it."""
+    allowed = functools.reduce(
+        operator.or_, (Q(kind=kind.name, role__kind__in=kind.roles) for kind in _KINDS.values())
+    )
+    queryset = Job.objects.all() if queryset is None else queryset
+    return queryset.filter(allowed, created_by=user, role__user=user, role__ended_at__isnull=True)
 
 
 def visible_job(request, key) -> Job:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("users/export/", views.role_export_view, name="role_export"),
     path("calendar/", calendar_views.WorkdayListView.as_view(), name="workday_list"),
     path("calendar/<int:year>/", calendar_views.WorkdayEditView.as_view(), name="workday_edit"),
+    path("jobs/", views.JobListView.as_view(), name="job_list"),
     # Jobs are named by their uuid (still called pk), never by the sequential id.
     path("jobs/<uuid:pk>/", views.job_view, name="job_detail"),
     path("jobs/<uuid:pk>/download/", views.job_download_view, name="job_download"),

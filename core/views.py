@@ -13,7 +13,12 @@ from django.views.decorators.http import require_POST
 
 from core import dashboard, history, job_kinds, jobs, policy, services
 from core.clientip import client_ip
-from core.filtersets import BureauFilterSet, JudicialOfficeFilterSet, RegionFilterSet
+from core.filtersets import (
+    BureauFilterSet,
+    JobFilterSet,
+    JudicialOfficeFilterSet,
+    RegionFilterSet,
+)
 from core.forms import BureauSiteForm, JudicialOfficeForm, PolicyForm, RegionForm
 from core.generic_views import (
     RoleRequiredMixin,
@@ -33,17 +38,8 @@ from core.tasks import export_roles
 @login_required
 def dashboard_view(request):
     role = require_role(request)
-    counters = [
-        {
-            "label": c.label,
-            "value": c.count(request),
-            "url_name": c.url_name,
-            "query": c.query,
-            "alert": c.alert,
-        }
-        for c in dashboard.COUNTERS
-    ]
-    return render(request, "core/dashboard.html", {"counters": counters, "role": role})
+    context = {"dashboard": dashboard.build(request), "role": role}
+    return render(request, "core/dashboard.html", context)
 
 
 @login_required
@@ -210,6 +206,20 @@ def policy_edit_view(request, pk, key):
 
 def _rules_url(bureau):
     return reverse("core:bureau_detail", args=[bureau.pk]) + "#rules"
+
+
+class JobListView(TenantListView):
+    """The jobs the user started: exports to download, checked imports to confirm,
+    rankings and draws to open."""
+
+    model = Job
+    template_name = "core/job_list.html"
+    filterset_class = JobFilterSet
+    sort_fields = {"created_at": "created_at"}
+    default_sort = "-created_at"
+
+    def get_queryset(self):
+        return job_kinds.owned_by(self.request.user, super().get_queryset())
 
 
 @for_model(Job)

@@ -33,6 +33,18 @@ register(
     ),
 )
 register(
+    "case_close_days",
+    label=_("Time to close a case (days)"),
+    help_text=_(
+        "An open case received longer ago than this is overdue: the dashboard and the "
+        "case list show it in red."
+    ),
+    fields={"days": Whole(min_value=1, max_value=365)},
+    # 《人民调解工作若干规定》第三十四条: a dispute is generally settled within a month.
+    default=30,
+    sentence=_("A case is closed within %(days)s days of being received"),
+)
+register(
     "zero_report_deadline_day",
     label=_("Monthly report deadline (day of the next month)"),
     help_text=_("By this day a committee has filed its month's cases or a zero report."),

@@ -70,10 +70,11 @@ def deadline_day():
     return rule_expression("zero_report_deadline_day")
 
 
-def unreported_committees(month: datetime.date | None = None, today=None):
+def unreported_committees(month: datetime.date | None = None, today=None, *, upcoming=False):
     """Committees of the jurisdiction that have neither received a case in *month*
     (default: last month) nor filed its zero report, once their deadline (that day of
-    the following month) has passed. Empty for a month whose deadline is still to come."""
+    the following month) has passed; with *upcoming*, also those whose deadline is still
+    to come (what a clerk has yet to file). Empty for a month not over yet."""
     today = today or datetime.date.today()
     month = (month or previous_month(today)).replace(day=1)
     end = month_end(month)
@@ -84,7 +85,7 @@ def unreported_committees(month: datetime.date | None = None, today=None):
     )
     if today < following:
         return committees.none()
-    if today < following + datetime.timedelta(days=31):
+    if not upcoming and today < following + datetime.timedelta(days=31):
         # The following month is this month: only the bureaus whose day has passed.
         committees = committees.annotate(deadline=deadline_day()).filter(
             deadline__lt=(today - following).days + 1
@@ -93,6 +94,12 @@ def unreported_committees(month: datetime.date | None = None, today=None):
     cases = Case._base_manager.filter(committee=OuterRef("pk"), received_on__range=(month, end))
     reports = ZeroReport._base_manager.filter(committee=OuterRef("pk"), month=month)
     return committees.filter(~Exists(cases), ~Exists(reports))
+
+
+def deadline_passed(bureau, today=None) -> bool:
+    """Whether last month's reports are late under *bureau*'s deadline."""
+    today = today or datetime.date.today()
+    return today.day > policy.value(bureau, "zero_report_deadline_day")
 
 
 # --- Anomaly flags -----------------------------------------------------------------------

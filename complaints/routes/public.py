@@ -6,5 +6,6 @@ from complaints.views import public as views
 
 urlpatterns = [
     path("new/", views.new, name="new"),
+    path("receipt/", views.receipt, name="receipt"),
     path("status/", views.status, name="status"),
 ]

@@ -5,6 +5,7 @@ from complaints.views import workflow as views
 urlpatterns = [
     path("complaints/", views.ComplaintListView.as_view(), name="complaint_list"),
     path("complaints/new/", views.WindowComplaintView.as_view(), name="complaint_create"),
+    path("complaints/filed/", views.complaint_filed_view, name="complaint_filed"),
     path("complaints/<int:pk>/", views.ComplaintDetailView.as_view(), name="complaint_detail"),
     path(
         "complaints/<int:pk>/assign/", views.ComplaintAssignView.as_view(), name="complaint_assign"

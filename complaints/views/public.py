@@ -3,16 +3,25 @@ bureau's published roster, and follow it with the tracking number and secret cod
 
 No login. Every request is treated as hostile: the target is re-read from the live
 publication, the form is protected by CSRF, a proof-of-work and rate limits, and
-the secret code is shown once, in the POST response, never in a URL.
+the secret code never travels in a URL.
+
+A filed complaint redirects (303) to its receipt, so refreshing the receipt shows the
+receipt again instead of asking to send the form twice. The receipt is kept in the
+session: the secret code is taken out of it the first time it is shown (it is shown
+once, as the page says: a session outlives the visit on a shared computer), and the
+rest stays for RECEIPT_MINUTES for a refresh to show again.
 """
+
+import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from complaints import pow, services
@@ -23,7 +32,8 @@ from complaints.forms.public import (
     find_bureau,
     resolve_target,
 )
-from complaints.models import Channel, ComplaintStatus
+from complaints.models import Channel, Complaint, ComplaintStatus
+from core.generic_views import see_other
 from core.personal import digest, normalize_phone
 from core.tenancy import all_regions
 from publication.selectors import bureaus_with_live_roster
@@ -31,6 +41,9 @@ from publication.selectors import bureaus_with_live_roster
 NEW_TEMPLATE = "public/complaint_new.html"
 CHOOSE_TEMPLATE = "public/complaint_choose.html"
 RECEIPT_TEMPLATE = "public/complaint_receipt.html"
+RECEIPT_GONE_TEMPLATE = "public/complaint_receipt_gone.html"
+RECEIPT_KEY = "complaint_receipt"
+RECEIPT_MINUTES = 30
 STATUS_TEMPLATE = "public/complaint_status.html"
 
 TOO_MANY_FROM_IP = _(
@@ -144,11 +157,41 @@ def _submit(request):
         for text in error.messages:
             form.add_error(None, text)
         return _form_page(request, form, target)
-    return render(
-        request,
-        RECEIPT_TEMPLATE,
-        {"complaint": complaint, "code": code, "target": target, "bureau": target.bureau},
-    )
+    request.session[RECEIPT_KEY] = {
+        "complaint": complaint.pk,
+        "code": code,
+        "mediator": target.published_mediator.name if target.published_mediator else "",
+        "committee": target.published_committee.name,
+        "filed_at": time.time(),
+    }
+    return see_other(reverse("public_complaints:receipt"))
+
+
+@never_cache
+@require_safe
+def receipt(request):
+    """The receipt of the complaint this browser just filed: with the secret code the
+    first time, without it on a refresh."""
+    kept = request.session.get(RECEIPT_KEY)
+    if not kept or time.time() - kept["filed_at"] > RECEIPT_MINUTES * 60:
+        request.session.pop(RECEIPT_KEY, None)
+        response = render(request, RECEIPT_GONE_TEMPLATE, status=404)
+    else:
+        code = kept.pop("code", None)
+        request.session[RECEIPT_KEY] = kept
+        with all_regions():
+            complaint = Complaint.objects.select_related("bureau").get(pk=kept["complaint"])
+        context = {
+            "complaint": complaint,
+            "code": code,
+            "mediator_name": kept["mediator"],
+            "committee_name": kept["committee"],
+            "bureau": complaint.bureau,
+        }
+        response = render(request, RECEIPT_TEMPLATE, context)
+    # Never kept by the browser or a proxy: the page names the complainant.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _public_view(complaint) -> dict:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -29,9 +30,13 @@ from core.generic_views import (
     TenantDetailView,
     TenantListView,
     for_model,
+    see_other,
 )
 from core.jurisdiction import require_role
 from core.tenancy import in_jurisdiction
+
+# The window complaint just recorded, in the clerk's session (see complaint_filed_view).
+FILED_KEY = "window_complaint_filed"
 
 # The action each status allows: (url name, button label).
 ACTIONS = {
@@ -229,10 +234,24 @@ class WindowComplaintView(RoleRequiredMixin, FormView):
             form.add_service_error(exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Complaint recorded."))
-        response = render(
-            self.request,
-            "complaints/complaint_filed.html",
-            {"complaint": complaint, "code": code},
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+        self.request.session[FILED_KEY] = {"complaint": complaint.pk, "code": code}
+        return see_other(reverse("complaints:complaint_filed"))
+
+
+@require_safe
+@login_required
+def complaint_filed_view(request):
+    """The window complaint the clerk just recorded, with its secret code the first
+    time (to hand over) and without it on a refresh: the code is shown once."""
+    require_role(request)
+    kept = request.session.get(FILED_KEY)
+    if not kept:
+        raise Http404
+    code = kept.pop("code", None)
+    request.session[FILED_KEY] = kept
+    complaint = get_object_or_404(Complaint, pk=kept["complaint"])  # scoped
+    response = render(
+        request, "complaints/complaint_filed.html", {"complaint": complaint, "code": code}
+    )
+    response["Cache-Control"] = "no-store"
+    return response

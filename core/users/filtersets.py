@@ -15,6 +15,9 @@ class UnitFilter(django_filters.ModelChoiceFilter):
     """A bureau or office, by id (the schema cannot see through the filter method)."""
 
 
+NEVER_LOGGED_IN, TEMPORARY_PASSWORD = "never", "temporary"
+
+
 def _current_roles():
     # The default manager limits these to the active jurisdiction.
     return Role.objects.filter(ended_at__isnull=True)
@@ -36,10 +39,18 @@ class UserFilterSet(django_filters.FilterSet):
         method="filter_status",
         label=_("Status"),
     )
+    setup = django_filters.ChoiceFilter(
+        choices=[
+            (NEVER_LOGGED_IN, _("Never logged in")),
+            (TEMPORARY_PASSWORD, _("Still on a temporary password")),
+        ],
+        method="filter_setup",
+        label=_("First login"),
+    )
 
     class Meta:
         model = get_user_model()
-        fields = ["q", "kind", "bureau", "office", "status"]
+        fields = ["q", "kind", "bureau", "office", "status", "setup"]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(username__icontains=value) | Q(first_name__icontains=value))
@@ -49,6 +60,13 @@ class UserFilterSet(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(is_active=value == "active")
+
+    def filter_setup(self, queryset, name, value):
+        """Active accounts whose owner has not started: never logged in, or still
+        holding the temporary password an admin gave them."""
+        if value == NEVER_LOGGED_IN:
+            return queryset.filter(is_active=True, last_login__isnull=True)
+        return queryset.filter(is_active=True, profile__must_change_password=True)
 
 
 class RoleFilterSet(TenantFilterSet):

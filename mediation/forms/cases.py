@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET, ServiceErrorsMixin
 from core.inputs import Form, ModelForm
+from mediation import selectors
 from mediation.models import (
     AgreementForm,
     Case,
@@ -28,6 +29,9 @@ from registry.filtersets import RosterFilterSet
 from registry.forms.mediators import CommitteeChoiceField, _active_committees
 from registry.models import Appointment, Committee, Mediator
 from registry.models.appointments import held_on
+
+# The case list's "progress" filter: still open, or open longer than the bureau's rule.
+OPEN, OVERDUE = "open", "overdue"
 
 MEDIATOR_RELOAD = {
     "hx-get": reverse_lazy("mediation:case_create"),
@@ -53,6 +57,11 @@ class CaseFilterSet(RosterFilterSet):
     received_to = django_filters.DateFilter(
         field_name="received_on", lookup_expr="lte", label=_("Received to"), widget=DATE_WIDGET
     )
+    progress = django_filters.ChoiceFilter(
+        choices=[(OPEN, _("Not closed")), (OVERDUE, _("Not closed in time"))],
+        method="filter_progress",
+        label=_("Progress"),
+    )
 
     class Meta:
         model = Case
@@ -66,10 +75,16 @@ class CaseFilterSet(RosterFilterSet):
             "difficulty",
             "received_from",
             "received_to",
+            "progress",
         ]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(number__icontains=value) | Q(summary__contains=value))
+
+    def filter_progress(self, queryset, name, value):
+        if value == OVERDUE:
+            return selectors.overdue_cases(queryset)
+        return selectors.open_cases(queryset)
 
 
 def _mediators_of(committee_id, on=None):

@@ -24,6 +24,9 @@ class ZeroReportForm(Form):
 
 class MonthForm(Form):
     month = MonthField(label=_("Month"), required=False)
+    upcoming = forms.BooleanField(
+        label=_("Also those whose deadline has not passed"), required=False
+    )
 
 
 class FlagReviewForm(Form):

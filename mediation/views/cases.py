@@ -12,7 +12,7 @@ from django.views.generic import FormView
 from core.exports import ListExportView
 from core.generic_views import ObjectFormView, RoleRequiredMixin, TenantDetailView, TenantListView
 from core.models.roles import BUREAU_WRITERS
-from mediation import services
+from mediation import selectors, services
 from mediation.forms.cases import (
     CaseFilterSet,
     CaseForm,
@@ -46,7 +46,8 @@ class CaseListView(TenantListView):
     default_sort = "-received_on"
 
     def get_queryset(self):
-        return super().get_queryset().select_related(*LIST_RELATED)
+        # Open cases past their bureau's time to close show in red.
+        return selectors.with_overdue(super().get_queryset().select_related(*LIST_RELATED))
 
 
 class CaseLedgerView(ListExportView):

@@ -20,6 +20,7 @@ from core.jurisdiction import require_role
 from core.models.roles import BUREAU_WRITERS
 from mediation import ranking
 from mediation.forms.rankings import (
+    ALL,
     QuarterlyTargetFilterSet,
     QuarterlyTargetForm,
     RankingRunForm,
@@ -39,6 +40,15 @@ class RankingListView(TenantListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("bureau")
+
+    def filter_data(self):
+        # Bureau staff run and publish the rankings: unless they choose a status, they
+        # see their drafts beside the published ones (others see what was published).
+        data = self.request.GET
+        if "status" not in data and require_role(self.request).may_write(BUREAU_WRITERS):
+            data = data.copy()
+            data["status"] = ALL
+        return data
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -78,21 +78,25 @@ class UnreportedView(RoleRequiredMixin, generic.TemplateView):
     template_name = "mediation/unreported.html"
     paginate_by = 50
 
-    def get_context_data(self, **kwargs):
-        form = MonthForm(self.request.GET)
-        month = form.cleaned_data.get("month") if form.is_valid() else None
-        month = month or reporting.previous_month(datetime.date.today())
-        committees = (
-            reporting.unreported_committees(month)
+    def get_queryset(self):
+        """The committees shown (the dashboard counts the same queryset)."""
+        self.form = MonthForm(self.request.GET)
+        chosen = self.form.cleaned_data if self.form.is_valid() else {}
+        self.month = chosen.get("month") or reporting.previous_month(datetime.date.today())
+        return (
+            reporting.unreported_committees(self.month, upcoming=chosen.get("upcoming", False))
             .select_related("region", "office")
             .order_by("region_id", "code")
         )
+
+    def get_context_data(self, **kwargs):
+        committees = self.get_queryset()
         page = Paginator(committees, self.paginate_by).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            filterset={"form": form},
-            month=month,
+            filterset={"form": self.form},
+            month=self.month,
             page_obj=page,
             paginator=page.paginator,
             is_paginated=page.has_other_pages(),

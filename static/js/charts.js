@@ -67,6 +67,36 @@
     };
   });
 
+  // The dashboard: this year's cases month by month against last year's.
+  draw("year-chart", function (element, data) {
+    return {
+      grid: {left: 40, right: 16, top: 32, bottom: 32},
+      tooltip: tooltip({trigger: "axis"}),
+      legend: {top: 0},
+      xAxis: {type: "category", data: data.months},
+      yAxis: {type: "value", minInterval: 1},
+      series: [
+        {type: "line", name: data.last_label, data: data.last_year, lineStyle: {type: "dashed"}},
+        {type: "line", name: data.this_label, data: data.this_year}
+      ]
+    };
+  });
+
+  // The dashboard: cases by county (by township for a county), this year and last.
+  draw("area-chart", function (element, data) {
+    return {
+      grid: {left: 40, right: 16, top: 32, bottom: 64},
+      tooltip: tooltip({trigger: "axis"}),
+      legend: {top: 0},
+      xAxis: {type: "category", data: data.names, axisLabel: rotate(data.names)},
+      yAxis: {type: "value", minInterval: 1},
+      series: [
+        {type: "bar", name: data.last_label, data: data.last_year},
+        {type: "bar", name: data.this_label, data: data.this_year}
+      ]
+    };
+  });
+
   window.addEventListener("resize", function () {
     charts.forEach(function (chart) { chart.resize(); });
   });

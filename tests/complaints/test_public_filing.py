@@ -3,6 +3,7 @@ abuse list that concerns filing."""
 
 import io
 import re
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,6 +23,7 @@ from core.tenancy import all_regions
 from tests.factories import AppointmentFactory, CommitteeFactory, MediatorFactory, publish_roster
 
 NEW = "/public/complaints/new/"
+RECEIPT = "/public/complaints/receipt/"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -166,7 +168,10 @@ def test_a_complaint_about_a_mediator_gives_a_tracking_number_and_code_once(clie
     page = client.get(NEW, {"bureau": roster.bureau.region_id, "mediator": roster.mediator.pk})
     challenge = re.search(r'name="pow_challenge" value="([^"]+)"', page.content.decode()).group(1)
     data = payload(roster, pow_challenge=challenge, pow_counter=pow.solve(challenge))
-    response = client.post(NEW, data)
+    posted = client.post(NEW, data)
+    # Redirected to the receipt, with nothing secret in the address.
+    assert (posted.status_code, posted["Location"]) == (303, RECEIPT)
+    response = client.get(RECEIPT)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     with all_regions():
@@ -181,13 +186,11 @@ def test_a_complaint_about_a_mediator_gives_a_tracking_number_and_code_once(clie
     code = re.search(r'id="secret-code">([0-9A-Z]{8})<', body).group(1)
     assert services.find_for_complainant(complaint.tracking_number, code) == complaint
     assert reverse("public_complaints:status") in body
-    # No redirect carries the code; the receipt is the POST's own response.
-    assert not response.has_header("Location")
 
 
 def test_a_complaint_about_a_committee(client, roster):
     data = payload(roster, mediator=None, committee=roster.committee.code)
-    response = client.post(NEW, data)
+    response = client.post(NEW, data, follow=True)
     assert response.status_code == 200
     with all_regions():
         complaint = Complaint.objects.get()
@@ -250,7 +253,9 @@ def test_an_empty_or_long_name_is_a_field_error(client, roster):
 
 def test_a_script_tag_is_escaped_on_the_receipt_and_on_the_form(client, roster):
     script = "<script>alert('x')</script>"
-    response = client.post(NEW, payload(roster, name=f"{script}"[:50], description=script))
+    response = client.post(
+        NEW, payload(roster, name=f"{script}"[:50], description=script), follow=True
+    )
     body = response.content.decode()
     assert response.status_code == 200 and count() == 1
     assert "<script>alert" not in body
@@ -280,7 +285,7 @@ def test_more_than_three_attachments_are_refused(client, roster):
 def test_attachments_are_stored_outside_the_web_root_under_made_up_names(client, roster, settings):
     pdf = SimpleUploadedFile("../../我的 证据.pdf", PDF, content_type="application/pdf")
     response = client.post(NEW, {**payload(roster), "attachments": [png("photo.jpg"), pdf]})
-    assert response.status_code == 200
+    assert response.status_code == 303
     private = Path(settings.PRIVATE_MEDIA_ROOT)
     with all_regions():
         attachments = list(ComplaintAttachment.objects.order_by("pk"))
@@ -326,7 +331,7 @@ def test_a_wrong_counter_is_refused(client, roster, settings):
 
 def test_a_proof_of_work_is_used_once(client, roster):
     work = solved()
-    assert client.post(NEW, payload(roster, **work)).status_code == 200
+    assert client.post(NEW, payload(roster, **work)).status_code == 303
     response = client.post(NEW, payload(roster, phone="13900002222", **work))
     assert shows(response, pow._EXPIRED)
     assert count() == 1
@@ -349,7 +354,7 @@ def test_a_failed_proof_of_work_skips_reading_the_attachments(client, roster, mo
 def test_a_sixth_complaint_from_one_ip_within_an_hour_is_refused(client, roster):
     for n in range(5):
         response = client.post(NEW, payload(roster, phone=f"1380000{n:04d}"))
-        assert response.status_code == 200
+        assert response.status_code == 303
     assert count() == 5
     response = client.post(NEW, payload(roster, phone="13900009999"))
     assert response.status_code == 429
@@ -358,13 +363,13 @@ def test_a_sixth_complaint_from_one_ip_within_an_hour_is_refused(client, roster)
     assert count() == 5
     # Another address is not affected.
     other = client.post(NEW, payload(roster, phone="13900009999"), REMOTE_ADDR="10.9.9.9")
-    assert other.status_code == 200 and count() == 6
+    assert other.status_code == 303 and count() == 6
 
 
 def test_a_fourth_complaint_with_one_phone_within_a_day_is_refused(client, roster):
     for n in range(3):
         address = f"10.0.0.{n + 1}"
-        assert client.post(NEW, payload(roster), REMOTE_ADDR=address).status_code == 200
+        assert client.post(NEW, payload(roster), REMOTE_ADDR=address).status_code == 303
     # The same number written differently still counts.
     response = client.post(NEW, payload(roster, phone="+86 138 0000 1111"), REMOTE_ADDR="10.0.0.9")
     assert response.status_code == 429
@@ -375,7 +380,7 @@ def test_a_fourth_complaint_with_one_phone_within_a_day_is_refused(client, roste
 def test_invalid_submissions_do_not_use_up_the_limit(client, roster):
     for _ in range(6):
         client.post(NEW, payload(roster, phone="bad"))
-    assert client.post(NEW, payload(roster)).status_code == 200
+    assert client.post(NEW, payload(roster)).status_code == 303
     assert count() == 1
 
 
@@ -390,10 +395,59 @@ def test_csrf_is_enforced(roster):
     page = client.get(NEW, {"bureau": roster.bureau.region_id, "mediator": roster.mediator.pk})
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
     response = client.post(NEW, {**payload(roster), "csrfmiddlewaretoken": token})
-    assert response.status_code == 200
+    assert response.status_code == 303
     assert count() == 1
 
 
 def test_only_get_and_post(client, roster):
     assert client.put(NEW).status_code == 405
     assert client.delete("/public/complaints/status/").status_code == 405
+
+
+# The receipt: redirect after the POST, shown again on a refresh
+
+
+def _code_on(body):
+    match = re.search(r'id="secret-code">([0-9A-Z]{8})<', body)
+    return match and match.group(1)
+
+
+def test_refreshing_the_receipt_shows_it_again_without_the_code(client, roster):
+    posted = client.post(NEW, payload(roster))
+    assert (posted.status_code, posted["Location"]) == (303, RECEIPT)
+    first = client.get(RECEIPT)
+    code = _code_on(first.content.decode())
+    with all_regions():
+        complaint = Complaint.objects.get()
+    assert services.find_for_complainant(complaint.tracking_number, code) == complaint
+    refreshed = client.get(RECEIPT)
+    body = refreshed.content.decode()
+    assert refreshed.status_code == 200 and "no-store" in refreshed["Cache-Control"]
+    assert complaint.tracking_number in body and roster.mediator.name in body
+    assert _code_on(body) is None and code not in body
+    assert 'data-testid="code-shown-once"' in body and "0575-12345678" in body
+    # The code left the session when it was shown.
+    assert code not in str(dict(client.session))
+
+
+def test_the_receipt_is_only_for_the_browser_that_filed_and_only_for_a_while(
+    client, roster, monkeypatch
+):
+    client.post(NEW, payload(roster))
+    stranger = Client()
+    response = stranger.get(RECEIPT)
+    assert response.status_code == 404 and "no-store" in response["Cache-Control"]
+    assert reverse("public_complaints:status") in response.content.decode()
+    later = time.time() + 31 * 60
+    monkeypatch.setattr("complaints.views.public.time", SimpleNamespace(time=lambda: later))
+    response = client.get(RECEIPT)
+    assert response.status_code == 404
+    with all_regions():
+        assert Complaint.objects.get().tracking_number not in response.content.decode()
+
+
+def test_a_failed_filing_stays_on_the_form_with_what_was_typed(client, roster):
+    response = client.post(NEW, payload(roster, phone="bad"))
+    assert response.status_code == 200 and 'id="id_phone_error"' in response.content.decode()
+    assert "调解时偏袒对方" in response.content.decode()
+    assert client.get(RECEIPT).status_code == 404

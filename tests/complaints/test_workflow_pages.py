@@ -19,6 +19,8 @@ from core.tenancy import all_regions
 from registry.models import Appointment, MediatorStatus
 from tests.factories import AppointmentFactory, CommitteeFactory, MediatorFactory, make_complaint
 
+FILED = "complaints:complaint_filed"
+
 
 def _png() -> bytes:
     import io
@@ -271,14 +273,14 @@ def test_overdue_filter_highlights_and_dashboard_alerts(world, login, post):
     assert old.tracking_number in page and fresh.tracking_number not in page
     assert 'class="table-danger overdue"' in page
     dashboard = client.get(reverse("core:dashboard")).content.decode()
-    assert 'data-alert="1"' in dashboard
-    assert "?overdue=1" in dashboard
+    overdue = 'href="/complaints/?overdue=1" data-testid="complaints_overdue" data-alert="1"'
+    assert overdue in dashboard
 
 
 def test_no_alert_without_overdue_complaints(world, login, post):
     make_complaint(mediator=post.mediator)
     dashboard = login(world["a"]["county_user"]).get(reverse("core:dashboard")).content.decode()
-    assert 'data-alert="1"' not in dashboard
+    assert 'data-testid="complaints_overdue">' in dashboard
 
 
 def test_list_filters(world, login, post):
@@ -363,7 +365,8 @@ def test_window_complaint_by_a_clerk(world, login, post):
             "attachments": [upload],
         },
     )
-    assert response.status_code == 200, response.content.decode()
+    assert (response.status_code, response["Location"]) == (303, reverse(FILED))
+    response = client.get(reverse(FILED))
     assert "no-store" in response.get("Cache-Control", ""), response.content.decode()[-3000:]
     with all_regions():
         complaint = Complaint.objects.get(complainant_name="李四")
@@ -377,8 +380,11 @@ def test_window_complaint_by_a_clerk(world, login, post):
     from complaints import services
 
     assert services.find_for_complainant(complaint.tracking_number, code) == complaint
-    # Never again: the detail page has no code.
+    # Never again: the detail page has no code, nor a refresh of the receipt.
     assert code not in client.get(_url("complaint_detail", complaint)).content.decode()
+    again = client.get(reverse(FILED)).content.decode()
+    assert complaint.tracking_number in again and code not in again
+    assert 'data-testid="code-shown-once"' in again
 
 
 def test_window_complaint_bad_input(world, login, post):

@@ -3,6 +3,7 @@ from auditlog.models import LogEntry
 from core.jurisdiction import SESSION_KEY
 from core.models import JudicialOffice, Role, RoleKind
 from core.tenancy import all_regions
+from tests.dashboard import dashboard_items
 
 
 def test_the_login_page_is_in_chinese(client, db):
@@ -31,14 +32,12 @@ def test_a_good_login_lands_on_the_dashboard_with_counts(client, world):
         "/login/", {"username": "a_county", "password": "pass-word-123"}, follow=True
     )
     assert response.status_code == 200
-    counters = {str(c["label"]): c["value"] for c in response.context["counters"]}
-    assert counters["司法所"] == 1  # one judicial office in 越城区
+    assert dashboard_items(response)["offices"]["value"] == 1  # one office in 越城区
 
 
 def test_a_city_user_counts_every_county(login, world):
     response = login(world["a"]["city_user"]).get("/")
-    counters = {str(c["label"]): c["value"] for c in response.context["counters"]}
-    assert counters["司法所"] == 2
+    assert dashboard_items(response)["offices"]["value"] == 2
 
 
 def test_a_user_without_a_role_is_refused(login, db):

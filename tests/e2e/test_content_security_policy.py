@@ -51,6 +51,9 @@ def test_staff_pages_work_under_the_policy(page, world, objects, transactional_d
     assert _violations(page) == []
 
     for url, chart in (
+        ("/", "#year-chart canvas"),
+        ("/", "#area-chart canvas"),
+        ("/", "#compliance-chart canvas"),
         ("/statistics/", "#trend-chart canvas"),
         ("/reports/staffing/", "#compliance-chart canvas"),
         (f"/rankings/{ranking.pk}/", "#ranking-chart canvas"),

@@ -80,6 +80,10 @@ def test_search_complain_follow_and_the_bureau_concludes(
     phone.locator("#tracking-number").wait_for()
     number = phone.locator("#tracking-number").inner_text().strip()
     code = phone.locator("#secret-code").inner_text().strip()
+    # Refreshing shows the receipt again (no form to send twice), the code shown once.
+    phone.reload()
+    assert phone.locator("#tracking-number").inner_text().strip() == number
+    assert phone.locator("#secret-code").count() == 0
     with all_regions():
         complaint = Complaint.objects.get(tracking_number=number)
     assert complaint.status == ComplaintStatus.ASSIGNED

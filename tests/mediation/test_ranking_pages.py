@@ -2,6 +2,7 @@
 chart and workbook, publishing, and quarterly targets."""
 
 import datetime
+import re
 from io import BytesIO
 
 import pytest
@@ -39,8 +40,8 @@ def ranked(world):
     return {**side, "committee": committee, "mediators": mediators, "snapshot": snapshot}
 
 
-def test_the_list_shows_published_by_default(ranked, login):
-    client = login(ranked["county_user"])
+def test_others_see_the_published_rankings_by_default(ranked, login):
+    client = login(ranked["finance_user"])
     url = reverse("mediation:ranking_list")
     detail = reverse("mediation:ranking_detail", args=[ranked["snapshot"].pk])
     assert detail not in client.get(url).content.decode()
@@ -48,6 +49,21 @@ def test_the_list_shows_published_by_default(ranked, login):
     with all_regions():
         ranking.publish(ranked["snapshot"])
     assert detail in client.get(url).content.decode()
+
+
+def test_bureau_staff_see_their_drafts_marked_and_may_publish_them_from_the_list(ranked, login):
+    client = login(ranked["county_user"])
+    url = reverse("mediation:ranking_list")
+    publish = reverse("mediation:ranking_publish", args=[ranked["snapshot"].pk])
+    page = client.get(url).content.decode()
+    assert reverse("mediation:ranking_detail", args=[ranked["snapshot"].pk]) in page
+    assert 'data-testid="draft-badge">草稿<' in page and publish in page
+    # Asking for the published ones still narrows the list.
+    assert publish not in client.get(url, {"status": ""}).content.decode()
+    with all_regions():
+        ranking.publish(ranked["snapshot"])
+    page = client.get(url).content.decode()
+    assert "draft-badge" not in page and publish not in page
 
 
 def test_detail_table_chart_and_under_target(ranked, login, django_assert_max_num_queries):
@@ -112,6 +128,28 @@ def test_run_form_starts_a_job(ranked, login, django_capture_on_commit_callbacks
         assert job.status == "done", job.message
         snapshot = RankingSnapshot.objects.get()  # the draft was replaced
     assert snapshot.version == 2
+
+
+def test_a_ranking_run_ends_on_its_draft_which_staff_list_open_and_publish(
+    ranked, login, django_capture_on_commit_callbacks
+):
+    client = login(ranked["county_user"])
+    with django_capture_on_commit_callbacks(execute=True):
+        job_page = client.post(reverse("mediation:ranking_run"), {"year": 2025, "quarter": 1})
+    page = client.get(job_page.url).content.decode()
+    with all_regions():
+        draft = RankingSnapshot.objects.get()
+    # The finished job links to its draft...
+    link = re.search(r'<a [^>]*href="([^"]+)" data-testid="job-result"', page).group(1)
+    assert link == draft.get_absolute_url()
+    # ...which shows as a draft with its publish button, and is on the list.
+    detail = client.get(link).content.decode()
+    assert 'data-testid="status">草稿' in detail and 'data-testid="publish"' in detail
+    assert link in client.get(reverse("mediation:ranking_list")).content.decode()
+    publish = reverse("mediation:ranking_publish", args=[draft.pk])
+    assert client.post(publish).status_code == 302
+    detail = client.get(link).content.decode()
+    assert 'data-testid="status">已发布' in detail and 'data-testid="publish"' not in detail
 
 
 def test_run_form_refuses_a_quarter_not_over(ranked, login):

@@ -87,3 +87,11 @@ def test_every_public_page_links_the_complaint_status_look_up(client, county_pos
         body = _body(client, url)
         header = body.split("</header>", 1)[0]
         assert link in header and STATUS_LINK in header, url
+
+
+def test_a_page_not_found_on_the_public_site_links_the_look_up_too(client, county_post):
+    missing = reverse("public:mediator", args=[county_post["code"], 10**17])
+    response = client.get(missing)
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert f'href="{reverse("public_complaints:status")}"' in body and STATUS_LINK in body

@@ -7,27 +7,25 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils.translation import gettext
 
 from core import services as core_services
 from core.tenancy import all_regions
 from registry import services
 from registry.models import CommitteeType
+from tests.dashboard import dashboard_items
 from tests.factories import AppointmentFactory, CommitteeFactory, MediatorFactory
 
-LABELS = {
-    "committees": "Active committees",
-    "mediators": "Serving mediators",
-    "warnings": "Open term warnings",
-    "short": "Committees short of the staffing standard",
+KEYS = {
+    "committees": "committees",
+    "mediators": "mediators",
+    "warnings": "term_warnings",
+    "short": "short_of_standard",
 }
 
 
 def _counters(client):
-    response = client.get("/")
-    assert response.status_code == 200
-    by_label = {c["label"]: c for c in response.context["counters"]}
-    return {key: by_label[gettext(label)] for key, label in LABELS.items()}
+    items = dashboard_items(client.get("/"))
+    return {key: items[item] for key, item in KEYS.items()}
 
 
 def _values(client):
@@ -84,7 +82,13 @@ def test_each_counter_links_its_page(login, world, roster):
         "short": "registry:compliance",
     }
     body = client.get("/").content.decode()
-    for path in ("/committees/", "/mediators/", "/term-warnings/", "/reports/staffing/"):
+    paths = (
+        "/committees/",
+        "/mediators/?status=active",
+        "/term-warnings/",
+        "/reports/staffing/?only_short=on",
+    )
+    for path in paths:
         assert f'href="{path}"' in body
 
 

@@ -39,11 +39,10 @@ def _open():
         )
 
 
-def _counter(client, label="Open term warnings"):
-    from django.utils.translation import gettext
+def _counter(client):
+    from tests.dashboard import dashboard_items
 
-    counters = {c["label"]: c for c in client.get("/").context["counters"]}
-    return counters[gettext(label)]["value"]
+    return dashboard_items(client.get("/"))["term_warnings"]["value"]
 
 
 def test_the_job_is_scheduled_daily():
