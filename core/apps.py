@@ -50,7 +50,7 @@ class CoreConfig(AppConfig):
         # Each app declares its kinds of job in its job_kinds module (core.job_kinds).
         autodiscover_modules("job_kinds")
 
-        from core import dashboard
+        from core import dashboard, pickers
         from core.api import tokens  # noqa: F401  (connects the token revocation signals)
         from core.models import JudicialOffice
 
@@ -60,6 +60,8 @@ class CoreConfig(AppConfig):
             "core:office_list",
             order=50,
         )
+        pickers.register(pickers.RegionPicker())
+        pickers.register(pickers.OfficePicker())
 
 
 def _audit_options(model) -> dict:

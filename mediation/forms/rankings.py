@@ -4,11 +4,11 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import TenantFilterSet
+from core.filtersets import PickerFilter, TenantFilterSet
+from core.picker_fields import PickerField
 from mediation import ranking
 from mediation.models import QuarterlyTarget, RankingSnapshot
 from mediation.models.choices import Quarter, SnapshotStatus
-from registry.models import Mediator
 
 ALL = "all"
 
@@ -39,9 +39,7 @@ class RankingSnapshotFilterSet(TenantFilterSet):
 
 class QuarterlyTargetFilterSet(TenantFilterSet):
     quarter = django_filters.ChoiceFilter(choices=Quarter.choices, label=_("Quarter"))
-    mediator = django_filters.NumberFilter(
-        field_name="mediator_id", label=_("Mediator (record number)")
-    )
+    mediator = PickerFilter("mediator", label=_("Mediator"))
 
     class Meta:
         model = QuarterlyTarget
@@ -65,17 +63,10 @@ class RankingRunForm(forms.Form):
 
 
 class QuarterlyTargetForm(forms.Form):
-    """Set (or change) a mediator's target for a quarter; the mediator is named by
-    their record number, as the roster's filters do."""
+    """Set (or change) a mediator's target for a quarter; the mediator is picked by
+    name inside the jurisdiction (core.pickers)."""
 
-    mediator = forms.IntegerField(label=_("Mediator (record number)"), min_value=1)
+    mediator = PickerField("mediator", label=_("Mediator"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     quarter = QuarterField()
     target = forms.IntegerField(label=_("Target (cases)"), min_value=0, max_value=100_000)
-
-    def clean_mediator(self):
-        # The scoped manager: a mediator outside the jurisdiction is "not found".
-        mediator = Mediator.objects.filter(pk=self.cleaned_data["mediator"]).first()
-        if mediator is None:
-            raise forms.ValidationError(_("No mediator with this record number here."))
-        return mediator

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET, ServiceErrorsMixin
-from registry.forms.committees import RegionCodeField
+from core.picker_fields import PickerField, RegionPickerField
 from registry.models import (
     Committee,
     CommitteeStatus,
@@ -22,8 +22,8 @@ from registry.models.mediators import PERSONAL_FIELDS
 
 
 class MediatorForm(forms.ModelForm):
-    region = RegionCodeField(
-        label=_("Keeping unit (division code)"),
+    region = RegionPickerField(
+        label=_("Keeping unit"),
         help_text=_("The township or county whose records hold this mediator."),
     )
     expertise = forms.ModelMultipleChoiceField(
@@ -91,24 +91,13 @@ class MediatorForm(forms.ModelForm):
         return self._kept("bank_account")
 
 
-class CommitteeChoiceField(forms.ModelChoiceField):
-    """An active committee of the jurisdiction, named with its code (villages'
-    committees often share a name)."""
-
-    default_error_messages = {
-        "invalid_choice": _("Choose an active committee in your jurisdiction."),
-    }
+class CommitteeChoiceField(PickerField):
+    """An active committee of the jurisdiction, picked by name or record code."""
 
     def __init__(self, **kwargs):
-        super().__init__(queryset=Committee.objects.none(), **kwargs)
-
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.code})"
-
-
-def _active_committees():
-    # Built per form: the scoped manager gives the committees of the jurisdiction.
-    return Committee.objects.filter(status=CommitteeStatus.ACTIVE)
+        # Built per form (the field is copied), inside the request's jurisdiction.
+        active = Committee.objects.filter(status=CommitteeStatus.ACTIVE)
+        super().__init__("committee", queryset=active, params={"active": 1}, **kwargs)
 
 
 class AppointForm(ServiceErrorsMixin, forms.Form):
@@ -119,10 +108,6 @@ class AppointForm(ServiceErrorsMixin, forms.Form):
     starts_on = forms.DateField(
         label=_("Starts on"), initial=datetime.date.today, widget=DATE_WIDGET
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = _active_committees()
 
 
 class EndPostForm(ServiceErrorsMixin, forms.Form):
@@ -157,7 +142,3 @@ class TransferForm(ServiceErrorsMixin, forms.Form):
         choices=[("", _("Keep the current source")), *PaidBy.choices],
         required=False,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = _active_committees()

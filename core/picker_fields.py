@@ -1,0 +1,333 @@
+"""Form fields that pick a committee, a mediator, a region or an office (core.pickers)
+by what a clerk knows of it, never by a database id.
+
+Without JavaScript the widget is a text box: the clerk types a name, a record code or
+an option's label, and the field resolves it inside the jurisdiction (nothing found,
+or several found, is a field error; the latter lists the candidates' labels to type).
+static/js/pickers.js turns the box into a searchable Tom Select backed by the picker's
+endpoint; it submits the chosen option's label, which the field resolves the same way.
+Regions are a county → township → village cascade of selects instead.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from core import pickers
+from core.models import Region
+from core.regions import RegionLevel
+from core.tenancy import active_prefix
+
+# What joins several labels in one box (the multiple field's value).
+MULTI_JOIN = "；"
+
+
+def picker_url(kind: str, params: dict | None = None) -> str:
+    url = reverse(f"core:pick_{kind}")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+class PickerInput(forms.TextInput):
+    """The text box, marked up for pickers.js: the endpoint to search, whether it
+    takes several values, and the names of fields whose values narrow the options
+    (a committee's mediators)."""
+
+    def __init__(self, kind, *, multiple=False, params=None, forward=(), attrs=None):
+        self.kind, self.multiple, self.params, self.forward = kind, multiple, params, forward
+        super().__init__(attrs)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        attrs = context["widget"]["attrs"]
+        attrs.setdefault("class", "form-control")
+        attrs.setdefault("autocomplete", "off")
+        attrs.setdefault("placeholder", pickers.get(self.kind).placeholder)
+        attrs["data-picker"] = picker_url(self.kind, self.params)
+        if self.multiple:
+            attrs["data-picker-multiple"] = MULTI_JOIN
+        if self.forward:
+            attrs["data-picker-forward"] = " ".join(self.forward)
+        # What the script shows, in the page's language.
+        attrs["data-text-empty"] = _("Nothing matches in your jurisdiction.")
+        attrs["data-text-loading"] = _("Searching…")
+        return context
+
+
+def forward_specs(forward) -> list[tuple[str, str]]:
+    """("committee", "received_on:on") → [("committee", "committee"), ("received_on",
+    "on")]: the form field, and the endpoint parameter its value is sent as."""
+    return [tuple(spec.split(":", 1)) if ":" in spec else (spec, spec) for spec in forward]
+
+
+class PickerMixin:
+    kind = ""
+    forward = ()
+    accept_ids = False
+    # Rows tried first (those the forwarded fields narrow to, as the script's options
+    # are); a name found nowhere among them is looked for in the whole scope.
+    preferred = None
+
+    @property
+    def picker(self):
+        return pickers.get(self.kind)
+
+    def _scope(self):
+        # Built per form inside the request: the scoped default manager's rows.
+        return self.queryset if self.queryset is not None else self.picker.queryset()
+
+    def _resolve(self, text: str):
+        scope = self._scope()
+        try:
+            if self.preferred is not None:
+                try:
+                    return self.picker.resolve(text, self.preferred)
+                except ValidationError as exc:
+                    if exc.code != "invalid_choice":
+                        raise
+            return self.picker.resolve(text, scope)
+        except ValidationError:
+            if self.accept_ids and text.strip().isdigit():
+                obj = scope.filter(pk=int(text)).first()
+                if obj is not None:
+                    return obj
+            raise
+
+
+def prefer_forwarded(form):
+    """Resolve *form*'s pickers first among the rows their forwarded fields narrow to
+    (a committee's mediators), as the script's options are: a name shared across the
+    jurisdiction is then one person."""
+    if not form.is_bound:
+        return
+    for field in form.fields.values():
+        if isinstance(field, PickerMixin) and field.forward:
+            params = {
+                param: form.data.get(form.add_prefix(name)) or ""
+                for name, param in forward_specs(field.forward)
+            }
+            field.preferred = field.picker.narrow(field._scope(), params)
+
+
+class PickerField(PickerMixin, forms.ModelChoiceField):
+    """One object of a picker's kind, resolved from the submitted text inside
+    *queryset* (default: the picker's scoped queryset)."""
+
+    def __init__(self, kind, *, queryset=None, params=None, forward=(), widget=None, **kwargs):
+        self.kind, self.forward = kind, forward
+        self.accept_ids = kwargs.pop("accept_ids", False)
+        widget = widget or PickerInput(kind, params=params, forward=forward)
+        kwargs.setdefault("empty_label", None)
+        super().__init__(queryset=queryset, widget=widget, **kwargs)
+
+    def prepare_value(self, value):
+        """The text the box shows: an object's label, or what was typed."""
+        if value in self.empty_values:
+            return ""
+        if isinstance(value, str):
+            return value
+        obj = value if hasattr(value, "_meta") else self._scope().filter(pk=value).first()
+        return self.picker.label_of(obj) if obj is not None else ""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        scope = self._scope()
+        if isinstance(value, scope.model):
+            return value
+        if not isinstance(value, str):  # a stored key, given as a form's initial value
+            obj = scope.filter(pk=value).first()
+            if obj is None:
+                raise ValidationError(self.picker.not_found, code="invalid_choice")
+            return obj
+        return self._resolve(value)
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        return str(self.prepare_value(initial)) != str(data or "")
+
+
+class PickerMultipleField(PickerMixin, forms.ModelMultipleChoiceField):
+    """Several objects of one kind, typed one a line or separated by ；、; (the
+    script submits the chosen labels joined by ；)."""
+
+    def __init__(self, kind, *, queryset=None, params=None, forward=(), **kwargs):
+        self.kind, self.forward = kind, forward
+        widget = PickerInput(kind, multiple=True, params=params, forward=forward)
+        super().__init__(queryset=queryset, widget=widget, **kwargs)
+
+    def prepare_value(self, value):
+        if value in self.empty_values:
+            return ""
+        if isinstance(value, str):
+            return value
+        keys = [getattr(v, "pk", v) for v in value]
+        rows = list(self.picker.with_labels(self._scope().filter(pk__in=keys)))
+        return MULTI_JOIN.join(self.picker.labels(rows))
+
+    def clean(self, value):
+        if isinstance(value, (list, tuple)):
+            value = MULTI_JOIN.join(str(v) for v in value)
+        texts = pickers.split_values(value)
+        if not texts:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        found, errors = {}, []
+        for text in texts:
+            try:
+                obj = self._resolve(text)
+            except ValidationError as exc:
+                errors += [
+                    ValidationError(
+                        _("“%(value)s”: %(error)s"),
+                        code=exc.code,
+                        params={"value": text, "error": message},
+                    )
+                    for message in exc.messages
+                ]
+            else:
+                found[obj.pk] = obj
+        if errors:
+            raise ValidationError(errors)
+        objects = list(found.values())
+        self.run_validators(objects)
+        return objects
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        return str(self.prepare_value(initial or [])) != str(data or "")
+
+
+# --- Regions: a cascade of selects ------------------------------------------------------
+
+# From the top of the tree down; a cascade shows the levels a field takes that lie at
+# or below the user's own region.
+DEPTH = {level: depth for depth, level in enumerate(RegionLevel.values)}
+DEFAULT_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE)
+
+
+class RegionCascade(forms.Widget):
+    """County → township → village selects, starting at the first level inside the
+    user's jurisdiction (a clerk's starts at their township), plus a text box for a
+    region's name. Without JavaScript the server fills each select whose level above
+    is chosen (the user's own region is chosen from the start), and a name typed in
+    the box reaches any level; with JavaScript (pickers.js) choosing a level loads the
+    next one from the endpoint, and the box hides while empty.
+
+    The submitted value is the box's text if any, else the code of the deepest region
+    chosen (select option values: never shown)."""
+
+    template_name = "core/widgets/region_cascade.html"
+
+    def __init__(self, levels=DEFAULT_LEVELS, attrs=None):
+        self.levels = tuple(levels)
+        super().__init__(attrs)
+
+    def _level_names(self, name):
+        return [f"{name}-{level}" for level in self.levels]
+
+    def value_from_datadict(self, data, files, name):
+        typed = data.get(name)
+        if typed:
+            return typed
+        for key in reversed(self._level_names(name)):
+            if data.get(key):
+                return data[key]
+        return None
+
+    def value_omitted_from_data(self, data, files, name):
+        return all(key not in data for key in [name, *self._level_names(name)])
+
+    def id_for_label(self, id_):
+        return f"{id_}-0" if id_ else id_
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = _quietly_resolved(value)
+        root = _root_region()
+        levels = [
+            level for level in self.levels if root is None or DEPTH[level] >= DEPTH[root.level]
+        ]
+        path = _path_to(chosen)
+        selects, above = [], None
+        for index, level in enumerate(levels):
+            if index == 0:
+                options = [root] if root is not None and root.level == level else None
+                if options is None:
+                    options = list(Region.objects.filter(level=level).order_by("code"))
+            elif above is not None:
+                options = list(
+                    Region.objects.filter(parent=above, level__in=levels).order_by("code")
+                )
+            else:
+                options = []
+            selected = next((r for r in path if r.level == level), None)
+            if selected is None and index == 0 and len(options) == 1:
+                selected = options[0]
+            selects.append(
+                {
+                    "name": f"{name}-{level}",
+                    "id": f"{context['widget']['attrs'].get('id', name)}-{index}",
+                    "label": RegionLevel(level).label,
+                    "options": options,
+                    "selected": selected.code if selected else "",
+                    "loaded": index == 0 or above is not None,
+                }
+            )
+            above = selected
+        typed = value if isinstance(value, str) and value and chosen is None else ""
+        context["widget"].update(
+            selects=selects,
+            typed=typed,
+            url=picker_url("region"),
+            text_label=_("Or type the region's name"),
+        )
+        return context
+
+
+def _quietly_resolved(value):
+    if not value:
+        return None
+    if isinstance(value, Region):
+        return value
+    try:
+        return pickers.get("region").resolve(value)
+    except ValidationError:
+        return None
+
+
+def _root_region():
+    prefix = active_prefix()
+    if not prefix:
+        return None
+    return Region.objects.filter(prefix=prefix).first()
+
+
+def _path_to(region):
+    """The region and the regions above it, nearest first."""
+    path = []
+    while region is not None:
+        path.append(region)
+        region = region.parent
+    return path
+
+
+class RegionPickerField(PickerField):
+    """A region of the given levels inside the jurisdiction, from the cascade (or its
+    name, or its division code through the API)."""
+
+    def __init__(self, kind="region", *, levels=DEFAULT_LEVELS, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Region.objects.filter(level__in=levels)
+        super().__init__("region", queryset=queryset, widget=RegionCascade(levels), **kwargs)
+
+    def prepare_value(self, value):
+        # The cascade takes codes (its options' values) and typed names as they are.
+        return value.code if isinstance(value, Region) else (value or "")
