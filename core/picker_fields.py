@@ -52,6 +52,7 @@ class PickerInput(forms.TextInput):
         # What the script shows, in the page's language.
         attrs["data-text-empty"] = _("Nothing matches in your jurisdiction.")
         attrs["data-text-loading"] = _("Searching…")
+        attrs["data-text-clear"] = _("Clear")
         return context
 
 

@@ -18,8 +18,10 @@ class StatisticsForm(forms.Form):
     own = forms.BooleanField(label="", required=False, widget=forms.HiddenInput)
     committee = PickerField("committee", label=_("Committee"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, api=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # The API also takes a committee's id, as it always has; pages never do.
+        self.fields["committee"].accept_ids = api
         # "from" and "to" are the query parameters; Python cannot declare them.
         date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         self.fields = {

@@ -35,6 +35,14 @@
     return form ? form.querySelector("[name='" + name + "']") : null;
   }
 
+  // Several values: each with its own remove button. One value that may be left
+  // empty (a filter): a button that clears it.
+  function plugins(input, multiple) {
+    var title = input.dataset.textClear;
+    if (multiple) { return { remove_button: { title: title } }; }
+    return input.required ? {} : { clear_button: { title: title } };
+  }
+
   function enhance(input) {
     if (input.tomselect) { return; }
     var form = input.form;
@@ -48,7 +56,7 @@
       searchField: ["label"],
       delimiter: multiple || "\u0000",
       maxItems: multiple ? null : 1,
-      plugins: multiple ? ["remove_button"] : [],
+      plugins: plugins(input, multiple),
       create: false,
       preload: "focus",
       // The endpoint has matched already (codes, committees' names): show what it sent.
