@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.drainage import set_override
 
 from core.models import Bureau, JudicialOffice, Policy, Region
 from core.picker_fields import PickerField, RegionPickerField
@@ -29,7 +28,6 @@ ACCEPTS = {
 }
 
 
-@extend_schema_field(OpenApiTypes.STR)
 class PickerFilter(django_filters.Filter):
     """A committee, mediator, region or office named as its picker (core.pickers)
     accepts it: a name, a record code, an option's label. A value that names nothing
@@ -40,8 +38,10 @@ class PickerFilter(django_filters.Filter):
     field_class = PickerField
 
     def __init__(self, kind, *args, **kwargs):
-        kwargs.setdefault("help_text", ACCEPTS.get(kind, ""))
         super().__init__(*args, kind=kind, **kwargs)
+        # The OpenAPI schema: a string, and what it may name (drf-spectacular reads
+        # this as it reads @extend_schema_field; here it differs per kind).
+        set_override(self, "field", {"type": "string", "description": ACCEPTS.get(kind, "")})
 
     @property
     def field(self):
@@ -53,7 +53,6 @@ class PickerFilter(django_filters.Filter):
         return self._field
 
 
-@extend_schema_field(OpenApiTypes.STR)
 class RegionPickerFilter(PickerFilter):
     """Rows in a region and everything under it (one prefix filter). Any region of
     the jurisdiction is accepted; the cascade offers *levels*."""

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import pickers
 from core.models import Region
-from core.regions import RegionLevel
+from core.regions import CODE_LENGTH, RegionLevel, ancestor_codes, normalize_code
 from core.tenancy import active_prefix
 
 # What joins several labels in one box (the multiple field's value).
@@ -250,40 +250,46 @@ class RegionCascade(forms.Widget):
         return f"{id_}-0" if id_ else id_
 
     def get_context(self, name, value, attrs):
+        """The selects' options in at most three queries, however deep the tree."""
         context = super().get_context(name, value, attrs)
-        chosen = _quietly_resolved(value)
-        root = _root_region()
+        chosen_code = _code_of(value)
+        root_code = _root_code()
+        path_codes = [chosen_code, *ancestor_codes(chosen_code)] if chosen_code else []
+        wanted = {code for code in (root_code, *path_codes) if code}
+        known = {r.code: r for r in Region.objects.filter(code__in=wanted)} if wanted else {}
+        root = known.get(root_code)
+        path = [known[code] for code in path_codes if code in known]
         levels = [
-            level for level in self.levels if root is None or DEPTH[level] >= DEPTH[root.level]
+            level
+            for level in self.levels
+            if root is None or DEPTH[level] >= DEPTH[root.level]
         ]
-        path = _path_to(chosen)
+        selected = {region.level: region for region in path}
+        if levels and levels[0] not in selected and root is not None and root.level == levels[0]:
+            selected[levels[0]] = root  # the user's own region, the only choice there is
+        children = _children_of([selected[level] for level in levels[:-1] if level in selected])
         selects, above = [], None
         for index, level in enumerate(levels):
             if index == 0:
-                options = [root] if root is not None and root.level == level else None
-                if options is None:
+                if root is not None and root.level == level:
+                    options = [root]
+                else:
                     options = list(Region.objects.filter(level=level).order_by("code"))
-            elif above is not None:
-                options = list(
-                    Region.objects.filter(parent=above, level__in=levels).order_by("code")
-                )
             else:
-                options = []
-            selected = next((r for r in path if r.level == level), None)
-            if selected is None and index == 0 and len(options) == 1:
-                selected = options[0]
+                options = children.get(above.code, []) if above is not None else []
+            chosen = selected.get(level)
             selects.append(
                 {
                     "name": f"{name}-{level}",
                     "id": f"{context['widget']['attrs'].get('id', name)}-{index}",
                     "label": RegionLevel(level).label,
                     "options": options,
-                    "selected": selected.code if selected else "",
+                    "selected": chosen.code if chosen else "",
                     "loaded": index == 0 or above is not None,
                 }
             )
-            above = selected
-        typed = value if isinstance(value, str) and value and chosen is None else ""
+            above = chosen
+        typed = value if isinstance(value, str) and value and not path else ""
         context["widget"].update(
             selects=selects,
             typed=typed,
@@ -293,31 +299,37 @@ class RegionCascade(forms.Widget):
         return context
 
 
-def _quietly_resolved(value):
+def _code_of(value) -> str | None:
+    """The division code *value* names: a region, a code (a select's value, a link's
+    parameter), or a name typed in the box, resolved quietly (its error is the
+    field's to show)."""
     if not value:
         return None
     if isinstance(value, Region):
-        return value
+        return value.code
     try:
-        return pickers.get("region").resolve(value)
+        return normalize_code(str(value))
+    except ValidationError:
+        pass
+    try:
+        return pickers.get("region").resolve(value).code
     except ValidationError:
         return None
 
 
-def _root_region():
+def _root_code() -> str | None:
     prefix = active_prefix()
-    if not prefix:
-        return None
-    return Region.objects.filter(prefix=prefix).first()
+    return prefix.ljust(CODE_LENGTH, "0") if prefix else None
 
 
-def _path_to(region):
-    """The region and the regions above it, nearest first."""
-    path = []
-    while region is not None:
-        path.append(region)
-        region = region.parent
-    return path
+def _children_of(parents) -> dict[str, list]:
+    """The children of each of *parents*, by parent code (one query)."""
+    children = {}
+    if parents:
+        rows = Region.objects.filter(parent__in=parents).order_by("code")
+        for region in rows:
+            children.setdefault(region.parent_id, []).append(region)
+    return children
 
 
 class RegionPickerField(PickerField):

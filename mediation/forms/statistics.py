@@ -8,13 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.picker_fields import PickerField, RegionPickerField
-from core.regions import RegionLevel
 
 
 class StatisticsForm(forms.Form):
-    area = RegionPickerField(
-        label=_("Area"), required=False, levels=(RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
-    )
+    area = RegionPickerField(label=_("Area"), required=False)
     own = forms.BooleanField(label="", required=False, widget=forms.HiddenInput)
     committee = PickerField("committee", label=_("Committee"), required=False)
 

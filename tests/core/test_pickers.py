@@ -305,8 +305,8 @@ def test_a_filter_takes_a_name_code_or_label(login, world, roster):
         return sorted(m.name for m in client.get("/mediators/", params).context["object_list"])
 
     assert names(committee="府山街道人民调解委员会") == ["张伟"]
-    assert names(committee="YC-TS-01") == ["李娜", "张伟"]
-    assert names(committee="a村人民调解委员会 · a镇") == ["李娜", "张伟"]
+    assert names(committee="YC-TS-01") == sorted(["李娜", "张伟"])
+    assert names(committee="a村人民调解委员会 · a镇") == sorted(["李娜", "张伟"])
 
 
 def test_the_api_filter_takes_ids_too_and_refuses_what_names_nothing(login, world, roster):
