@@ -78,6 +78,21 @@ class PickerMixin:
         # Built per form inside the request: the scoped default manager's rows.
         return self.queryset if self.queryset is not None else self.picker.queryset()
 
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._shown = {}
+        return result
+
+    def _label_for(self, value, make):
+        """The label shown for a stored *value*, made once per form: the page renders
+        it inside the request, and what reads the form later (tests, a re-render)
+        gets the same text without a query."""
+        shown = self.__dict__.setdefault("_shown", {})
+        key = repr(value)
+        if key not in shown:
+            shown[key] = make()
+        return shown[key]
+
     def _resolve(self, text: str):
         scope = self._scope()
         try:
@@ -128,8 +143,12 @@ class PickerField(PickerMixin, forms.ModelChoiceField):
             return ""
         if isinstance(value, str):
             return value
-        obj = value if hasattr(value, "_meta") else self._scope().filter(pk=value).first()
-        return self.picker.label_of(obj) if obj is not None else ""
+
+        def label():
+            obj = value if hasattr(value, "_meta") else self._scope().filter(pk=value).first()
+            return self.picker.label_of(obj) if obj is not None else ""
+
+        return self._label_for(getattr(value, "pk", value), label)
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -167,9 +186,13 @@ class PickerMultipleField(PickerMixin, forms.ModelMultipleChoiceField):
             return ""
         if isinstance(value, str):
             return value
-        keys = [getattr(v, "pk", v) for v in value]
-        rows = list(self.picker.with_labels(self._scope().filter(pk__in=keys)))
-        return MULTI_JOIN.join(self.picker.labels(rows))
+        keys = tuple(getattr(v, "pk", v) for v in value)
+
+        def labels():
+            rows = list(self.picker.with_labels(self._scope().filter(pk__in=keys)))
+            return MULTI_JOIN.join(self.picker.labels(rows))
+
+        return self._label_for(keys, labels)
 
     def clean(self, value):
         if isinstance(value, (list, tuple)):
