@@ -283,9 +283,7 @@ class RegionCascade(forms.Widget):
         root = known.get(root_code)
         path = [known[code] for code in path_codes if code in known]
         levels = [
-            level
-            for level in self.levels
-            if root is None or DEPTH[level] >= DEPTH[root.level]
+            level for level in self.levels if root is None or DEPTH[level] >= DEPTH[root.level]
         ]
         selected = {region.level: region for region in path}
         if levels and levels[0] not in selected and root is not None and root.level == levels[0]:

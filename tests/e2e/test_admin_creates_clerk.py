@@ -97,7 +97,7 @@ def test_an_admin_creates_a_clerk_who_changes_the_temporary_password_and_files_a
 
     committee, mediator = roster
     page.goto("/cases/new/")
-    pick(page, "committee", "枫桥", "枫桥村人民调解委员会 · a镇")
+    pick(page, "committee", "枫桥", "枫桥村人民调解委员会 · a村")
     # Only the committee's own 陈晓梅 is offered, labelled with her committee.
     pick(page, "lead_mediator", "陈", "陈晓梅 · 枫桥村人民调解委员会")
     _fill_the_rest_of_the_case(page)
