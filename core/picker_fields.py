@@ -151,11 +151,11 @@ class PickerField(PickerMixin, forms.ModelChoiceField):
         return self._label_for(getattr(value, "pk", value), label)
 
     def to_python(self, value):
-        if value in self.empty_values:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         scope = self._scope()
         if isinstance(value, scope.model):
-            return value
+            value = value.pk  # still looked up: it must be inside the scope
         if not isinstance(value, str):  # a stored key, given as a form's initial value
             obj = scope.filter(pk=value).first()
             if obj is None:

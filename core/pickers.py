@@ -61,8 +61,9 @@ class Picker:
         return obj.name
 
     def detail(self, obj) -> str:
-        """What tells apart two objects that share a label (appended to it)."""
-        return str(obj.pk)
+        """What tells apart two objects that share a label (appended to it); never a
+        database id."""
+        return ""
 
     def keyed(self, queryset: QuerySet, text: str) -> QuerySet | None:
         """The rows *text* names exactly as a key (a record code, a division code), or
@@ -104,7 +105,8 @@ class Picker:
         ]
 
     def full_label(self, obj) -> str:
-        return f"{self.label(obj)}{SEPARATOR}{self.detail(obj)}"
+        detail = self.detail(obj)
+        return f"{self.label(obj)}{SEPARATOR}{detail}" if detail else self.label(obj)
 
     def label_of(self, obj) -> str:
         """The label of one object, as its picker shows it (for a form's value)."""
@@ -119,6 +121,8 @@ class Picker:
         several match; the latter lists the candidates' labels."""
         queryset = self.queryset() if queryset is None else queryset
         text = normalize(text)
+        if not text:
+            raise ValidationError(self.not_found, code="invalid_choice")
         keyed = self.keyed(queryset, text)
         if keyed is not None:
             found = list(keyed[:2])

@@ -4,6 +4,8 @@ answers a small JSON list in a constant number of queries; form fields and filte
 resolve a name, a record code or an option's label, and anything that names nothing,
 several things or something outside the jurisdiction is a field error."""
 
+import re
+
 import pytest
 from django import forms
 from django.db import connection
@@ -360,3 +362,42 @@ def test_a_name_shared_across_the_county_means_the_one_serving_in_the_committee(
     with all_regions():
         case = roster["fushan"].cases.get()
     assert case.lead_mediator == roster["zhang_fushan"]
+
+
+# --- The region cascade -------------------------------------------------------------------
+
+
+def _selects(html):
+    """Each select of a cascade: its name, its options' texts, and the chosen one."""
+    found = {}
+    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        options = re.findall(r"<option value=\"(\d*)\"( selected)?>([^<]*)</option>", body)
+        found[name] = (
+            [text for value, _s, text in options if value],
+            next((text for _v, chosen, text in options if chosen), None),
+        )
+    return found
+
+
+def test_a_clerks_cascade_starts_at_their_township(login, world):
+    html = login(world["a"]["clerk_user"]).get("/committees/new/").content.decode()
+    selects = _selects(html)
+    assert "region-county" not in selects
+    assert selects["region-township"] == (["a镇"], "a镇")
+    assert selects["region-village"] == (["a村"], None)
+
+
+def test_a_city_users_cascade_offers_the_citys_counties_only(login, world):
+    html = login(world["a"]["admin_user"]).get("/committees/new/").content.decode()
+    selects = _selects(html)
+    assert selects["region-county"] == (["越城区", "柯桥区"], None)
+    assert selects["region-township"] == ([], None)  # loaded once a county is chosen
+
+
+def test_a_form_shows_a_chosen_region_again_in_the_cascade(login, world):
+    data = {"code": "x", "region-village": world["a"]["village"].code}
+    response = login(world["a"]["county_user"]).post("/committees/new/", data)
+    selects = _selects(response.content.decode())
+    assert selects["region-county"] == (["越城区"], "越城区")
+    assert selects["region-township"] == (["a镇"], "a镇")
+    assert selects["region-village"] == (["a村"], "a村")
