@@ -9,10 +9,11 @@ from core.dashboard import BUREAU_KINDS, CLERKS, DIRECTORS, OVERVIEW
 
 
 def _office_query(**filters):
-    """The list's filters narrowed to the clerk's own office."""
+    """The list's filters narrowed to the clerk's own office (named as its picker
+    takes it: pages accept no ids)."""
 
     def query(request):
-        return urlencode({"assigned_office": request.active_role.office_id, **filters})
+        return urlencode({"assigned_office": request.active_role.office.name, **filters})
 
     return query
 

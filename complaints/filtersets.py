@@ -8,15 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import selectors
 from complaints.models import Channel, Complaint, ComplaintStatus, IntegrityKind, IntegrityRecord
-from core.models import JudicialOffice
-from registry.filtersets import RosterFilterSet
-from registry.models import Committee, Mediator
+from core.filtersets import PickerFilter, TenantFilterSet
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ComplaintFilterSet(RosterFilterSet):
-    """Mediator and committee are record-number inputs (see RosterFilterSet)."""
+class ComplaintFilterSet(TenantFilterSet):
+    """Mediator and committee are pickers (core.pickers), not drop-downs."""
 
     number = django_filters.CharFilter(method="filter_number", label=_("Tracking number"))
     status = django_filters.ChoiceFilter(choices=ComplaintStatus.choices, label=_("Status"))
@@ -33,15 +31,9 @@ class ComplaintFilterSet(RosterFilterSet):
         label=_("Progress"),
         empty_label=_("All"),
     )
-    assigned_office = django_filters.ModelChoiceFilter(
-        queryset=JudicialOffice.objects.all(), label=_("Assigned to office")
-    )
-    mediator = django_filters.ModelChoiceFilter(
-        queryset=Mediator.objects.all(), label=_("Mediator (record number)")
-    )
-    committee = django_filters.ModelChoiceFilter(
-        queryset=Committee.objects.all(), label=_("Committee (record number)")
-    )
+    assigned_office = PickerFilter("office", label=_("Assigned to office"))
+    mediator = PickerFilter("mediator", label=_("Mediator"))
+    committee = PickerFilter("committee", label=_("Committee"))
     received_after = django_filters.DateFilter(
         field_name="received_on", lookup_expr="gte", label=_("Received from"), widget=DATE_INPUT
     )
@@ -78,11 +70,9 @@ class ComplaintFilterSet(RosterFilterSet):
         return selectors.open_complaints(queryset)
 
 
-class IntegrityRecordFilterSet(RosterFilterSet):
+class IntegrityRecordFilterSet(TenantFilterSet):
     kind = django_filters.ChoiceFilter(choices=IntegrityKind.choices, label=_("Kind"))
-    mediator = django_filters.ModelChoiceFilter(
-        queryset=Mediator.objects.all(), label=_("Mediator (record number)")
-    )
+    mediator = PickerFilter("mediator", label=_("Mediator"))
 
     class Meta:
         model = IntegrityRecord

@@ -57,10 +57,12 @@ class CoreConfig(AppConfig):
         # Each app declares its kinds of job in its job_kinds module (core.job_kinds).
         autodiscover_modules("job_kinds")
 
-        from core import dashboard_items
+        from core import dashboard_items, pickers
         from core.api import tokens  # noqa: F401  (connects the token revocation signals)
 
         dashboard_items.register()
+        pickers.register(pickers.RegionPicker())
+        pickers.register(pickers.OfficePicker())
 
 
 def _is_project_model(model) -> bool:

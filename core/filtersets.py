@@ -1,10 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core import inputs
 from core.models import Bureau, Job, JobStatus, JudicialOffice, Policy, Region
+from core.picker_fields import PickerField, RegionPickerField
 from core.regions import RegionLevel
 
 CHECKED_IMPORTS = "imports"
@@ -44,25 +47,97 @@ class BaseFilterSet(django_filters.FilterSet):
         return super().filter_for_lookup(field, lookup_type)
 
 
-class TenantFilterSet(BaseFilterSet):
+# What each kind of picker filter accepts, for the OpenAPI schema.
+ACCEPTS = {
+    "committee": _(
+        "A committee: its code, its name or its label as the picker shows it "
+        "(the API also accepts its id)."
+    ),
+    "mediator": _(
+        "A mediator: their name, their label as the picker shows it, or their ID card "
+        "number (the API also accepts their id)."
+    ),
+    "region": _(
+        "A region and everything under it: its division code (or its prefix, e.g. 3306), "
+        "its name or its label as the picker shows it."
+    ),
+    "office": _(
+        "A judicial office: its name or its label as the picker shows it "
+        "(the API also accepts its id)."
+    ),
+}
+
+
+class PickerFilter(django_filters.Filter):
+    """A committee, mediator, region or office named as its picker (core.pickers)
+    accepts it: a name, a record code, an option's label. A value that names nothing
+    (or several) is a field error in the filter panel, and the list shows nothing
+    (PickerFilterSetMixin); the API answers 400. The API, and only the API, also
+    accepts an id, as it always has."""
+
+    field_class = PickerField
+
+    def __init__(self, kind, *args, **kwargs):
+        super().__init__(*args, kind=kind, **kwargs)
+        # The OpenAPI schema: a string, and what it may name (drf-spectacular reads
+        # this as it reads @extend_schema_field; here it differs per kind).
+        set_override(self, "field", {"type": "string", "description": ACCEPTS.get(kind, "")})
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            request = getattr(self.parent, "request", None)
+            # DRF's filter backend builds its FilterSets with the request; pages do not.
+            self.extra["accept_ids"] = request is not None
+            return super().field
+        return self._field
+
+
+class RegionPickerFilter(PickerFilter):
+    """Rows in a region and everything under it (one prefix filter). Any region of
+    the jurisdiction is accepted; the cascade offers *levels*."""
+
+    field_class = RegionPickerField
+
+    def __init__(self, *args, exact=False, **kwargs):
+        self.exact = exact  # the region itself, not everything under it
+        super().__init__("region", *args, **kwargs)
+
+    @property
+    def field(self):
+        # Built inside the request: the scoped regions, every level of them.
+        self.extra.setdefault("queryset", Region.objects.all())
+        return super().field
+
+    def filter(self, queryset, value):
+        if value in EMPTY_VALUES:
+            return queryset
+        if self.exact:
+            return queryset.filter(**{self.field_name: value})
+        path = self.field_name or "region"
+        return queryset.filter(**{f"{path}__code__startswith": value.prefix})
+
+
+class PickerFilterSetMixin:
+    """A picker filter whose value names nothing shows its error in the filter panel
+    and an empty list, not the unfiltered one."""
+
+    def filter_queryset(self, queryset):
+        if any(isinstance(self.filters.get(name), PickerFilter) for name in self.form.errors):
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+
+class TenantFilterSet(PickerFilterSetMixin, BaseFilterSet):
     """Base FilterSet of tenant-owned models: filter by any region inside the
     jurisdiction (everything under it, by prefix)."""
 
-    region = django_filters.CharFilter(method="filter_region", label=_("Region code"))
-
-    def filter_region(self, queryset, name, value):
-        from core.regions import prefix_of
-
-        try:
-            prefix = prefix_of(value)
-        except Exception:
-            return queryset.none()
-        return queryset.filter(region__code__startswith=prefix)
+    region = RegionPickerFilter(label=_("Region"))
 
 
-class RegionFilterSet(BaseFilterSet):
+class RegionFilterSet(PickerFilterSetMixin, BaseFilterSet):
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("Level"))
-    parent = django_filters.CharFilter(field_name="parent_id", label=_("Parent code"))
+    parent = RegionPickerFilter(field_name="parent", exact=True, label=_("Parent region"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("Name"))
 
     class Meta:

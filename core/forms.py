@@ -1,8 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from core.inputs import ModelForm
 from core.models import Bureau, JudicialOffice, Region
+from core.picker_fields import RegionPickerField
 from core.regions import RegionLevel
 
 # A date input the browser renders as a date picker.
@@ -36,26 +38,27 @@ class BureauSiteForm(ModelForm):
 
 
 class JudicialOfficeForm(ModelForm):
+    region = RegionPickerField(
+        label=_("Township"),
+        levels=(RegionLevel.COUNTY, RegionLevel.TOWNSHIP),
+        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
+    )
+
     class Meta:
         model = JudicialOffice
         fields = ["bureau", "region", "name", "address", "phone"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.filter(level=RegionLevel.TOWNSHIP)
-
 
 class RegionForm(ModelForm):
+    # A new region is registered under its official division code (the one field
+    # where typing a code is the point); its parent is picked.
+    parent = RegionPickerField(
+        label=_("Parent region"), levels=(RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
+    )
+
     class Meta:
         model = Region
         fields = ["code", "name", "kind", "parent"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["parent"].required = True
-        self.fields["parent"].queryset = Region.objects.filter(
-            level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
-        )
 
     def clean_code(self):
         from core.services import check_new_region

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from core import calendar_views, views
+from core import calendar_views, picker_views, pickers, views
 from core.users.passwords import PasswordChangeView
 
 app_name = "core"
@@ -28,4 +28,9 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", views.job_view, name="job_detail"),
     path("jobs/<uuid:pk>/download/", views.job_download_view, name="job_download"),
     path("jobs/<uuid:pk>/retry/", views.job_retry_view, name="job_retry"),
+    # One route per picker (core.pickers), each named pick_<kind>.
+    *[
+        path(f"pick/{kind}/", picker_views.pick_view, {"kind": kind}, name=f"pick_{kind}")
+        for kind in pickers.PICKERS
+    ],
 ]

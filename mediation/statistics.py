@@ -239,10 +239,11 @@ def _name_rows(rows: dict, level: str):
                 row.name = "{} ({})".format(row.name, _("own level"))
             row.drill = f"area={code}" + ("&own=1" if own else "")
     elif level == COMMITTEE:
-        names = Committee.objects.filter(pk__in=rows).values_list("pk", "name")
-        for pk, name in names:
+        names = Committee.objects.filter(pk__in=rows).values_list("pk", "name", "code")
+        for pk, name, code in names:
             rows[str(pk)].name = name
-            rows[str(pk)].drill = f"committee={pk}"
+            # Named by its record code, as the committee filter takes it.
+            rows[str(pk)].drill = f"committee={code}"
     else:
         for pk, name in Mediator.objects.filter(pk__in=rows).values_list("pk", "name"):
             rows[str(pk)].name = name

@@ -10,3 +10,9 @@ class RegistryConfig(AppConfig):
         from registry import dashboard, policies  # noqa: F401  (registers the rules)
 
         dashboard.register()
+
+        from core import pickers
+        from registry.pickers import CommitteePicker, MediatorPicker
+
+        pickers.register(CommitteePicker())
+        pickers.register(MediatorPicker())

@@ -2,14 +2,11 @@
 API (one definition, so a page, its export and the API list agree)."""
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from core.filtersets import TenantFilterSet, YearFilter
+from core.filtersets import PickerFilter, TenantFilterSet, YearFilter
 from core.personal import digest, normalize_id_number, normalize_phone
 from registry.models import (
     Appointment,
@@ -30,20 +27,11 @@ from registry.models.appointments import held_on
 ALL = "all"
 
 
-class RosterFilterSet(TenantFilterSet):
-    """A city has thousands of committees and ten thousand mediators: a filter that
-    names one takes its record number in a box instead of rendering every row as a
-    drop-down option."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for filter_ in self.filters.values():
-            queryset = filter_.extra.get("queryset")
-            if getattr(queryset, "model", None) in (Committee, Mediator):
-                filter_.extra["widget"] = forms.NumberInput(attrs={"class": "record-number"})
+# A city has thousands of committees and ten thousand mediators: filters that name
+# one are pickers (core.pickers), searched by name or record code, not drop-downs.
 
 
-class CommitteeFilterSet(RosterFilterSet):
+class CommitteeFilterSet(TenantFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Name or code"))
     status = django_filters.ChoiceFilter(
         choices=[*CommitteeStatus.choices, (ALL, _("All"))],
@@ -54,6 +42,7 @@ class CommitteeFilterSet(RosterFilterSet):
     industry_field = django_filters.ModelChoiceFilter(
         queryset=ExpertiseField.objects.all(), label=_("Industry field")
     )
+    office = PickerFilter("office", label=_("Judicial office"))
 
     class Meta:
         model = Committee
@@ -77,7 +66,7 @@ def _current_posts(**conditions):
     return Appointment._base_manager.filter(held_on(), mediator=OuterRef("pk"), **conditions)
 
 
-class MediatorFilterSet(RosterFilterSet):
+class MediatorFilterSet(TenantFilterSet):
     q = django_filters.CharFilter(
         field_name="name", lookup_expr="contains", label=pgettext_lazy("person", "Name")
     )
@@ -87,9 +76,7 @@ class MediatorFilterSet(RosterFilterSet):
         choices=Level.choices, label=pgettext_lazy("mediator grade", "Level")
     )
     full_time = django_filters.BooleanFilter(method="filter_full_time", label=_("Full-time"))
-    committee = django_filters.ModelChoiceFilter(
-        queryset=Committee.objects.all(), method="filter_committee", label=_("Committee")
-    )
+    committee = PickerFilter("committee", method="filter_committee", label=_("Committee"))
     committee_kind = django_filters.ChoiceFilter(
         choices=CommitteeType.choices, method="filter_committee_kind", label=_("Committee type")
     )
@@ -128,7 +115,6 @@ class MediatorFilterSet(RosterFilterSet):
         posts = Exists(_current_posts(full_time=True))
         return queryset.filter(posts if value else ~posts)
 
-    @extend_schema_field(OpenApiTypes.INT)  # the committee's id, for the OpenAPI schema
     def filter_committee(self, queryset, name, value):
         return queryset.filter(Exists(_current_posts(committee=value)))
 
@@ -136,7 +122,9 @@ class MediatorFilterSet(RosterFilterSet):
         return queryset.filter(Exists(_current_posts(committee__kind=value)))
 
 
-class AppointmentFilterSet(RosterFilterSet):
+class AppointmentFilterSet(TenantFilterSet):
+    mediator = PickerFilter("mediator", label=_("Mediator"))
+    committee = PickerFilter("committee", label=_("Committee"))
     current = django_filters.BooleanFilter(method="filter_current", label=_("Current"))
 
     class Meta:
@@ -147,7 +135,7 @@ class AppointmentFilterSet(RosterFilterSet):
         return queryset.filter(held_on()) if value else queryset.exclude(held_on())
 
 
-class TrainingSessionFilterSet(RosterFilterSet):
+class TrainingSessionFilterSet(TenantFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="contains", label=_("Title"))
     kind = django_filters.ChoiceFilter(choices=TrainingKind.choices, label=_("Type"))
     year = YearFilter(field_name="held_on", lookup_expr="year", label=_("Year"))
@@ -159,19 +147,26 @@ class TrainingSessionFilterSet(RosterFilterSet):
         fields = ["q", "kind", "year", "held_after", "held_before"]
 
 
-class MentorshipFilterSet(RosterFilterSet):
+class MentorshipFilterSet(TenantFilterSet):
+    mentor = PickerFilter("mediator", label=_("Mentor"))
+    apprentice = PickerFilter("mediator", label=_("Apprentice"))
+
     class Meta:
         model = Mentorship
         fields = ["mentor", "apprentice"]
 
 
-class MonthlyAttendanceFilterSet(RosterFilterSet):
+class MonthlyAttendanceFilterSet(TenantFilterSet):
+    mediator = PickerFilter("mediator", label=_("Mediator"))
+
     class Meta:
         model = MonthlyAttendance
         fields = ["mediator", "month"]
 
 
-class LeaveRecordFilterSet(RosterFilterSet):
+class LeaveRecordFilterSet(TenantFilterSet):
+    mediator = PickerFilter("mediator", label=_("Mediator"))
+
     class Meta:
         model = LeaveRecord
         fields = ["mediator", "kind", "approved"]

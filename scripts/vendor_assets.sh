@@ -23,6 +23,10 @@ files=(
     "bootstrap/dist/js/bootstrap.bundle.min.js.map|bootstrap/bootstrap.bundle.min.js.map"
     "echarts/dist/echarts.min.js|echarts/echarts.min.js"
     "htmx.org/dist/htmx.min.js|htmx/htmx.min.js"
+    "tom-select/dist/js/tom-select.complete.min.js|tom-select/tom-select.complete.min.js"
+    "tom-select/dist/js/tom-select.complete.min.js.map|tom-select/tom-select.complete.min.js.map"
+    "tom-select/dist/css/tom-select.bootstrap5.min.css|tom-select/tom-select.bootstrap5.min.css"
+    "tom-select/dist/css/tom-select.bootstrap5.min.css.map|tom-select/tom-select.bootstrap5.min.css.map"
 )
 
 missing=0

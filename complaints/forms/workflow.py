@@ -12,36 +12,24 @@ from complaints.models import Finding, Sanction
 from complaints.uploads import AttachmentsField, check_uploads
 from core.forms import DATE_WIDGET, ServiceErrorsMixin
 from core.inputs import Form
-from core.models import JudicialOffice
 from core.personal import validate_phone
-from registry.models import Committee, Mediator
-
-RECORD_NUMBER = forms.NumberInput(attrs={"class": "record-number", "min": 1})
-
-
-class RecordNumberField(forms.ModelChoiceField):
-    """A mediator or committee named by its record number (a city has thousands:
-    no drop-down). The queryset is the scoped default manager's, so a number outside
-    the jurisdiction reads like an unknown one."""
-
-    widget = RECORD_NUMBER
-    default_error_messages = {
-        "invalid_choice": _("No record with this number in your jurisdiction."),
-    }
+from core.picker_fields import PickerField
 
 
 class WindowComplaintForm(ServiceErrorsMixin, Form):
-    """A complaint a clerk takes at a judicial office window (or the bureau's)."""
+    """A complaint a clerk takes at a judicial office window (or the bureau's). The
+    mediator and committee are picked by name inside the jurisdiction (a city has
+    thousands: no drop-down); one outside it reads like an unknown one."""
 
-    mediator = RecordNumberField(
-        label=_("Mediator (record number)"),
-        queryset=Mediator.objects.none(),
+    mediator = PickerField(
+        "mediator",
+        label=_("Mediator"),
         required=False,
         help_text=_("The complaint goes to the unit that appointed the mediator."),
     )
-    committee = RecordNumberField(
-        label=_("Committee (record number)"),
-        queryset=Committee.objects.none(),
+    committee = PickerField(
+        "committee",
+        label=_("Committee"),
         required=False,
         help_text=_("When the complainant names no mediator, or the mediator holds no post."),
     )
@@ -56,12 +44,6 @@ class WindowComplaintForm(ServiceErrorsMixin, Form):
         label=_("Received on"), initial=datetime.date.today, widget=DATE_WIDGET
     )
     attachments = AttachmentsField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Built per form, inside the request's jurisdiction.
-        self.fields["mediator"].queryset = Mediator.objects.all()
-        self.fields["committee"].queryset = Committee.objects.all()
 
     def _stripped(self, name):
         value = self.cleaned_data[name].strip()
@@ -94,17 +76,14 @@ class WindowComplaintForm(ServiceErrorsMixin, Form):
 
 
 class AssignForm(ServiceErrorsMixin, Form):
-    office = forms.ModelChoiceField(
+    office = PickerField(
+        "office",
         label=_("Handling unit"),
-        queryset=JudicialOffice.objects.none(),
         required=False,
-        empty_label=_("The justice bureau"),
-        help_text=_("The judicial office that appointed the mediator, or the bureau."),
+        help_text=_(
+            "The judicial office that appointed the mediator; leave empty for the justice bureau."
+        ),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = JudicialOffice.objects.order_by("region_id", "name")
 
 
 class VerifyForm(ServiceErrorsMixin, Form):

@@ -6,8 +6,8 @@ from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core.filtersets import TenantFilterSet
-from core.models import Bureau, JudicialOffice, Role, RoleKind
+from core.filtersets import PickerFilter, PickerFilterSetMixin, TenantFilterSet
+from core.models import Bureau, Role, RoleKind
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -23,17 +23,16 @@ def _current_roles():
     return Role.objects.filter(ended_at__isnull=True)
 
 
-class UserFilterSet(django_filters.FilterSet):
-    """Users of the jurisdiction; role and unit filters look at current roles."""
+class UserFilterSet(PickerFilterSetMixin, django_filters.FilterSet):
+    """Users of the jurisdiction; role and unit filters look at current roles. A
+    city has a hundred judicial offices: the office is a picker."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Username or name"))
     kind = django_filters.ChoiceFilter(
         choices=RoleKind.choices, method="filter_roles", label=_("Role")
     )
     bureau = UnitFilter(queryset=Bureau.objects.all(), method="filter_roles", label=_("Bureau"))
-    office = UnitFilter(
-        queryset=JudicialOffice.objects.all(), method="filter_roles", label=_("Judicial office")
-    )
+    office = PickerFilter("office", method="filter_roles", label=_("Judicial office"))
     status = django_filters.ChoiceFilter(
         choices=[("active", pgettext_lazy("account", "Active")), ("inactive", _("Deactivated"))],
         method="filter_status",

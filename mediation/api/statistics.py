@@ -69,14 +69,20 @@ class StatisticsViewSet(JurisdictionAPIMixin, viewsets.ViewSet):
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE, description="Default: 1 January"),
             OpenApiParameter("to", OpenApiTypes.DATE, description="Default: today"),
-            OpenApiParameter("area", str, description="Division code to drill into"),
+            OpenApiParameter(
+                "area", str, description="The region to drill into: its division code or name"
+            ),
             OpenApiParameter("own", bool, description="Only committees registered at area"),
-            OpenApiParameter("committee", int, description="Rows per lead mediator"),
+            OpenApiParameter(
+                "committee",
+                str,
+                description="Rows per lead mediator of this committee: its code, name or id",
+            ),
         ],
         responses=StatisticsSerializer,
     )
     def list(self, request, *args, **kwargs):
-        form = StatisticsForm(request.query_params)
+        form = StatisticsForm(request.query_params, api=True)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
         figures = statistics.compute(**form.filters())

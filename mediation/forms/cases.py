@@ -8,13 +8,14 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.forms.formsets import DELETION_FIELD_NAME
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.filtersets import PickerFilter, TenantFilterSet
 from core.forms import DATE_WIDGET, ServiceErrorsMixin
 from core.inputs import Form, ModelForm
+from core.picker_fields import PickerField, PickerMultipleField, prefer_forwarded
 from mediation import selectors
 from mediation.models import (
     AgreementForm,
@@ -25,29 +26,19 @@ from mediation.models import (
     DisputeType,
     Party,
 )
-from registry.filtersets import RosterFilterSet
-from registry.forms.mediators import CommitteeChoiceField, _active_committees
-from registry.models import Appointment, Committee, Mediator
-from registry.models.appointments import held_on
+from registry.forms.mediators import CommitteeChoiceField
 
 # The case list's "progress" filter: still open, or open longer than the bureau's rule.
 OPEN, OVERDUE = "open", "overdue"
 
-MEDIATOR_RELOAD = {
-    "hx-get": reverse_lazy("mediation:case_create"),
-    "hx-trigger": "change",
-    "hx-include": "[name='committee'],[name='received_on']",
-    "hx-select": "#mediator-fields",
-    "hx-target": "#mediator-fields",
-    "hx-swap": "outerHTML",
-}
+# The mediator pickers offer those who held a post in the committee chosen beside them
+# on the date received (core.pickers, the mediator picker's "committee" and "on").
+COMMITTEE_AND_DATE = ("committee", "received_on:on")
 
 
-class CaseFilterSet(RosterFilterSet):
+class CaseFilterSet(TenantFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Case number or summary"))
-    committee = django_filters.ModelChoiceFilter(
-        queryset=Committee.objects.all(), label=_("Committee")
-    )
+    committee = PickerFilter("committee", label=_("Committee"))
     dispute_type = django_filters.ModelChoiceFilter(
         queryset=DisputeType.objects.all(), label=_("Dispute type")
     )
@@ -87,37 +78,9 @@ class CaseFilterSet(RosterFilterSet):
         return selectors.open_cases(queryset)
 
 
-def _mediators_of(committee_id, on=None):
-    """Mediators who held a post in the committee (on the date, when given; the
-    service checks the date again on filing); none until a committee is chosen."""
-    if not committee_id:
-        return Mediator.objects.none()
-    posts = Appointment._base_manager.filter(mediator=OuterRef("pk"), committee_id=committee_id)
-    if on:
-        posts = posts.filter(held_on(on))
-    return Mediator.objects.filter(Exists(posts)).order_by("name")
-
-
-def _date_or_none(value):
-    try:
-        return forms.DateField().to_python(value)
-    except forms.ValidationError:
-        return None
-
-
-class MediatorChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} (#{obj.pk})"
-
-
-class MediatorMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} (#{obj.pk})"
-
-
 class CaseForm(ServiceErrorsMixin, Form):
-    """Filing a case. Pick the committee and the date first: the mediator lists then
-    offer only people who held a post there on that date."""
+    """Filing a case. The mediator pickers offer the people who held a post in the
+    chosen committee on the date received; the service checks it again."""
 
     committee = CommitteeChoiceField(label=_("Committee"))
     received_on = forms.DateField(
@@ -134,27 +97,20 @@ class CaseForm(ServiceErrorsMixin, Form):
     amount = forms.DecimalField(
         label=_("Amount involved (yuan)"), max_digits=14, decimal_places=2, initial=0
     )
-    lead_mediator = MediatorChoiceField(label=_("Lead mediator"), queryset=Mediator.objects.none())
-    assistants = MediatorMultipleChoiceField(
-        label=_("Assisting mediators"), queryset=Mediator.objects.none(), required=False
+    # Any mediator of the jurisdiction is accepted here: one who held no post in the
+    # committee on the date is the service's error, beside the field.
+    lead_mediator = PickerField("mediator", label=_("Lead mediator"), forward=COMMITTEE_AND_DATE)
+    assistants = PickerMultipleField(
+        "mediator",
+        label=_("Assisting mediators"),
+        required=False,
+        forward=COMMITTEE_AND_DATE,
+        help_text=_("Type their names, one a line or separated by 、."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = _active_committees().order_by("code")
-        # Choosing the committee (or the date) reloads the mediator lists (htmx).
-        self.fields["committee"].widget.attrs.update(MEDIATOR_RELOAD)
-        self.fields["received_on"].widget.attrs.update(MEDIATOR_RELOAD)
-        source = self.data if self.is_bound else self.initial
-        committee_id = str(source.get("committee") or "")
-        committee_id = committee_id if committee_id.isascii() and committee_id.isdigit() else None
-        # A bound form accepts anyone who ever held a post there, so a wrong date is
-        # the service's error ("held no post ... on the date"), not an unknown choice.
-        on = None
-        if not self.is_bound:
-            on = _date_or_none(source.get("received_on")) or datetime.date.today()
-        for name in ("lead_mediator", "assistants"):
-            self.fields[name].queryset = _mediators_of(committee_id, on)
+        prefer_forwarded(self)
 
 
 class PartyForm(ModelForm):

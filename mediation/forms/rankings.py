@@ -4,12 +4,12 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import TenantFilterSet, YearFilter
+from core.filtersets import PickerFilter, TenantFilterSet, YearFilter
 from core.inputs import Form, YearField
+from core.picker_fields import PickerField
 from mediation import ranking
 from mediation.models import QuarterlyTarget, RankingSnapshot
 from mediation.models.choices import Quarter, SnapshotStatus
-from registry.models import Mediator
 
 ALL = "all"
 
@@ -42,9 +42,7 @@ class RankingSnapshotFilterSet(TenantFilterSet):
 class QuarterlyTargetFilterSet(TenantFilterSet):
     year = YearFilter(label=_("Year"))
     quarter = django_filters.ChoiceFilter(choices=Quarter.choices, label=_("Quarter"))
-    mediator = django_filters.NumberFilter(
-        field_name="mediator_id", label=_("Mediator (record number)")
-    )
+    mediator = PickerFilter("mediator", label=_("Mediator"))
 
     class Meta:
         model = QuarterlyTarget
@@ -68,17 +66,10 @@ class RankingRunForm(Form):
 
 
 class QuarterlyTargetForm(Form):
-    """Set (or change) a mediator's target for a quarter; the mediator is named by
-    their record number, as the roster's filters do."""
+    """Set (or change) a mediator's target for a quarter; the mediator is picked by
+    name inside the jurisdiction (core.pickers)."""
 
-    mediator = forms.IntegerField(label=_("Mediator (record number)"), min_value=1)
+    mediator = PickerField("mediator", label=_("Mediator"))
     year = YearField(label=_("Year"), min_value=2000)
     quarter = QuarterField()
     target = forms.IntegerField(label=_("Target (cases)"), min_value=0, max_value=100_000)
-
-    def clean_mediator(self):
-        # The scoped manager: a mediator outside the jurisdiction is "not found".
-        mediator = Mediator.objects.filter(pk=self.cleaned_data["mediator"]).first()
-        if mediator is None:
-            raise forms.ValidationError(_("No mediator with this record number here."))
-        return mediator

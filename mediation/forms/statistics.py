@@ -5,21 +5,21 @@ workbook and the API read the same form."""
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.inputs import Form
-from core.regions import normalize_code
-from registry.models import Committee
+from core.picker_fields import PickerField, RegionPickerField
 
 
 class StatisticsForm(Form):
-    area = forms.CharField(label=_("Division code"), required=False, max_length=12)
+    area = RegionPickerField(label=_("Area"), required=False)
     own = forms.BooleanField(label="", required=False, widget=forms.HiddenInput)
-    committee = forms.IntegerField(label="", required=False, widget=forms.HiddenInput)
+    committee = PickerField("committee", label=_("Committee"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, api=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # The API also takes a committee's id, as it always has; pages never do.
+        self.fields["committee"].accept_ids = api
         # "from" and "to" are the query parameters; Python cannot declare them.
         date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         self.fields = {
@@ -27,20 +27,6 @@ class StatisticsForm(Form):
             "to": forms.DateField(label=_("To"), required=False, widget=date),
             **self.fields,
         }
-
-    def clean_area(self):
-        area = self.cleaned_data["area"]
-        return normalize_code(area) if area else ""
-
-    def clean_committee(self):
-        pk = self.cleaned_data["committee"]
-        if pk is None:
-            return None
-        # The scoped manager: a committee outside the jurisdiction is not found.
-        committee = Committee.objects.filter(pk=pk).first()
-        if committee is None:
-            raise ValidationError(_("No such committee in your jurisdiction."))
-        return committee
 
     def clean(self):
         cleaned = super().clean()
@@ -62,7 +48,7 @@ class StatisticsForm(Form):
         return {
             "start": start,
             "end": end,
-            "area": cleaned.get("area") or "",
+            "area": cleaned["area"].code if cleaned.get("area") else "",
             "own": bool(cleaned.get("own")),
             "committee": cleaned.get("committee"),
         }

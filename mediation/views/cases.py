@@ -89,14 +89,6 @@ class CaseCreateView(RoleRequiredMixin, FormView):
     form_class = CaseForm
     template_name = "mediation/case_form.html"
 
-    def get_initial(self):
-        # "Refresh the mediator lists" sends the page back by GET with what was typed.
-        return {
-            name: value
-            for name, value in self.request.GET.items()
-            if name in CaseForm.base_fields and name != "assistants"
-        }
-
     def get_context_data(self, **kwargs):
         kwargs.setdefault("parties", PartyFormSet(prefix="parties"))
         kwargs.setdefault("title", _("File a case"))

@@ -1,46 +1,29 @@
 """Forms of the committee pages. Choice fields are built on the scoped default
-managers, so they offer, and accept, only objects inside the active jurisdiction."""
+managers, so they offer, and accept, only objects inside the active jurisdiction; a
+city has thousands of villages and a hundred offices, so those are pickers
+(core.picker_fields), not drop-downs."""
 
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET, ServiceErrorsMixin
 from core.inputs import Form, ModelForm
-from core.models import Bureau, JudicialOffice, Region
-from core.regions import normalize_code
+from core.models import Bureau
+from core.picker_fields import PickerField, RegionPickerField
 from registry.models import Committee, ExpertiseField
 
 
-class RegionCodeField(forms.ModelChoiceField):
-    """A region typed as its division code: a city has thousands of villages, too
-    many for a drop-down. Only regions inside the jurisdiction are accepted."""
-
-    widget = forms.TextInput
-    default_error_messages = {
-        "invalid_choice": _("No region with this division code in your jurisdiction."),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Region (division code)"))
-        super().__init__(queryset=Region.objects.all(), **kwargs)
-        self.widget.attrs.setdefault("placeholder", "330602001001")
-        self.widget.attrs.setdefault("inputmode", "numeric")
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            value = normalize_code(str(value))
-        except ValidationError as exc:
-            raise ValidationError(exc.messages, code="invalid_choice") from exc
-        return super().to_python(value)
+def _label(name):
+    return capfirst(Committee._meta.get_field(name).verbose_name)
 
 
 class CommitteeForm(ModelForm):
-    region = RegionCodeField()
+    region = RegionPickerField(label=_label("region"))
+    office = PickerField("office", label=_label("office"), required=False)
+    filed_with_office = PickerField("office", label=_label("filed_with_office"), required=False)
 
     class Meta:
         model = Committee
@@ -65,9 +48,6 @@ class CommitteeForm(ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        offices = JudicialOffice.objects.select_related("bureau")
-        self.fields["office"].queryset = offices
-        self.fields["filed_with_office"].queryset = offices
         self.fields["filed_with_bureau"].queryset = Bureau.objects.all()
         self.fields["industry_field"].queryset = ExpertiseField.objects.all()
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET, ServiceErrorsMixin
 from core.inputs import Form, ModelForm
-from registry.forms.committees import RegionCodeField
+from core.picker_fields import PickerField, RegionPickerField
 from registry.models import (
     Committee,
     CommitteeStatus,
@@ -25,8 +25,8 @@ PAYER_HELP = _("Who pays the mediator in this post; a full-time post must name i
 
 
 class MediatorForm(ModelForm):
-    region = RegionCodeField(
-        label=_("Keeping unit (division code)"),
+    region = RegionPickerField(
+        label=_("Keeping unit"),
         help_text=_("The township or county whose records hold this mediator."),
     )
     expertise = forms.ModelMultipleChoiceField(
@@ -94,24 +94,13 @@ class MediatorForm(ModelForm):
         return self._kept("bank_account")
 
 
-class CommitteeChoiceField(forms.ModelChoiceField):
-    """An active committee of the jurisdiction, named with its code (villages'
-    committees often share a name)."""
-
-    default_error_messages = {
-        "invalid_choice": _("Choose an active committee in your jurisdiction."),
-    }
+class CommitteeChoiceField(PickerField):
+    """An active committee of the jurisdiction, picked by name or record code."""
 
     def __init__(self, **kwargs):
-        super().__init__(queryset=Committee.objects.none(), **kwargs)
-
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.code})"
-
-
-def _active_committees():
-    # Built per form: the scoped manager gives the committees of the jurisdiction.
-    return Committee.objects.filter(status=CommitteeStatus.ACTIVE)
+        # Built per form (the field is copied), inside the request's jurisdiction.
+        active = Committee.objects.filter(status=CommitteeStatus.ACTIVE)
+        super().__init__("committee", queryset=active, params={"active": 1}, **kwargs)
 
 
 class AppointForm(ServiceErrorsMixin, Form):
@@ -128,10 +117,6 @@ class AppointForm(ServiceErrorsMixin, Form):
     starts_on = forms.DateField(
         label=_("Starts on"), initial=datetime.date.today, widget=DATE_WIDGET
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = _active_committees()
 
 
 class EndPostForm(ServiceErrorsMixin, Form):
@@ -167,7 +152,3 @@ class TransferForm(ServiceErrorsMixin, Form):
         required=False,
         help_text=PAYER_HELP,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = _active_committees()

@@ -8,33 +8,28 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.inputs import Form, YearField
+from core.picker_fields import RegionPickerField
+from core.regions import RegionLevel
 from registry.models import CommitteeType
 
 
-def area_choices(areas: dict[str, str]) -> list[tuple[str, str]]:
-    """Counties and, indented under each, its townships (their codes sort them so)."""
-    choices = [("", _("All"))]
-    for code, name in areas.items():
-        is_township = code[6:9] != "000"
-        choices.append((code, f"\u3000{name}" if is_township else name))
-    return choices
-
-
 class AreaFilterForm(Form):
-    """A county or township of the jurisdiction; *areas* is reports.area_names()."""
+    """A county or township of the jurisdiction, from the region cascade."""
 
-    region = forms.ChoiceField(label=_("County or township"), required=False)
-
-    def __init__(self, *args, areas: dict[str, str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].choices = area_choices(areas)
+    region = RegionPickerField(
+        label=_("County or township"),
+        levels=(RegionLevel.COUNTY, RegionLevel.TOWNSHIP),
+        required=False,
+    )
 
     def filters(self) -> dict:
         """The cleaned filters; a bad value is dropped (its error stays on the form
-        for the page to show) so the page still answers."""
+        for the page to show) so the page still answers. The region as its code."""
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
-        return {name: cleaned[name] for name in self.fields if name in cleaned}
+        filters = {name: cleaned[name] for name in self.fields if name in cleaned}
+        filters["region"] = filters["region"].code if filters.get("region") else ""
+        return filters
 
 
 class ComplianceFilterForm(AreaFilterForm):

@@ -30,7 +30,7 @@ class ComplianceView(RoleRequiredMixin, generic.TemplateView):
 
     def get(self, request, *args, **kwargs):
         areas = reports.area_names()
-        form = ComplianceFilterForm(request.GET, areas=areas)
+        form = ComplianceFilterForm(request.GET)
         report = reports.compliance(**form.filters(), names=areas)
         if request.GET.get("export") == "xlsx":
             return compliance_workbook(report, areas)
@@ -82,7 +82,7 @@ class CompletenessView(RoleRequiredMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         areas = reports.area_names()
-        form = AreaFilterForm(self.request.GET, areas=areas)
+        form = AreaFilterForm(self.request.GET)
         report = reports.completeness(**form.filters(), names=areas)
         sections = [
             (_("Mediation committees"), report.committees, reverse("registry:committee_list")),

@@ -144,7 +144,7 @@ class TrainingReportView(RoleRequiredMixin, generic.ListView):
     def get_queryset(self):
         data = self.request.GET.copy()
         data.setdefault("year", str(datetime.date.today().year))
-        self.form = TrainingReportForm(data, areas=reports.area_names())
+        self.form = TrainingReportForm(data)
         self.filters = self.form.filters()
         return reports.training_report(**self.filters)
 

@@ -48,7 +48,14 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 QUARTER = re.compile(r"\bQ[1-4]\b")
 
 # data-* attributes that hold names for scripts and tests, not text for people.
-MACHINE_DATA = ("data-testid", "data-field", "data-rule", "data-bs-", "data-pow-bits")
+MACHINE_DATA = (
+    "data-testid",
+    "data-field",
+    "data-rule",
+    "data-bs-",
+    "data-pow-bits",
+    "data-picker",  # a picker's endpoint and settings (static/js/pickers.js)
+)
 
 
 def _shown_data(name: str, value: str) -> bool:

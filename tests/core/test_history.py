@@ -83,14 +83,14 @@ def story(world, unit, login):
     _named(world["a"]["county_user"], "李明")
     client = login(clerk)
     filing = {
-        "committee": unit["east"].pk,
+        "committee": unit["east"].code,
         "received_on": "2025-03-10",
         "source": "application",
         "dispute_type": "neighbourhood",
         "summary": "邻里之间因排水沟堵塞发生纠纷。",
         "difficulty": "ordinary",
         "amount": "1200.50",
-        "lead_mediator": unit["mediator"].pk,
+        "lead_mediator": unit["mediator"].name,
         "parties-TOTAL_FORMS": "2",
         "parties-INITIAL_FORMS": "0",
         "parties-MIN_NUM_FORMS": "0",

@@ -89,7 +89,7 @@ def test_a_plain_form_refuses_a_control_character(login, world):
     response = client.post(
         "/complaints/new/",
         {
-            "mediator": mediator.pk,
+            "mediator": mediator.name,
             "name": "张" + BELL + "三",
             "phone": "13800001111",
             "description": "态度恶劣。",
@@ -109,7 +109,7 @@ def test_long_text_keeps_line_breaks_and_reads_cr_lf_as_lf(login, world):
     response = client.post(
         "/complaints/new/",
         {
-            "mediator": mediator.pk,
+            "mediator": mediator.name,
             "name": "张三",
             "phone": "13800001111",
             "description": "第一行\r\n第二行\r\n\t第三行",

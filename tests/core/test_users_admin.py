@@ -285,7 +285,7 @@ def test_the_users_list_shows_the_jurisdictions_users_with_filters(login, world)
     assert [u.username for u in client.get("/users/?q=clerk").context["object_list"]] == ["a_clerk"]
     by_kind = client.get("/users/?kind=bureau_admin").context["object_list"]
     assert [u.username for u in by_kind] == ["a_cadmin"]
-    office = world["a"]["office"].pk
+    office = world["a"]["office"].name
     assert [u.username for u in client.get(f"/users/?office={office}").context["object_list"]] == [
         "a_clerk"
     ]

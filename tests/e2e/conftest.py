@@ -41,3 +41,10 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+def pick(page, name, typed, option):
+    """Choose *option* in the picker of the field *name* (core.pickers) by typing
+    *typed* into it, as a clerk does: the options come from the picker's endpoint."""
+    page.locator(f"#id_{name}-ts-control").fill(typed)
+    page.locator(f"#id_{name}-ts-dropdown .option", has_text=option).click()

@@ -7,6 +7,7 @@ import pytest
 
 from core.tenancy import all_regions
 from mediation.models import Case, CaseStatus
+from tests.e2e.conftest import pick
 from tests.factories import AppointmentFactory, CommitteeFactory, MediatorFactory
 
 pytestmark = pytest.mark.e2e
@@ -36,11 +37,9 @@ def test_a_clerk_files_and_closes_a_case_and_sees_it_in_the_statistics(
 
     _log_in(page, "a_clerk")
     page.goto("/cases/new/")
-    page.locator("select[name=committee]").select_option(str(committee.pk))
-    # htmx reloads the mediator lists with the committee's members on that date.
-    lead = page.locator(f"select[name=lead_mediator] option[value='{mediator.pk}']")
-    lead.wait_for(state="attached")
-    page.locator("select[name=lead_mediator]").select_option(str(mediator.pk))
+    pick(page, "committee", "枫桥", "枫桥村调委会")
+    # The mediator picker offers the committee's members on the date received.
+    pick(page, "lead_mediator", "王", "王调解 · 枫桥村调委会")
     page.locator("select[name=source]").select_option("application")
     page.locator("select[name=dispute_type]").select_option("neighbourhood")
     page.locator("textarea[name=summary]").fill("两户因院墙排水发生争执，经调解达成协议。")

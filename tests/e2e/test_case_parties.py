@@ -8,6 +8,7 @@ import pytest
 
 from core.tenancy import all_regions
 from mediation.models import Case
+from tests.e2e.conftest import pick
 from tests.e2e.test_content_security_policy import RECORD_VIOLATIONS, _log_in, _violations
 from tests.factories import AppointmentFactory, CommitteeFactory, MediatorFactory
 
@@ -30,11 +31,8 @@ def test_party_rows_are_added_and_removed_in_place(page, world, transactional_db
     page.add_init_script(RECORD_VIOLATIONS)
     _log_in(page, "a_clerk")
     page.goto("/cases/new/")
-    page.locator("select[name=committee]").select_option(str(committee.pk))
-    page.locator(f"select[name=lead_mediator] option[value='{mediator.pk}']").wait_for(
-        state="attached"
-    )
-    page.locator("select[name=lead_mediator]").select_option(str(mediator.pk))
+    pick(page, "committee", committee.name[:2], committee.name)
+    pick(page, "lead_mediator", mediator.name[:1], mediator.name)
     page.locator("select[name=dispute_type]").select_option("neighbourhood")
     page.locator("textarea[name=summary]").fill("四户因共用水井发生纠纷。")
 

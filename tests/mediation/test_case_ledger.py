@@ -198,7 +198,7 @@ def test_the_ledger_holds_exactly_the_cases_the_list_shows_for_its_filters(
 
 def test_the_committee_filter_narrows_the_ledger(world, posts, cases, login):
     client = login(world["a"]["county_user"])
-    rows, _ = _rows(_file(_export(client, f"committee={posts['township'].pk}")))
+    rows, _ = _rows(_file(_export(client, f"committee={posts['township'].code}")))
     assert [r["案件编号"] for r in rows] == [cases["received"].number]
 
 

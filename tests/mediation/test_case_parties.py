@@ -49,7 +49,7 @@ def test_adding_a_party_keeps_everything_typed_and_files_nothing(login, world, p
     assert _value(html, "parties-1-name") == "李四"
     assert _value(html, "parties-2-name") is None  # the new, empty row
     assert "院墙纠纷</textarea>" in html
-    assert response.context["form"]["committee"].value() == str(post.committee.pk)
+    assert response.context["form"]["committee"].value() == post.committee.code
     # Nothing was checked: no error anywhere, though the new row is empty.
     assert "invalid-feedback" not in html and "is-invalid" not in html
 

@@ -171,7 +171,7 @@ def test_targets_list_and_set(ranked, login, world):
     client = login(ranked["county_user"])
     mediator = ranked["mediators"][2]
     url = reverse("mediation:target_set")
-    data = {"mediator": mediator.pk, "year": 2025, "quarter": 2, "target": 4}
+    data = {"mediator": mediator.name, "year": 2025, "quarter": 2, "target": 4}
     assert client.post(url, data).status_code == 302
     assert client.post(url, {**data, "target": 6}).status_code == 302  # changes it
     with all_regions():
@@ -179,7 +179,7 @@ def test_targets_list_and_set(ranked, login, world):
         count = QuarterlyTarget.objects.count()
         foreign = MediatorFactory(region=world["b"]["village"])
     for bad, field in (
-        ({**data, "mediator": foreign.pk}, "mediator"),
+        ({**data, "mediator": foreign.name}, "mediator"),
         ({**data, "target": -1}, "target"),
         ({**data, "quarter": 5}, "quarter"),
     ):

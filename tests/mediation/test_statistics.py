@@ -112,7 +112,7 @@ def test_drilling_down_to_townships_committees_and_mediators(login, world, cases
     township = client.get(f"{URL}?from=2025-01-01&to=2025-12-31&{drills[3]}")
     assert township.context["figures"].level == statistics.COMMITTEE
     (row,) = township.context["figures"].rows
-    assert row.drill == f"committee={cases['village'].committee.pk}"
+    assert row.drill == f"committee={cases['village'].committee.code}"
     mediators = client.get(f"{URL}?from=2025-01-01&to=2025-12-31&{row.drill}").context["figures"]
     assert mediators.level == statistics.MEDIATOR
     assert [(r.name, r.cases) for r in mediators.rows] == [(cases["village"].mediator.name, 3)]
@@ -174,7 +174,7 @@ def _grow(world, n):
 def test_a_constant_number_of_queries(login, world, cases, query):
     client = login(world["a"]["city_user"])
     if query.get("committee"):
-        query = {"committee": cases["village"].committee.pk}
+        query = {"committee": cases["village"].committee.code}
     counts = []
     for grow in (0, 5):
         _grow(world, grow)

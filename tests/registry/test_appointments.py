@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from core import pickers
 from core.tenancy import all_regions
-from registry.forms.mediators import CommitteeChoiceField
 from registry.models import Appointment, CommitteeStatus, ExitReason, MediatorStatus
 from tests.factories import (
     AppointmentFactory,
@@ -58,7 +58,7 @@ def _refused(client, url, data, field):
 
 def _appoint(committee, **overrides):
     return {
-        "committee": committee.pk,
+        "committee": committee.code,
         "post": "mediator",
         "paid_by": "township",
         "starts_on": "2024-03-01",
@@ -102,7 +102,8 @@ def test_a_committee_outside_the_jurisdiction_is_a_field_error(login, world, uni
         _appoint(unit[target]),
         "committee",
     )
-    assert errors == [str(CommitteeChoiceField.default_error_messages["invalid_choice"])]
+    # Outside the jurisdiction reads like nowhere at all.
+    assert errors == [str(pickers.get("committee").not_found)]
 
 
 def test_a_clerk_appoints_to_their_township_only(login, world, unit):
@@ -162,7 +163,7 @@ def test_a_transfer_keeps_both_posts_in_the_career(login, world, unit):
     client = login(world["a"]["county_user"])
     url = f"/appointments/{unit['post'].pk}/transfer/"
     assert client.get(url).status_code == 200
-    response = client.post(url, {"committee": unit["there"].pk, "starts_on": "2024-05-01"})
+    response = client.post(url, {"committee": unit["there"].code, "starts_on": "2024-05-01"})
     assert response.status_code == 302
     with all_regions():
         posts = list(Appointment.objects.filter(mediator=unit["mediator"]).order_by("starts_on"))
@@ -188,7 +189,7 @@ def test_a_bad_transfer_is_a_field_error_and_ends_nothing(login, world, unit, da
     _refused(
         client,
         f"/appointments/{unit['post'].pk}/transfer/",
-        {**data, "committee": unit[data["committee"]].pk},
+        {**data, "committee": unit[data["committee"]].code},
         field,
     )
     unit["post"].refresh_from_db()
@@ -350,7 +351,7 @@ def test_transferring_it_asks_for_the_payer(login, world, unit):
     post = _unfunded(unit)
     client = login(world["a"]["county_user"])
     url = f"/appointments/{post.pk}/transfer/"
-    moved = {"committee": unit["there"].pk, "starts_on": "2024-05-01"}
+    moved = {"committee": unit["there"].code, "starts_on": "2024-05-01"}
     errors = _refused(client, url, moved, "paid_by")
     assert errors == [PAYER_ERROR]
     post.refresh_from_db()

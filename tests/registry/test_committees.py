@@ -50,8 +50,11 @@ def _form(world, **overrides):
         "code": "YC-V-0100",
         "name": "新村人民调解委员会",
         "kind": CommitteeType.VILLAGE,
-        "region": world["a"]["village"].code,
-        "office": world["a"]["office"].pk,
+        # The cascade as a browser posts it: county, township, village.
+        "region-county": world["a"]["county"].code,
+        "region-township": world["a"]["township"].code,
+        "region-village": world["a"]["village"].code,
+        "office": world["a"]["office"].name,
         "address": "新村路1号",
         "phone": "0575-88001234",
         "founded_on": "2016-05-01",
@@ -136,13 +139,22 @@ def test_the_record_shows_terms_current_and_past_members_and_history(login, worl
     assert past.get_exit_reason_display() in body
 
 
-def test_a_committee_is_created_with_its_region_typed_as_a_division_code(login, world):
+def test_a_committee_is_created_with_its_region_chosen_in_the_cascade(login, world):
     response = login(world["a"]["county_user"]).post("/committees/new/", _form(world))
     with all_regions():
         committee = Committee.objects.get(code="YC-V-0100")
     assert response.status_code == 302 and response["Location"] == f"/committees/{committee.pk}/"
     assert committee.region == world["a"]["village"]
+    assert committee.office == world["a"]["office"]
     assert committee.status == CommitteeStatus.ACTIVE
+
+
+def test_a_committee_region_may_be_typed_by_name_without_javascript(login, world):
+    data = {**_form(world), "region-village": "", "region": "a村"}
+    response = login(world["a"]["county_user"]).post("/committees/new/", data)
+    assert response.status_code == 302
+    with all_regions():
+        assert Committee.objects.get(code="YC-V-0100").region == world["a"]["village"]
 
 
 def _refused(client, url, data, field):
@@ -160,6 +172,7 @@ def _refused(client, url, data, field):
     [
         ({"region": "330102001001"}, "region"),  # a village of the other city
         ({"region": "12345"}, "region"),  # not a division code
+        ({"region": "b村"}, "region"),  # a village of the other city, by name
         ({"region": "330603001001"}, "region"),  # the sibling county, for a county user
         ({"kind": CommitteeType.TOWNSHIP}, "region"),  # a township committee in a village
         ({"kind": CommitteeType.INDUSTRY}, "industry_field"),

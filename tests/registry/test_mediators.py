@@ -87,7 +87,7 @@ def test_the_list_uses_the_mediator_filterset(login, world, mediator, committee)
     client = login(world["a"]["county_user"])
     assert _names(client.get("/mediators/?full_time=true")) == [mediator.name]
     assert _names(client.get("/mediators/?full_time=false")) == ["兼职甲"]
-    assert _names(client.get(f"/mediators/?committee={committee.pk}")) == [mediator.name]
+    assert _names(client.get(f"/mediators/?committee={committee.code}")) == [mediator.name]
     assert _names(client.get("/mediators/?committee_kind=village")) == [mediator.name]
     assert _names(client.get("/mediators/?volunteer=true")) == ["兼职甲"]
     assert _names(client.get("/mediators/?level=2")) == [mediator.name]

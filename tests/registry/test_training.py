@@ -135,18 +135,18 @@ def test_finance_may_read_but_not_write_sessions(login, world, session):
 # --- Attendance -----------------------------------------------------------------------
 
 
-def test_attendees_are_added_by_record_or_id_card_number(login, world, session, mediators):
+def test_attendees_are_added_by_name_or_id_card_number(login, world, session, mediators):
     first, second, third = mediators
     client = login(world["a"]["county_user"])
     response = client.post(
         f"/training/{session.pk}/",
-        {"mediators": f"{first.pk}，{second.id_number.lower()}\n{first.pk}"},
+        {"mediators": f"{first.name}，{second.id_number.lower()}\n{first.name}"},
     )
     assert response.status_code == 302
     page = client.get(f"/training/{session.pk}/")
     assert [a.mediator for a in page.context["attendance"]] == [first, second]
     # Adding the same people again changes nothing; a new one is added.
-    client.post(f"/training/{session.pk}/", {"mediators": f"{first.pk},{third.pk}"})
+    client.post(f"/training/{session.pk}/", {"mediators": f"{first.name}、{third.name}"})
     assert _count(TrainingAttendance) == 3
 
 
@@ -155,7 +155,7 @@ def test_a_clerk_records_attendance_of_a_township_session(login, world, mediator
         township_session = TrainingSessionFactory(region=world["a"]["township"])
         county_session = TrainingSessionFactory(region=world["a"]["county"])
     client = login(world["a"]["clerk_user"])
-    response = client.post(f"/training/{township_session.pk}/", {"mediators": mediators[0].pk})
+    response = client.post(f"/training/{township_session.pk}/", {"mediators": mediators[0].name})
     assert response.status_code == 302
     assert _count(TrainingAttendance) == 1
     # A session organised by the county is outside the clerk's township.
@@ -168,14 +168,14 @@ def test_a_mediator_outside_the_jurisdiction_is_a_field_error(
 ):
     with all_regions():
         number = {
-            "other_county": lambda: str(MediatorFactory(region=world["a2"]["township"]).pk),
+            "other_county": lambda: MediatorFactory(region=world["a2"]["township"]).name,
             "other_city": lambda: MediatorFactory(region=world["b"]["township"]).id_number,
             "unknown": lambda: "999999",
             "garbage": lambda: "张三",
         }[who]()
     before = _count(TrainingAttendance)
     response = login(world["a"]["county_user"]).post(
-        f"/training/{session.pk}/", {"mediators": f"{mediators[0].pk}, {number}"}
+        f"/training/{session.pk}/", {"mediators": f"{mediators[0].name}, {number}"}
     )
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"mediators"}
