@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core import validators
 from core.models import JudicialOffice, Region
 from core.regions import normalize_code
 
@@ -86,6 +87,8 @@ class Picker:
     def options(self, text: str = "", params=None, limit: int = DEFAULT_LIMIT) -> list[dict]:
         queryset = self.narrow(self.queryset(), params or {})
         text = normalize(text)
+        if _unsearchable(text):
+            return []
         if text:
             queryset = self.search(queryset, text)
         limit = self.limit(params or {}, limit)
@@ -123,6 +126,7 @@ class Picker:
         text = normalize(text)
         if not text:
             raise ValidationError(self.not_found, code="invalid_choice")
+        validators.single_line(text)  # before any query: see _unsearchable
         keyed = self.keyed(queryset, text)
         if keyed is not None:
             found = list(keyed[:2])
@@ -162,6 +166,16 @@ class Picker:
 def normalize(text) -> str:
     """Text as typed, with runs of white space (a full-width space too) made one."""
     return " ".join(str(text or "").replace("\u3000", " ").split())
+
+
+def _unsearchable(text: str) -> bool:
+    """Text no name holds (control characters, lone surrogates): it must not reach a
+    query, as PostgreSQL refuses a NUL in a parameter outright."""
+    try:
+        validators.single_line(text)
+    except ValidationError:
+        return True
+    return False
 
 
 def _squash(text: str) -> str:

@@ -87,7 +87,10 @@ def test_parallel_filings_through_the_api_are_numbered_without_gaps(world, post)
         "dispute_type": "neighbourhood",
         "summary": "并发立案",
         "lead_mediator": post.mediator.pk,
-        "parties": [{"role": "applicant", "name": "张三"}],
+        "parties": [
+            {"role": "applicant", "name": "张三"},
+            {"role": "respondent", "name": "李四"},
+        ],
     }
     users = [world["a"]["clerk_user"], world["a"]["county_user"]]
 
