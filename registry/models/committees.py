@@ -216,6 +216,10 @@ class TermWarning(TenantModel):
         ordering = ["due_on"]
         verbose_name = _("term warning")
         verbose_name_plural = _("term warnings")
+        indexes = [
+            # The list's order with its tiebreak (core.generic_views.ordering).
+            models.Index(fields=["due_on", "id"], name="term_warning_by_due"),
+        ]
 
     def __str__(self):
         return _("Term ends %(date)s: %(term)s") % {"date": self.due_on, "term": self.term}
