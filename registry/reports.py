@@ -140,17 +140,24 @@ def _fetch(rows, sql: str, params: list) -> list[tuple]:
 # --- Staffing-standard compliance --------------------------------------------------------
 
 
-def full_time_now():
-    """Full-time mediators holding a post in the committee today."""
+def members_now(**posts):
+    """Mediators holding a post in the committee today (narrowed by *posts*, e.g.
+    ``full_time=True``): a subquery per committee row, for tables, where the database
+    runs it for the rows it returns only (after ORDER BY … LIMIT)."""
     # The base manager inside a subquery: the outer committee query is already scoped.
-    posts = (
-        Appointment._base_manager.filter(held_on(), committee=OuterRef("pk"), full_time=True)
+    counted = (
+        Appointment._base_manager.filter(held_on(), committee=OuterRef("pk"), **posts)
         .order_by()
         .values("committee")
         .annotate(n=Count("mediator", distinct=True))
         .values("n")
     )
-    return Coalesce(Subquery(posts, output_field=IntegerField()), Value(0))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def full_time_now():
+    """Full-time mediators holding a post in the committee today."""
+    return members_now(full_time=True)
 
 
 def full_time_counts():
@@ -175,16 +182,17 @@ _ACTUAL = "COALESCE(ft.n, 0)"
 _SHORT = f"{_ACTUAL} < t.required"
 
 
-def _staffing_rows(committees, **extra):
-    return committees.order_by().values(row_id=F("pk"), required=required_full_time(), **extra)
+def _staffing_rows(committees, required, **extra):
+    return committees.order_by().values(row_id=F("pk"), required=required, **extra)
 
 
-def staffed_committees(region: str = "", kind: str = ""):
+def staffed_committees(region: str = "", kind: str = "", required=None):
     """Active committees annotated with ``required``, ``actual`` (full-time mediators
     now) and ``shortfall`` in people: the table (a page, or the workbook), where the
     count per row is made for the rows read."""
     committees = _active_committees(region, kind)
-    return committees.annotate(required=required_full_time(), actual=full_time_now()).annotate(
+    required = required_full_time() if required is None else required
+    return committees.annotate(required=required, actual=full_time_now()).annotate(
         shortfall=Case(
             When(actual__lt=F("required"), then=F("required") - F("actual")),
             default=Value(0),
@@ -234,7 +242,10 @@ def compliance(*, region: str = "", kind: str = "", only_short: bool = False, na
     county (or township). *only_short* narrows the table, never the rates."""
     names = area_names() if names is None else names
     digits = area_digits(region)
-    rows = _staffing_rows(_active_committees(region, kind), area=Substr("region_id", 1, digits))
+    required = required_full_time()  # the rules are read once for the rates and the table
+    rows = _staffing_rows(
+        _active_committees(region, kind), required, area=Substr("region_id", 1, digits)
+    )
     joined, params = _joined(rows, {"ft": full_time_counts()})
     grouped = _fetch(
         rows,
@@ -250,7 +261,7 @@ def compliance(*, region: str = "", kind: str = "", only_short: bool = False, na
         ComplianceArea(Area.of(area, names), n, with_requirement, meeting, int(people_short or 0))
         for area, n, with_requirement, meeting, people_short in grouped
     ]
-    committees = staffed_committees(region, kind)
+    committees = staffed_committees(region, kind, required)
     total = ComplianceArea(
         Area(region or "", ""),
         sum(a.committees for a in areas),
@@ -266,7 +277,7 @@ def compliance(*, region: str = "", kind: str = "", only_short: bool = False, na
 
 def committees_short_of_standard() -> int:
     """Active committees in the jurisdiction below their staffing standard."""
-    rows = _staffing_rows(_active_committees())
+    rows = _staffing_rows(_active_committees(), required_full_time())
     joined, params = _joined(rows, {"ft": full_time_counts()})
     ((count,),) = _fetch(rows, f"SELECT COUNT(*) FROM {joined} WHERE {_SHORT}", params)
     return count
