@@ -101,7 +101,11 @@ class Committee(TenantModel):
         ordering = ["region_id", "code"]
         verbose_name = _("mediation committee")
         verbose_name_plural = _("mediation committees")
-        indexes = [models.Index(fields=["status", "kind", "region"])]
+        indexes = [
+            models.Index(fields=["status", "kind", "region"]),
+            # The staffing report's table, by area then code.
+            models.Index(fields=["region", "code"], name="committee_by_region"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="deregistered")
