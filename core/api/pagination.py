@@ -102,7 +102,8 @@ class KeysetPagination(CursorPagination):
         return value, pk
 
     def _get_position_from_instance(self, instance, ordering):
-        value = super()._get_position_from_instance(instance, ordering)
+        # The stored value (a foreign key's id, not the related row's name).
+        value = str(getattr(instance, self._key_field().attname))
         return value if len(ordering) == 1 else f"{value}{self.SEPARATOR}{instance.pk}"
 
     def decode_cursor(self, request):

@@ -84,3 +84,20 @@ def test_a_cursor_position_out_of_range_is_an_empty_page_or_invalid(login, world
     client = login(world["a"]["county_user"])
     response = client.get("/api/v1/cases/", {"cursor": _cursor(f"p=2025-03-10|{10**30}")})
     assert response.status_code in (200, 404)
+
+
+@pytest.mark.parametrize("ordering", ["region", "-kind", "code"])
+def test_the_committee_pages_hold_every_committee_once(login, world, ordering):
+    """Ordered by a foreign key (the cursor holds its code, not its name) or by a
+    key most committees share."""
+    with all_regions():
+        for unit in ("a", "a2"):
+            for _ in range(3):
+                CommitteeFactory(region=world[unit]["village"], office=world[unit]["office"])
+    client = login(world["a"]["city_user"])
+    params = {"page_size": 2, "ordering": ordering}
+    pages, last = _walk(client, "/api/v1/committees/", params)
+    ids = [pk for page in pages for pk in page]
+    assert len(ids) == len(set(ids)) == 6
+    backwards, _ = _walk(client, last["previous"], {}, link="previous")
+    assert backwards == pages[-2::-1]
