@@ -55,11 +55,12 @@ def test_the_case_pages_hold_every_case_once_in_order(login, world, cases, order
     assert backwards == forwards[-2::-1]
 
 
-def test_mediators_of_one_name_page_by_id(login, world):
+@pytest.mark.parametrize("ordering", ["name", "region_id"])
+def test_mediators_of_one_name_page_by_id(login, world, ordering):
     with all_regions():
         made = [MediatorFactory(region=world["a"]["township"], name="王芳") for _ in range(5)]
     client = login(world["a"]["county_user"])
-    pages, _ = _walk(client, "/api/v1/mediators/", {"page_size": 2, "ordering": "name"})
+    pages, _ = _walk(client, "/api/v1/mediators/", {"page_size": 2, "ordering": ordering})
     names = [pk for page in pages for pk in page]
     assert [pk for pk in names if pk in {m.pk for m in made}] == sorted(m.pk for m in made)
     assert len(names) == len(set(names))
