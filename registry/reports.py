@@ -5,17 +5,22 @@ Each runs inside the active jurisdiction with a fixed number of queries, however
 committees or mediators it covers: the rules of every bureau concerned become one SQL
 CASE, and the per-area figures are conditional aggregates grouped by a prefix of the
 division code (6 digits: county, 9: township).
+
+What a figure needs from another table (a committee's full-time mediators, whether a
+mediator holds a post) is computed once for the whole jurisdiction, as a grouped or
+distinct set LEFT JOINed to the rows (``_joined``): a subquery or EXISTS per row is an
+index probe per row, millions at province scale.
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -112,29 +117,82 @@ def _within(queryset, region: str):
     return queryset.filter(region__code__startswith=prefix_of(region)) if region else queryset
 
 
+def _joined(rows, sets: dict) -> tuple[str, list]:
+    """A FROM clause: the *rows* queryset as ``t`` (its key in column ``row_id``), and
+    each of *sets* (querysets with a ``k`` column) LEFT JOINed on ``k = t.row_id``
+    under its name."""
+    sql, params = rows.query.sql_with_params()
+    clauses, params = [f"({sql}) t"], list(params)
+    for name, queryset in sets.items():
+        set_sql, set_params = queryset.query.sql_with_params()
+        clauses.append(f"LEFT JOIN ({set_sql}) {name} ON {name}.k = t.row_id")
+        params += set_params
+    return " ".join(clauses), params
+
+
+def _fetch(rows, sql: str, params: list) -> list[tuple]:
+    # On the database the rows' queryset reads from (a replica, for reports).
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 # --- Staffing-standard compliance --------------------------------------------------------
 
 
-def full_time_now():
-    """Full-time mediators holding a post in the committee today."""
+def members_now(**posts):
+    """Mediators holding a post in the committee today (narrowed by *posts*, e.g.
+    ``full_time=True``): a subquery per committee row, for tables, where the database
+    runs it for the rows it returns only (after ORDER BY … LIMIT)."""
     # The base manager inside a subquery: the outer committee query is already scoped.
-    posts = (
-        Appointment._base_manager.filter(held_on(), committee=OuterRef("pk"), full_time=True)
+    counted = (
+        Appointment._base_manager.filter(held_on(), committee=OuterRef("pk"), **posts)
         .order_by()
         .values("committee")
         .annotate(n=Count("mediator", distinct=True))
         .values("n")
     )
-    return Coalesce(Subquery(posts, output_field=IntegerField()), Value(0))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def staffed_committees(region: str = "", kind: str = ""):
-    """Active committees annotated with ``required``, ``actual`` (full-time mediators
-    now) and ``shortfall`` in people."""
+def full_time_now():
+    """Full-time mediators holding a post in the committee today."""
+    return members_now(full_time=True)
+
+
+def full_time_counts():
+    """(committee ``k``, full-time mediators holding a post there today ``n``) for
+    every committee with any: one grouped scan of the posts."""
+    return (
+        Appointment._base_manager.filter(held_on(), full_time=True)
+        .order_by()
+        .values(k=F("committee_id"))
+        .annotate(n=Count("mediator_id", distinct=True))
+    )
+
+
+def _active_committees(region: str = "", kind: str = ""):
     committees = _within(Committee.objects.filter(status=CommitteeStatus.ACTIVE), region)
-    if kind:
-        committees = committees.filter(kind=kind)
-    return committees.annotate(required=required_full_time(), actual=full_time_now()).annotate(
+    return committees.filter(kind=kind) if kind else committees
+
+
+# Figures of one committee row ``t`` (with its ``required``) joined to full_time_counts
+# as ``ft``.
+_ACTUAL = "COALESCE(ft.n, 0)"
+_SHORT = f"{_ACTUAL} < t.required"
+
+
+def _staffing_rows(committees, required, **extra):
+    return committees.order_by().values(row_id=F("pk"), required=required, **extra)
+
+
+def staffed_committees(region: str = "", kind: str = "", required=None):
+    """Active committees annotated with ``required``, ``actual`` (full-time mediators
+    now) and ``shortfall`` in people: the table (a page, or the workbook), where the
+    count per row is made for the rows read."""
+    committees = _active_committees(region, kind)
+    required = required_full_time() if required is None else required
+    return committees.annotate(required=required, actual=full_time_now()).annotate(
         shortfall=Case(
             When(actual__lt=F("required"), then=F("required") - F("actual")),
             default=Value(0),
@@ -183,29 +241,27 @@ def compliance(*, region: str = "", kind: str = "", only_short: bool = False, na
     """Each active committee's required and actual full-time count, and the rate per
     county (or township). *only_short* narrows the table, never the rates."""
     names = area_names() if names is None else names
-    committees = staffed_committees(region, kind)
     digits = area_digits(region)
-    grouped = (
-        committees.order_by()
-        .values(area=Substr("region_id", 1, digits))
-        .annotate(
-            n=Count("pk"),
-            with_requirement=Count("pk", filter=Q(required__gt=0)),
-            meeting=Count("pk", filter=Q(required__gt=0, shortfall=0)),
-            people_short=Sum("shortfall"),
-        )
-        .order_by("area")
+    required = required_full_time()  # the rules are read once for the rates and the table
+    rows = _staffing_rows(
+        _active_committees(region, kind), required, area=Substr("region_id", 1, digits)
+    )
+    joined, params = _joined(rows, {"ft": full_time_counts()})
+    grouped = _fetch(
+        rows,
+        f"SELECT t.area, COUNT(*),"
+        f" SUM(CASE WHEN t.required > 0 THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN t.required > 0 AND NOT ({_SHORT}) THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN {_SHORT} THEN t.required - {_ACTUAL} ELSE 0 END)"
+        f" FROM {joined} GROUP BY t.area ORDER BY t.area",
+        params,
     )
     areas = [
-        ComplianceArea(
-            Area.of(row["area"], names),
-            row["n"],
-            row["with_requirement"],
-            row["meeting"],
-            row["people_short"] or 0,
-        )
-        for row in grouped
+        # SUM of a COUNT's difference is numeric on PostgreSQL: a whole number here.
+        ComplianceArea(Area.of(area, names), n, with_requirement, meeting, int(people_short or 0))
+        for area, n, with_requirement, meeting, people_short in grouped
     ]
+    committees = staffed_committees(region, kind, required)
     total = ComplianceArea(
         Area(region or "", ""),
         sum(a.committees for a in areas),
@@ -221,7 +277,10 @@ def compliance(*, region: str = "", kind: str = "", only_short: bool = False, na
 
 def committees_short_of_standard() -> int:
     """Active committees in the jurisdiction below their staffing standard."""
-    return staffed_committees().filter(shortfall__gt=0).count()
+    rows = _staffing_rows(_active_committees(), required_full_time())
+    joined, params = _joined(rows, {"ft": full_time_counts()})
+    ((count,),) = _fetch(rows, f"SELECT COUNT(*) FROM {joined} WHERE {_SHORT}", params)
+    return count
 
 
 # --- Training --------------------------------------------------------------------------
@@ -282,10 +341,6 @@ def _committee_checks() -> dict[str, Q]:
 
 
 def _mediator_checks() -> dict[str, Q]:
-    # Subqueries on the base manager: the outer mediator query is already scoped.
-    expertise = Mediator.expertise.through.objects.filter(mediator_id=OuterRef("pk"))
-    post = Appointment._base_manager.filter(held_on(), mediator=OuterRef("pk"))
-    unfunded = post.filter(unfunded_full_time())
     return {
         "gender": ~Q(gender=""),
         "birth_date": Q(birth_date__isnull=False),
@@ -294,13 +349,28 @@ def _mediator_checks() -> dict[str, Q]:
         "education": ~Q(education=""),
         "political_status": ~Q(political_status=""),
         "background": ~Q(background=""),
-        "expertise": Q(Exists(expertise)),
-        "appointments": Q(Exists(post)),
-        # A full-time post names who pays (补贴来源); posts stored before that rule may
-        # not, and are counted here until someone enters it.
-        "funding": ~Q(Exists(unfunded)),
         # The photo is not required: it is published only with consent, and seed 000's
         # 100 % counts records entered, not portraits.
+    }
+
+
+def _mediator_sets() -> dict[str, tuple[object, bool]]:
+    """Field → (the distinct mediators of a set, whether having it means complete)."""
+    # The base manager: a post in a committee outside the jurisdiction counts too, and
+    # the join keeps the jurisdiction's mediators only.
+    posts = Appointment._base_manager.filter(held_on()).order_by()
+    return {
+        "expertise": (
+            Mediator.expertise.through.objects.order_by().values(k=F("mediator_id")).distinct(),
+            True,
+        ),
+        "appointments": (posts.values(k=F("mediator_id")).distinct(), True),
+        # A full-time post names who pays (补贴来源); posts stored before that rule may
+        # not, and are counted here until someone enters it.
+        "funding": (
+            posts.filter(unfunded_full_time()).values(k=F("mediator_id")).distinct(),
+            False,
+        ),
     }
 
 
@@ -342,34 +412,37 @@ class CompletenessTable:
     total: CompletenessRow
 
 
-def _completeness(queryset, checks, digits, names, model) -> CompletenessTable:
-    every = Q()
-    for condition in checks.values():
-        every &= condition
-    aggregates = {"n": Count("pk"), "complete": Count("pk", filter=every)}
-    aggregates |= {f"missing_{f}": Count("pk", filter=~c) for f, c in checks.items()}
-    grouped = (
-        queryset.order_by()
-        .values(area=Substr("region_id", 1, digits))
-        .annotate(**aggregates)
-        .order_by("area")
+def _completeness(queryset, checks, digits, names, model, sets=None) -> CompletenessTable:
+    """Per area: the rows, those with every field, and those lacking each. *checks*
+    are conditions on the row's own columns (one 0/1 column each); *sets* the fields
+    a row has when it is (or, False, is not) in a set of distinct keys."""
+    sets = sets or {}
+    flags = {f"ok_{f}": Case(When(c, then=Value(1)), default=Value(0)) for f, c in checks.items()}
+    rows = queryset.order_by().values(row_id=F("pk"), area=Substr("region_id", 1, digits), **flags)
+    joined, params = _joined(rows, {f"s_{f}": s for f, (s, _present) in sets.items()})
+    has = {f: f"t.ok_{f} = 1" for f in checks} | {
+        f: f"s_{f}.k IS {'NOT ' if present else ''}NULL" for f, (_s, present) in sets.items()
+    }
+    every = " AND ".join(has.values())
+    missing = ", ".join(f"SUM(CASE WHEN {c} THEN 0 ELSE 1 END)" for c in has.values())
+    grouped = _fetch(
+        rows,
+        f"SELECT t.area, COUNT(*), SUM(CASE WHEN {every} THEN 1 ELSE 0 END), {missing}"
+        f" FROM {joined} GROUP BY t.area ORDER BY t.area",
+        params,
     )
-    labels = {f: _field_label(model, f) for f in checks}
+    labels = {f: _field_label(model, f) for f in has}
     rows = [
         CompletenessRow(
-            Area.of(row["area"], names),
-            row["n"],
-            row["complete"],
-            {f: row[f"missing_{f}"] for f in checks},
-            labels,
+            Area.of(area, names), n, complete, dict(zip(has, counts, strict=True)), labels
         )
-        for row in grouped
+        for area, n, complete, *counts in grouped
     ]
     total = CompletenessRow(
         Area("", ""),
         sum(r.total for r in rows),
         sum(r.complete for r in rows),
-        {f: sum(r.missing[f] for r in rows) for f in checks},
+        {f: sum(r.missing[f] for r in rows) for f in has},
         labels,
     )
     return CompletenessTable(rows, total)
@@ -391,6 +464,8 @@ def completeness(*, region: str = "", names=None) -> CompletenessReport:
     mediators = _within(Mediator.objects.filter(status=MediatorStatus.ACTIVE), region)
     return CompletenessReport(
         _completeness(committees, _committee_checks(), digits, names, Committee),
-        _completeness(mediators, _mediator_checks(), digits, names, Mediator),
+        _completeness(
+            mediators, _mediator_checks(), digits, names, Mediator, sets=_mediator_sets()
+        ),
         digits == TOWNSHIP_DIGITS,
     )

@@ -102,6 +102,8 @@ class Complaint(TenantModel):
         indexes = [
             models.Index(fields=["region", "status", "due_on"]),
             models.Index(fields=["mediator", "received_on"]),
+            # The list's order with its tiebreak (core.generic_views.ordering).
+            models.Index(fields=["received_on", "id"], name="complaint_by_date"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.inputs import ModelSerializer, Serializer
+from core.api.pagination import KeysetPagination
 from core.api.serializers import TenantModelSerializer
 from core.api.viewsets import TenantModelViewSet
 from core.excel import XLSX_CONTENT_TYPE
@@ -177,6 +178,9 @@ class CaseViewSet(TenantModelViewSet):
     queryset = Case.objects.select_related("committee", "lead_mediator")
     serializer_class = CaseSerializer
     filterset_class = CaseFilterSet
+    # Keyset pages (a year of cases costs the same per page at any depth), newest
+    # first on the case_newest_first index.
+    pagination_class = KeysetPagination
     ordering_fields = ["id", "received_on", "number", "amount"]
     ordering = ["-received_on", "-id"]
     http_method_names = ["get", "post", "head", "options"]

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from core.api.inputs import Serializer
 from core.api.schema import AutoSchema
 from core.api.viewsets import JurisdictionAPIMixin
+from core.db_router import ReplicaReadsMixin
 from mediation import statistics
 from mediation.forms.statistics import StatisticsForm
 
@@ -58,7 +59,7 @@ class FiguresSchema(AutoSchema):
         return False
 
 
-class StatisticsViewSet(JurisdictionAPIMixin, viewsets.ViewSet):
+class StatisticsViewSet(ReplicaReadsMixin, JurisdictionAPIMixin, viewsets.ViewSet):
     """The reported figures of the jurisdiction for a period, a row per child area,
     committee or lead mediator."""
 

@@ -128,6 +128,10 @@ class ZeroReport(TenantModel):
         ordering = ["-month", "committee_id"]
         verbose_name = _("zero report")
         verbose_name_plural = _("zero reports")
+        indexes = [
+            # The list's order with its tiebreak (core.generic_views.ordering).
+            models.Index(fields=["month", "id"], name="zero_report_by_month"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["committee", "month"], name="one_zero_report")
         ]
@@ -164,6 +168,10 @@ class CaseFlag(TenantModel):
         ordering = ["-created_at"]
         verbose_name = _("case flag")
         verbose_name_plural = _("case flags")
+        indexes = [
+            # The list's order with its tiebreak (core.generic_views.ordering).
+            models.Index(fields=["created_at", "id"], name="flag_by_date"),
+        ]
         constraints = [models.UniqueConstraint(fields=["case", "kind"], name="one_flag_per_kind")]
 
     def __str__(self):

@@ -24,6 +24,10 @@ class QuarterlyTarget(TenantModel):
         ordering = ["-year", "-quarter", "mediator_id"]
         verbose_name = _("quarterly target")
         verbose_name_plural = _("quarterly targets")
+        indexes = [
+            # The list's order with its tiebreak (core.generic_views.ordering).
+            models.Index(fields=["year", "id"], name="target_by_year"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["mediator", "year", "quarter"], name="one_target_per_quarter"

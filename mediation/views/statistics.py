@@ -9,13 +9,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.db_router import ReplicaReadsMixin
 from core.excel import XLSX_CONTENT_TYPE, Column, build_workbook
 from core.generic_views import RoleRequiredMixin
 from mediation import statistics
 from mediation.forms.statistics import StatisticsForm
 
 
-class StatisticsView(RoleRequiredMixin, generic.TemplateView):
+class StatisticsView(ReplicaReadsMixin, RoleRequiredMixin, generic.TemplateView):
     template_name = "mediation/statistics.html"
 
     def get(self, request, *args, **kwargs):

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.inputs import Serializer
+from core.api.pagination import KeysetPagination
 from core.api.serializers import TenantModelSerializer
 from core.api.viewsets import TenantModelViewSet
 from registry import services
@@ -70,6 +71,8 @@ class CommitteeViewSet(TenantModelViewSet):
     queryset = Committee.objects.select_related("region", "office", "industry_field")
     serializer_class = CommitteeSerializer
     filterset_class = CommitteeFilterSet
+    # Keyset pages: a province's committees cost the same per page at any depth.
+    pagination_class = KeysetPagination
     ordering_fields = ["code", "name", "region", "kind"]
     ordering = ["code"]
     http_method_names = NO_DELETE

@@ -64,6 +64,8 @@ class Appointment(TenantModel):
         indexes = [
             models.Index(fields=["committee", "ends_on"]),
             models.Index(fields=["mediator", "ends_on"]),
+            # The API's keyset order (newest first, then id).
+            models.Index(fields=["starts_on", "id"], name="appointment_by_start"),
         ]
         constraints = [
             models.CheckConstraint(

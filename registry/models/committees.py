@@ -101,7 +101,11 @@ class Committee(TenantModel):
         ordering = ["region_id", "code"]
         verbose_name = _("mediation committee")
         verbose_name_plural = _("mediation committees")
-        indexes = [models.Index(fields=["status", "kind", "region"])]
+        indexes = [
+            models.Index(fields=["status", "kind", "region"]),
+            # The staffing report's table, by area then code.
+            models.Index(fields=["region", "code"], name="committee_by_region"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="deregistered")
@@ -216,6 +220,10 @@ class TermWarning(TenantModel):
         ordering = ["due_on"]
         verbose_name = _("term warning")
         verbose_name_plural = _("term warnings")
+        indexes = [
+            # The list's order with its tiebreak (core.generic_views.ordering).
+            models.Index(fields=["due_on", "id"], name="term_warning_by_due"),
+        ]
 
     def __str__(self):
         return _("Term ends %(date)s: %(term)s") % {"date": self.due_on, "term": self.term}

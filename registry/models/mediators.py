@@ -123,6 +123,8 @@ class Mediator(TenantModel):
         indexes = [
             models.Index(fields=["region", "name"]),
             models.Index(fields=["status", "region"]),
+            # The list's order (by name, across the jurisdiction's prefix).
+            models.Index(fields=["name", "id"], name="mediator_by_name"),
         ]
 
     def __str__(self):

@@ -37,6 +37,10 @@ class TrainingSession(TenantModel):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
+        indexes = [
+            # The list's order with its tiebreak (core.generic_views.ordering).
+            models.Index(fields=["held_on", "id"], name="training_by_date"),
+        ]
 
     def __str__(self):
         return f"{self.held_on} {self.title}"
@@ -101,6 +105,10 @@ class Mentorship(TenantModel):
         ordering = ["-starts_on", "-pk"]
         verbose_name = _("mentorship")
         verbose_name_plural = _("mentorships")
+        indexes = [
+            # The list's order with its tiebreak (core.generic_views.ordering).
+            models.Index(fields=["starts_on", "id"], name="mentorship_by_start"),
+        ]
 
     def __str__(self):
         return _("%(mentor)s mentors %(apprentice)s") % {
@@ -146,6 +154,10 @@ class MonthlyAttendance(TenantModel):
         ordering = ["-month", "mediator_id"]
         verbose_name = _("monthly attendance")
         verbose_name_plural = _("monthly attendance")
+        indexes = [
+            # The list's order with its tiebreak (core.generic_views.ordering).
+            models.Index(fields=["month", "id"], name="attendance_by_month"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["mediator", "month"], name="one_attendance_per_month"),
         ]
@@ -204,6 +216,10 @@ class LeaveRecord(TenantModel):
         ordering = ["-starts_on", "-pk"]
         verbose_name = _("leave record")
         verbose_name_plural = _("leave records")
+        indexes = [
+            # The list's order with its tiebreak (core.generic_views.ordering).
+            models.Index(fields=["starts_on", "id"], name="leave_by_start"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from core.db_router import ReplicaReadsMixin
 from core.excel import XLSX_CONTENT_TYPE, Column, build_workbook
 from core.filtersets import TenantFilterSet
 from core.generic_views import RoleRequiredMixin, TenantListView
@@ -20,7 +21,7 @@ from registry.forms.reports import AreaFilterForm, ComplianceFilterForm
 from registry.models import TermWarning
 
 
-class ComplianceView(RoleRequiredMixin, generic.TemplateView):
+class ComplianceView(ReplicaReadsMixin, RoleRequiredMixin, generic.TemplateView):
     """Required and actual full-time mediators of every active committee, the rate
     per county or township, and the same table as a workbook (``?export=xlsx``,
     with the filters the page shows)."""
@@ -74,7 +75,7 @@ def compliance_workbook(report, areas) -> HttpResponse:
     return response
 
 
-class CompletenessView(RoleRequiredMixin, generic.TemplateView):
+class CompletenessView(ReplicaReadsMixin, RoleRequiredMixin, generic.TemplateView):
     """The share of active committees and serving mediators with every required field
     (seed 000: 100 %), per county, or per township once narrowed to one county."""
 

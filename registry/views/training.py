@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from core.db_router import ReplicaReadsMixin
 from core.generic_views import (
     RoleRequiredMixin,
     TenantCreateView,
@@ -134,7 +135,7 @@ def attendance_remove_view(request, pk):
     return render(request, "registry/training_attendance_remove.html", {"attendance": attendance})
 
 
-class TrainingReportView(RoleRequiredMixin, generic.ListView):
+class TrainingReportView(ReplicaReadsMixin, RoleRequiredMixin, generic.ListView):
     """Each serving mediator's sessions and hours in a year, flagged below the
     bureau's minimum."""
 

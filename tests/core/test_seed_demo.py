@@ -2,7 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from core.models import Bureau, JudicialOffice, Region, Role
 from core.tenancy import all_regions
@@ -53,3 +53,14 @@ def test_seed_demo_if_empty_leaves_existing_data_alone(seeded):
     assert "already" in out.getvalue()
     with all_regions():
         assert Bureau.objects.filter(region_id="330600000000").count() == 1
+
+
+def test_seed_demo_leaves_the_planner_statistics_of_what_it_loaded(seeded):
+    """ANALYZE after the bulk load (PostgreSQL and SQLite both have it): the planner
+    knows the tables' sizes before the first page is asked for."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'mediation_case'")
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'mediation_case'")
+        assert cursor.fetchone()[0] > 0

@@ -217,3 +217,25 @@ def test_queries_do_not_grow_with_records(login, world, viewer, django_assert_ma
         )
     with django_assert_max_num_queries(few):
         assert client.get(URL).status_code == 200
+
+
+def test_several_posts_and_fields_of_expertise_count_a_mediator_once(login, world):
+    """Distinct sets: a mediator with two current posts (one of them in another
+    city's committee) and two fields of expertise is one complete record."""
+    mediator = _complete_mediator(world["a"])
+    with all_regions():
+        mediator.expertise.add(ExpertiseField.objects.exclude(code="marriage_family").first())
+        AppointmentFactory(
+            mediator=mediator, committee=_complete_committee(world["b"]), full_time=False
+        )
+    _, mediators = _tables(login(world["a"]["county_user"]).get(URL))
+    assert (mediators.total.complete, mediators.total.total) == (1, 1)
+    assert mediators.total.fields_by_missing() == []
+
+
+def test_a_post_only_in_another_city_is_a_current_post(login, world):
+    mediator = _complete_mediator(world["a"])
+    with all_regions():
+        mediator.appointments.update(committee=_complete_committee(world["b"]))
+    _, mediators = _tables(login(world["a"]["county_user"]).get(URL))
+    assert mediators.total.missing["appointments"] == 0

@@ -231,3 +231,19 @@ def test_queries_do_not_grow_with_committees(
     _grow(world, 30)
     with django_assert_max_num_queries(few):
         assert client.get(URL + query).status_code == 200
+
+
+def test_a_mediator_with_two_full_time_posts_in_a_committee_counts_once(login, world, roster):
+    """The counts are of distinct mediators, in the table, the rates and the dashboard
+    count alike (a post ending next month beside the one that follows it)."""
+    township = roster["township"]
+    with all_regions():
+        mediator = township.appointments.filter(full_time=True, ends_on=None).first().mediator
+        mediator.appointments.update(ends_on=TODAY + datetime.timedelta(days=30))
+        AppointmentFactory(mediator=mediator, committee=township, full_time=True)
+    response = login(world["a"]["county_user"]).get(URL)
+    assert _rows(response)[township.code] == (2, 2, 0)
+    with jurisdiction(world["a"]["city"].code[:4]):
+        assert reports.committees_short_of_standard() == 2
+        (area,) = [a for a in reports.compliance().areas if a.area.code.startswith("330602")]
+    assert (area.meeting, area.with_requirement, area.shortfall) == (1, 2, 1)
