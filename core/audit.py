@@ -21,7 +21,14 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from auditlog.cid import get_cid
 from auditlog.context import auditlog_value, set_actor
+from auditlog.diff import get_field_value, get_fields_in_model, get_mask_function
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.utils.encoding import smart_str
 
 _acting_role: ContextVar[Callable | None] = ContextVar("acting_role", default=None)
 
@@ -90,3 +97,72 @@ def acting_as(actor, remote_addr=None):
     """Audit entries written in the block name *actor* (None: the system)."""
     with restored_audit_context(), set_actor(actor, remote_addr=remote_addr):
         yield
+
+
+def log_created(objects, *, actor, extra=None, batch_size=1000):
+    """Audit entries for rows written with bulk_create (auditlog only sees save()):
+    for each object the "create" entry auditlog's own signal would write, the same
+    changes (masked fields masked, the registered fields only), actor, request id and
+    acting role, inserted in batches. *extra* maps an object to more changes (e.g. its
+    many-to-many values). The objects must have their primary keys (bulk_create sets
+    them on PostgreSQL and SQLite).
+
+    Per row it does only what differs between rows: auditlog's model_instance_diff
+    looks up the model's fields, registration and each field's "before" (nothing, for
+    a creation) again for every object, which made a 10,000-row import spend most of
+    its writing time building its audit."""
+    objects = list(objects)
+    if not objects:
+        return
+    model = objects[0]._meta.model
+    as_json = settings.AUDITLOG_STORE_JSON_CHANGES
+    options = auditlog.get_model_fields(model)
+    fields = [
+        field
+        for field in get_fields_in_model(objects[0])
+        if (not options["include_fields"] or field.name in options["include_fields"])
+        and field.name not in options["exclude_fields"]
+    ]
+    mask = get_mask_function(options.get("mask_callable"))
+    before = {field.name: get_field_value(None, field, as_json) for field in fields}
+    content_type = ContentType.objects.get_for_model(model)
+    cid, role = get_cid(), current_role()
+    entries = []
+    for obj in objects:
+        changes = {}
+        for field in fields:
+            old, new = before[field.name], get_field_value(obj, field, as_json)
+            if old == new:
+                continue
+            if field.name in options["mask_fields"]:
+                changes[field.name] = [mask(_text(old)), mask(_text(new))]
+            elif as_json:
+                changes[field.name] = [_primitive(old), _primitive(new)]
+            else:
+                changes[field.name] = [_text(old), _text(new)]
+        if extra:
+            changes.update(extra(obj))
+        entry = LogEntry(
+            content_type=content_type,
+            object_pk=str(obj.pk),
+            object_id=obj.pk,
+            object_repr=str(obj)[:2000],
+            action=LogEntry.Action.CREATE,
+            changes=changes,
+            actor=actor,
+            cid=cid,
+        )
+        stamp_role(entry, role)  # bulk_create sends no pre_save
+        entries.append(entry)
+    LogEntry.objects.bulk_create(entries, batch_size=batch_size)
+
+
+def _text(value) -> str:
+    return smart_str(value)
+
+
+def _primitive(value):
+    # What auditlog stores in JSON mode: primitives as they are, anything else as text.
+    if isinstance(value, (type(None), bool, int, float, str, list, tuple, dict, set)):
+        return value
+    return _text(value)

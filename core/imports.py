@@ -25,11 +25,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from io import BytesIO
 
-from auditlog.cid import get_cid
-from auditlog.diff import model_instance_diff
-from auditlog.models import LogEntry
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
@@ -43,7 +39,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
-from core import audit
 from core.excel import DATE_FORMAT, append_row, sheet_title
 
 TEXT, INT, BOOL, DATE, CHOICE = "text", "int", "bool", "date", "choice"
@@ -611,36 +606,6 @@ def run_import(importer: Importer, source, *, dry_run: bool, progress=None) -> R
         actions[UNCHANGED],
     )
     return report
-
-
-def log_created(objects, *, actor, extra=None):
-    """Audit rows written with bulk_create (auditlog only sees save()): the same
-    "create" entries auditlog would write, in one bulk insert. *extra* maps an object
-    to more changes (e.g. its many-to-many values)."""
-    objects = list(objects)
-    if not objects:
-        return
-    content_type = ContentType.objects.get_for_model(objects[0])
-    cid = get_cid()
-    entries = []
-    for obj in objects:
-        changes = model_instance_diff(
-            None, obj, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
-        )
-        changes.update(extra(obj) if extra else {})
-        entry = LogEntry(
-            content_type=content_type,
-            object_pk=str(obj.pk),
-            object_id=obj.pk,
-            object_repr=str(obj)[:2000],
-            action=LogEntry.Action.CREATE,
-            changes=changes,
-            actor=actor,
-            cid=cid,
-        )
-        audit.stamp_role(entry)  # bulk_create sends no pre_save
-        entries.append(entry)
-    LogEntry.objects.bulk_create(entries, batch_size=1000)
 
 
 def template_workbook(title: str, columns: list[Column], notes_title: str, notes=()) -> bytes:
