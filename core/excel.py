@@ -131,22 +131,30 @@ def write_workbook(target, title, columns, rows, progress=None, total=None, ever
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
         cell.write(0, index, str(column.header), None, bold)
-    pairs = [(column.value, column.number_format) for column in columns]
-    write_string, write = sheet.write_string, cell.write
+    columns = [
+        (column.value, column.number_format, cell.format(column.number_format))
+        for column in columns
+    ]
+    write_string, write_datetime, write = sheet.write_string, sheet.write_datetime, cell.write
+    date = datetime.date
     count = 0
     for count, row in enumerate(rows, start=1):
-        for index, (get, number_format) in enumerate(pairs):
+        for index, (get, number_format, cell_format) in enumerate(columns):
             value = get(row)
-            # The common case inline: plain text, written bare.
-            if (
-                value.__class__ is str
-                and number_format is None
-                and value.isprintable()
-                and value[:1] not in FORMULA_STARTS
-            ):
-                if value:
-                    write_string(count, index, value)
-            elif value is not None:
+            # The common cases inline: plain text written bare, a date in a date column.
+            if value.__class__ is str:
+                if (
+                    number_format is None
+                    and value.isprintable()
+                    and value[:1] not in FORMULA_STARTS
+                ):
+                    if value:
+                        write_string(count, index, value)
+                    continue
+            elif value.__class__ is date and cell_format is not None:
+                write_datetime(count, index, value, cell_format)
+                continue
+            if value is not None:
                 write(count, index, value, number_format)
         if progress and count % every == 0:
             progress(count, total)
@@ -182,6 +190,7 @@ class _CellWriter:
             value = str(value)
         if isinstance(value, str):
             value = writable(value)
+            cell_format = cell_format or self.format(number_format)
             if value and value[0] in FORMULA_STARTS:
                 sheet.write_string(row, column, value, self.quoted)
             elif value or cell_format:
