@@ -20,6 +20,7 @@ value, so its own signal receiver stays connected for good. ``acting_as`` and
 from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from operator import attrgetter
 
 from auditlog.cid import get_cid
 from auditlog.context import auditlog_value, set_actor
@@ -28,7 +29,31 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
 from django.utils.encoding import smart_str
+
+from core import bulk
+
+# Fields whose audited value (in JSON mode) is the attribute itself: auditlog's
+# get_field_value converts only date-times, JSON and (as strings) related objects.
+PLAIN_FIELDS = frozenset(
+    {
+        models.CharField,
+        models.TextField,
+        models.BooleanField,
+        models.IntegerField,
+        models.BigIntegerField,
+        models.SmallIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.DateField,
+        models.DecimalField,
+        models.EmailField,
+        models.BigAutoField,
+        models.AutoField,
+    }
+)
 
 _acting_role: ContextVar[Callable | None] = ContextVar("acting_role", default=None)
 
@@ -99,13 +124,12 @@ def acting_as(actor, remote_addr=None):
         yield
 
 
-def log_created(objects, *, actor, extra=None, batch_size=1000):
+def log_created(objects, *, actor, extra=None):
     """Audit entries for rows written with bulk_create (auditlog only sees save()):
     for each object the "create" entry auditlog's own signal would write, the same
     changes (masked fields masked, the registered fields only), actor, request id and
-    acting role, inserted in batches. *extra* maps an object to more changes (e.g. its
-    many-to-many values). The objects must have their primary keys (bulk_create sets
-    them on PostgreSQL and SQLite).
+    acting role, inserted in bulk (core.bulk). *extra* maps an object to more changes
+    (e.g. its many-to-many values). The objects must have their primary keys.
 
     Per row it does only what differs between rows: auditlog's model_instance_diff
     looks up the model's fields, registration and each field's "before" (nothing, for
@@ -117,29 +141,30 @@ def log_created(objects, *, actor, extra=None, batch_size=1000):
     model = objects[0]._meta.model
     as_json = settings.AUDITLOG_STORE_JSON_CHANGES
     options = auditlog.get_model_fields(model)
-    fields = [
-        field
-        for field in get_fields_in_model(objects[0])
-        if (not options["include_fields"] or field.name in options["include_fields"])
-        and field.name not in options["exclude_fields"]
-    ]
     mask = get_mask_function(options.get("mask_callable"))
-    before = {field.name: get_field_value(None, field, as_json) for field in fields}
+    fields = []
+    for field in get_fields_in_model(objects[0]):
+        if options["include_fields"] and field.name not in options["include_fields"]:
+            continue
+        if field.name in options["exclude_fields"]:
+            continue
+        old = get_field_value(None, field, as_json)
+        if field.name in options["mask_fields"]:
+            convert = _masked(mask)
+        elif as_json:
+            convert = _primitive
+        else:
+            convert = _text
+        fields.append((field.name, _getter(field, as_json), old, convert(old), convert))
     content_type = ContentType.objects.get_for_model(model)
-    cid, role = get_cid(), current_role()
+    cid, role, now = get_cid(), current_role(), timezone.now()
     entries = []
     for obj in objects:
         changes = {}
-        for field in fields:
-            old, new = before[field.name], get_field_value(obj, field, as_json)
-            if old == new:
-                continue
-            if field.name in options["mask_fields"]:
-                changes[field.name] = [mask(_text(old)), mask(_text(new))]
-            elif as_json:
-                changes[field.name] = [_primitive(old), _primitive(new)]
-            else:
-                changes[field.name] = [_text(old), _text(new)]
+        for name, get, old, shown, convert in fields:
+            new = get(obj)
+            if new != old:
+                changes[name] = [shown, convert(new)]
         if extra:
             changes.update(extra(obj))
         entry = LogEntry(
@@ -151,10 +176,23 @@ def log_created(objects, *, actor, extra=None, batch_size=1000):
             changes=changes,
             actor=actor,
             cid=cid,
+            timestamp=now,
         )
-        stamp_role(entry, role)  # bulk_create sends no pre_save
+        stamp_role(entry, role)  # a bulk insert sends no pre_save
         entries.append(entry)
-    LogEntry.objects.bulk_create(entries, batch_size=batch_size)
+    bulk.insert(LogEntry, entries)
+
+
+def _getter(field, as_json):
+    """A function from an object to what auditlog's get_field_value gives for
+    *field*, without its per-call checks for the plain fields that are most."""
+    if field.__class__ in PLAIN_FIELDS and as_json:
+        return attrgetter(field.attname)
+    return lambda obj: get_field_value(obj, field, as_json)
+
+
+def _masked(mask):
+    return lambda value: mask(_text(value))
 
 
 def _text(value) -> str:

@@ -1,0 +1,43 @@
+"""Inserting thousands of rows at once (imports and their audit entries).
+
+On PostgreSQL rows go in with COPY: measured several times faster than bulk_create's
+INSERT … VALUES for a 10,000-row import, which spent most of its time building,
+binding and parsing the statements' parameters. Elsewhere (SQLite) bulk_create does
+it. Either way each object gets its primary key, fields' pre_save runs (auto_now) and
+no signal is sent, as with bulk_create.
+"""
+
+from django.db import connections, router
+
+
+def insert(model, objects, batch_size=1000) -> list:
+    """Insert *objects*, unsaved instances of *model*; returns them with their keys."""
+    objects = list(objects)
+    db = router.db_for_write(model)
+    connection = connections[db]
+    if not objects:
+        return objects
+    if connection.vendor != "postgresql":
+        return model._base_manager.using(db).bulk_create(objects, batch_size=batch_size)
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = meta.concrete_fields
+    with connection.cursor() as cursor:
+        # The keys first, from the table's own sequence, so the objects know them.
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objects)],
+        )
+        for obj, (key,) in zip(objects, cursor.fetchall(), strict=True):
+            setattr(obj, meta.pk.attname, key)
+        columns = ", ".join(quote(field.column) for field in fields)
+        with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objects:
+                copy.write_row(
+                    [
+                        field.get_db_prep_save(field.pre_save(obj, True), connection)
+                        for field in fields
+                    ]
+                )
+    for obj in objects:
+        obj._state.adding, obj._state.db = False, db
+    return objects
