@@ -20,6 +20,10 @@ def insert(model, objects, batch_size=1000) -> list:
     if connection.vendor != "postgresql":
         return model._base_manager.using(db).bulk_create(objects, batch_size=batch_size)
     meta, quote = model._meta, connection.ops.quote_name
+    for obj in objects:
+        # What bulk_create does first: a related object saved after it was assigned
+        # (a new post's new mediator) gives its key to the foreign key column.
+        obj._prepare_related_fields_for_save(operation_name="insert")
     fields = meta.concrete_fields
     with connection.cursor() as cursor:
         # The keys first, from the table's own sequence, so the objects know them.
