@@ -156,9 +156,15 @@ def log_created(objects, *, actor, extra=None):
         else:
             convert = _text
         fields.append((field.name, _getter(field, as_json), old, convert(old), convert))
-    content_type = ContentType.objects.get_for_model(model)
-    cid, role, now = get_cid(), current_role(), timezone.now()
-    entries = []
+    template = LogEntry(
+        content_type=ContentType.objects.get_for_model(model),
+        action=LogEntry.Action.CREATE,
+        actor=actor,
+        cid=get_cid(),
+        timestamp=timezone.now(),
+    )
+    stamp_role(template)  # a bulk insert sends no pre_save
+    rows = []
     for obj in objects:
         changes = {}
         for name, get, old, shown, convert in fields:
@@ -167,20 +173,15 @@ def log_created(objects, *, actor, extra=None):
                 changes[name] = [shown, convert(new)]
         if extra:
             changes.update(extra(obj))
-        entry = LogEntry(
-            content_type=content_type,
-            object_pk=str(obj.pk),
-            object_id=obj.pk,
-            object_repr=str(obj)[:2000],
-            action=LogEntry.Action.CREATE,
-            changes=changes,
-            actor=actor,
-            cid=cid,
-            timestamp=now,
+        rows.append(
+            {
+                "object_pk": str(obj.pk),
+                "object_id": obj.pk,
+                "object_repr": str(obj)[:2000],
+                "changes": changes,
+            }
         )
-        stamp_role(entry, role)  # a bulk insert sends no pre_save
-        entries.append(entry)
-    bulk.insert(LogEntry, entries)
+    bulk.insert_like(template, rows)
 
 
 def _getter(field, as_json):
