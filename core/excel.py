@@ -1,7 +1,8 @@
 """Workbook plumbing shared by every app's excel.py: streamed exports with Chinese
 headers and real dates and numbers (XlsxWriter's constant_memory mode: each row is
-written to disk as it is finished; measured a third faster than openpyxl's
-write-only mode on the roster export, for the same flat memory), and the helpers for
+written to disk as it is finished; on the roster export it measured as fast as
+openpyxl's write-only mode at 100,000 rows and up to 1.4x faster on smaller ones, for
+the same flat memory: make bench-roster shows both), and the helpers for
 the few workbooks built in memory with openpyxl (the import templates).
 
 Every workbook the project writes goes through this module, so the two rules about
