@@ -660,13 +660,21 @@ def template_workbook(title: str, columns: list[Column], notes_title: str, notes
 
 @contextlib.contextmanager
 def _unreadable():
-    """Whatever openpyxl or the XML parser raise on a damaged file becomes one clear
-    message (a ValidationError raised inside, e.g. merged cells, passes through)."""
+    """Whatever zipfile or calamine raise on a damaged file becomes one clear message
+    (a ValidationError raised inside, e.g. merged cells, passes through)."""
     try:
         yield
     except ValidationError:
         raise
     except Exception as exc:
+        raise ValidationError(
+            _("The workbook cannot be read; it may be damaged."), code="unreadable"
+        ) from exc
+    except BaseException as exc:
+        # A panic in calamine's Rust code reaches Python as pyo3's PanicException,
+        # which derives from BaseException; anything else of that kind goes on.
+        if type(exc).__name__ != "PanicException":
+            raise
         raise ValidationError(
             _("The workbook cannot be read; it may be damaged."), code="unreadable"
         ) from exc

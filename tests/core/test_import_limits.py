@@ -289,3 +289,18 @@ def test_an_old_excel_file_or_a_damaged_one_is_refused_by_the_reader():
 def test_unknown_headers_are_quoted_short():
     (error,) = _import(_workbook([("张三", "")], header=("名" * 5000, "备注"))).errors
     assert error.row == 0 and len(error.message) < 300
+
+
+@pytest.mark.django_db
+def test_a_panic_of_the_reader_is_an_unreadable_file_not_a_500(monkeypatch):
+    class PanicException(BaseException):  # what pyo3 raises for a panic in Rust code
+        pass
+
+    class Panicking:
+        @staticmethod
+        def from_filelike(source):
+            raise PanicException("index out of bounds")
+
+    monkeypatch.setattr("core.imports.CalamineWorkbook", Panicking)
+    (error,) = _import(_workbook([("张三", "")])).errors
+    assert error == RowError(0, "", _("The workbook cannot be read; it may be damaged."))
