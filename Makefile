@@ -31,8 +31,8 @@ help:
 	@echo "make messages  makemessages -l zh_Hans, then compilemessages"
 	@echo "make venv      create .venv and install the project with its [dev] extras"
 	@echo "make assets    npm ci, then copy front-end files into static/vendor/"
-	@echo "make bench-roster  Excel import/export benchmarks against bare openpyxl (ROWS=, EXPORT_ROWS=)"
-	@echo "make bench-ranking  the ranking job against one hand-written SQL query (PostgreSQL: DATABASE_URL=...)"
+	@echo "make bench-roster  Excel import/export against calamine and the bare writer (ROWS=, EXPORT_ROWS=)"
+	@echo "make bench-ranking  the ranking job against one hand-written SQL query (PostgreSQL: DATABASE_URL=..., ROWS=cases)"
 	@echo "make bench-public  public roster search vs a static file under 50 clients (gunicorn, PostgreSQL, Redis)"
 	@echo "make clean     remove generated files (keeps .venv and db.sqlite3)"
 
@@ -76,19 +76,24 @@ messages: $(VENV_STAMP)
 	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=staticfiles
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
 
+# Each bench-* ends with one line per figure, "BENCH <name> ratio=<x> goal<op><y>",
+# each ratio the median of REPEAT runs of both sides. ROWS= makes them smaller (a run
+# in about a minute: ROWS=2000 for the roster, ROWS=20000 cases for the ranking).
 ROWS ?= 10000
-EXPORT_ROWS ?= 100000
+EXPORT_ROWS ?= $(if $(filter command line environment,$(origin ROWS)),$(ROWS),100000)
+REPEAT ?= 3
+RANKING_CASES ?= $(if $(filter command line environment,$(origin ROWS)),$(ROWS),100000 1000000)
 
-# Runs in a rolled-back transaction on the configured database (SQLite unless
+# Runs in rolled-back transactions on the configured database (SQLite unless
 # DATABASE_URL is set), so it leaves no data behind.
 bench-roster: $(VENV_STAMP)
 	$(MANAGE) migrate --noinput
-	$(MANAGE) bench_roster --rows $(ROWS) --export-rows $(EXPORT_ROWS)
+	$(MANAGE) bench_roster --rows $(ROWS) --export-rows $(EXPORT_ROWS) --repeat $(REPEAT)
 
 # PostgreSQL only (window functions over generated cases); rolled back at the end.
 bench-ranking: $(VENV_STAMP)
 	$(MANAGE) migrate --noinput
-	$(MANAGE) bench_ranking --cases 100000 --cases 1000000
+	$(MANAGE) bench_ranking $(foreach n,$(RANKING_CASES),--cases $(n)) --repeat $(REPEAT)
 
 clean:
 	rm -rf static/vendor staticfiles node_modules test-artifacts .pytest_cache .ruff_cache *.egg-info dist

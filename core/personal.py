@@ -48,6 +48,8 @@ def to_ascii(value: str) -> str:
     space) as ASCII, so one number typed two ways is one number, with one hash.
     Characters that only look like digits (superscripts ², circled ①) are kept, for
     validation to refuse."""
+    if value.isascii():  # nearly every number: nothing to convert
+        return value
     chars = []
     for char in value:
         decimal = unicodedata.decimal(char, None)

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import policy
-from core.imports import log_created
+from core.audit import log_created
 from mediation.models import Callback, CallbackDraw, Case, CaseStatus
 
 RECORD_FIELDS = ("called_on", "satisfaction", "fulfilled", "notes")

@@ -20,7 +20,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.imports import BOOL, CHOICE, DATE, NEW, UNCHANGED, Column, Importer, log_created
+from core.audit import log_created
+from core.imports import BOOL, CHOICE, DATE, NEW, UNCHANGED, Column, Importer
 from core.imports import template_workbook as build_template
 from core.personal import digest, normalize_id_number
 from mediation.models import (

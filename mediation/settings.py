@@ -222,6 +222,9 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 100 * 1
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
 IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 32767)
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+# The import reader (python-calamine) holds the sheet as a grid from its first cell to
+# its last, about 32 bytes a cell: 5 million is 160 MB, 190,000 rows of the roster.
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 5_000_000)
 
 # Files the public sends with a complaint: kept outside MEDIA_ROOT and the web root,
 # served only through a staff view.

@@ -4,11 +4,14 @@ numbers masked unless the user asked to reveal them and their role may.
 
 The mediator export has the import template's columns first, so an unmasked export
 can be edited and imported again. Rows are streamed: the queryset is iterated in
-chunks with its relations prefetched per chunk, and openpyxl's write-only mode writes
-to a temporary file, so memory stays flat however many rows there are.
+chunks with its relations read per chunk, and the writer (core.excel) writes each row
+to a temporary file as it comes, so memory stays flat however many rows there are.
 """
 
-from django.db.models import Prefetch
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,8 +19,9 @@ from core.excel import DATE_FORMAT, Column
 from core.exports import CHUNK, ListExport, boolean_labels, choice_labels, filtered
 from registry.excel.templates import COMMITTEE_COLUMNS, MEDIATOR_COLUMNS
 from registry.filtersets import CommitteeFilterSet, MediatorFilterSet
-from registry.models import Appointment, Committee, Mediator
+from registry.models import Appointment, Committee, ExpertiseField, Mediator
 from registry.models.appointments import held_on
+from registry.models.mediators import PERSONAL_FIELDS
 from registry.personal_access import log_reveals, may_reveal
 
 
@@ -56,15 +60,78 @@ def committee_columns() -> list[Column]:
     ]
 
 
-def _post(mediator):
-    """The post a row shows: the current full-time one, else the latest current one."""
-    return mediator.current_posts[0] if mediator.current_posts else None
+# What a mediator row is read as: plain values (personal numbers decrypted by their
+# field), not model instances; building three instances a row (mediator, post,
+# committee) and a related manager for the expertise took more time than writing it.
+MEDIATOR_VALUES = (
+    "pk",
+    "id_number",
+    "name",
+    "gender",
+    "birth_date",
+    "phone",
+    "education",
+    "political_status",
+    "background",
+    "volunteer",
+    "expert_pool",
+    "bank_name",
+    "bank_account",
+    "level",
+    "status",
+    "region_id",
+)
+POST_VALUES = (
+    "mediator_id",
+    "committee__code",
+    "committee__name",
+    "post",
+    "full_time",
+    "paid_by",
+    "starts_on",
+)
+
+
+@dataclass(slots=True)
+class MediatorLine:
+    """One row of the mediator export: the mediator's values, the names of their
+    fields of expertise, and the post the row shows (the current full-time one, else
+    the latest current one), if any."""
+
+    mediator: tuple
+    expertise: str
+    post: tuple | None
+
+
+def mediator_lines(queryset, chunk=CHUNK):
+    """The mediators of *queryset* as MediatorLines, read *chunk* at a time with the
+    same two queries per chunk for their expertise and current posts."""
+    records = queryset.values_list(*MEDIATOR_VALUES, named=True).iterator(chunk_size=chunk)
+    through = Mediator.expertise.through
+    field_order = [f"expertisefield__{name}" for name in ExpertiseField._meta.ordering]
+    while batch := list(itertools.islice(records, chunk)):
+        ids = [mediator.pk for mediator in batch]
+        expertise = defaultdict(list)
+        for mediator_id, name in (
+            through.objects.filter(mediator_id__in=ids)
+            .order_by("mediator_id", *field_order)
+            .values_list("mediator_id", "expertisefield__name")
+        ):
+            expertise[mediator_id].append(name)
+        posts = {}
+        for post in (
+            Appointment.objects.filter(held_on(), mediator_id__in=ids)
+            .order_by("mediator_id", "-full_time", "-starts_on", "-pk")
+            .values_list(*POST_VALUES, named=True)
+        ):
+            posts.setdefault(post.mediator_id, post)
+        for mediator in batch:
+            yield MediatorLine(mediator, "、".join(expertise[mediator.pk]), posts.get(mediator.pk))
 
 
 def _post_value(getter):
-    def value(mediator):
-        post = _post(mediator)
-        return getter(post) if post is not None else None
+    def value(line):
+        return getter(line.post) if line.post is not None else None
 
     return value
 
@@ -74,40 +141,45 @@ def mediator_columns(revealed=frozenset()) -> list[Column]:
         return _header(MEDIATOR_COLUMNS, key)
 
     def personal(field):
-        return lambda m: (getattr(m, field) or "") if field in revealed else m.masked(field)
+        if field in revealed:
+            return lambda line: getattr(line.mediator, field) or ""
+        mask = PERSONAL_FIELDS[field][1]
+        return lambda line: mask(getattr(line.mediator, field) or "")
 
-    label = {
-        field: choice_labels(Mediator, field)
-        for field in ("gender", "education", "political_status", "background", "level", "status")
-    }
+    def choice(field):
+        label = choice_labels(Mediator, field)
+        return lambda line: label(getattr(line.mediator, field))
+
     post, paid_by = choice_labels(Appointment, "post"), choice_labels(Appointment, "paid_by")
     yes_no = boolean_labels()
 
     return [
         Column(header("id_number"), personal("id_number"), 22),
-        Column(header("name"), lambda m: m.name),
-        Column(header("gender"), lambda m: label["gender"](m.gender), 8),
-        Column(header("birth_date"), lambda m: m.birth_date, number_format=DATE_FORMAT),
+        Column(header("name"), lambda line: line.mediator.name),
+        Column(header("gender"), choice("gender"), 8),
+        Column(
+            header("birth_date"), lambda line: line.mediator.birth_date, number_format=DATE_FORMAT
+        ),
         Column(header("phone"), personal("phone")),
-        Column(header("education"), lambda m: label["education"](m.education)),
-        Column(header("political_status"), lambda m: label["political_status"](m.political_status)),
-        Column(header("background"), lambda m: label["background"](m.background)),
-        Column(header("expertise"), lambda m: "、".join(f.name for f in m.expertise.all()), 22),
-        Column(header("volunteer"), lambda m: yes_no(m.volunteer), 8),
-        Column(header("expert_pool"), lambda m: yes_no(m.expert_pool), 8),
-        Column(header("bank_name"), lambda m: m.bank_name),
+        Column(header("education"), choice("education")),
+        Column(header("political_status"), choice("political_status")),
+        Column(header("background"), choice("background")),
+        Column(header("expertise"), lambda line: line.expertise, 22),
+        Column(header("volunteer"), lambda line: yes_no(line.mediator.volunteer), 8),
+        Column(header("expert_pool"), lambda line: yes_no(line.mediator.expert_pool), 8),
+        Column(header("bank_name"), lambda line: line.mediator.bank_name),
         Column(header("bank_account"), personal("bank_account"), 22),
-        Column(header("committee"), _post_value(lambda p: p.committee.code), 20),
+        Column(header("committee"), _post_value(lambda p: p.committee__code), 20),
         Column(header("post"), _post_value(lambda p: post(p.post))),
         Column(header("full_time"), _post_value(lambda p: yes_no(p.full_time)), 8),
         Column(header("paid_by"), _post_value(lambda p: paid_by(p.paid_by))),
         Column(header("starts_on"), _post_value(lambda p: p.starts_on), number_format=DATE_FORMAT),
-        Column(header("ends_on"), lambda m: None, number_format=DATE_FORMAT),
-        Column(header("exit_reason"), lambda m: ""),
-        Column(gettext_lazy("Committee"), _post_value(lambda p: p.committee.name), 28),
-        Column(gettext_lazy("Level"), lambda m: label["level"](m.level)),
-        Column(gettext_lazy("Status"), lambda m: label["status"](m.status)),
-        Column(gettext_lazy("Division code"), lambda m: m.region_id, 16),
+        Column(header("ends_on"), lambda line: None, number_format=DATE_FORMAT),
+        Column(header("exit_reason"), lambda line: ""),
+        Column(gettext_lazy("Committee"), _post_value(lambda p: p.committee__name), 28),
+        Column(gettext_lazy("Level"), choice("level")),
+        Column(gettext_lazy("Status"), choice("status")),
+        Column(gettext_lazy("Division code"), lambda line: line.mediator.region_id, 16),
     ]
 
 
@@ -117,15 +189,9 @@ def committee_queryset(query):
 
 
 def mediator_queryset(query):
-    current = (
-        Appointment.objects.filter(held_on())
-        .select_related("committee")
-        .order_by("-full_time", "-starts_on", "-pk")
+    return filtered(MediatorFilterSet, query, Mediator.objects.all()).order_by(
+        "region_id", "name", "pk"
     )
-    queryset = Mediator.objects.prefetch_related(
-        "expertise", Prefetch("appointments", queryset=current, to_attr="current_posts")
-    )
-    return filtered(MediatorFilterSet, query, queryset).order_by("region_id", "name", "pk")
 
 
 def revealed_fields(role, asked: bool) -> frozenset:
@@ -136,15 +202,15 @@ def revealed_fields(role, asked: bool) -> frozenset:
     return frozenset(f for f in ("id_number", "phone", "bank_account") if may_reveal(role, f))
 
 
-def _audited(mediators, fields, role):
-    """Pass the mediators through, auditing the reveal of *fields* chunk by chunk."""
+def _audited(lines, fields, role):
+    """Pass the lines through, auditing the reveal of *fields* chunk by chunk."""
     ids = []
-    for mediator in mediators:
-        ids.append(mediator.pk)
+    for line in lines:
+        ids.append(line.mediator.pk)
         if len(ids) == CHUNK:
             log_reveals(ids, fields, role=role, via="export")
             ids = []
-        yield mediator
+        yield line
     if ids:
         log_reveals(ids, fields, role=role, via="export")
 
@@ -185,7 +251,7 @@ class MediatorExport(RosterExport):
 
     def write(self, target, progress=None):
         fields = self.revealed()
-        rows = self.queryset().iterator(chunk_size=CHUNK)
+        rows = mediator_lines(self.queryset())
         if fields:
             rows = _audited(rows, sorted(fields), self.role)
         return self.workbook(target, _("Mediators"), mediator_columns(fields), rows, progress)

@@ -346,7 +346,7 @@ def main():
             f"{result['requests']:>9}  {result['errors'] or '-'}"
         )
     ratio = results["search"]["rps"] / results["static"]["rps"]
-    print(f"search/static throughput ratio: {ratio:.2f} (goal ≥ 0.50)")
+    print(f"BENCH public-search ratio={ratio:.2f} goal>=0.5")
     return 0
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from core.excel import DATE_FORMAT, MONEY_FORMAT, Column, build_workbook, sheet_title
@@ -49,6 +50,7 @@ HOSTILE = (
 CONTROLS = "".join(chr(code) for code in range(32))
 WRITTEN_CONTROLS = "".join(c if c in "\t\n\r" else "\ufffd" for c in CONTROLS)
 FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
+ESCAPE_RE = re.compile(r"_x([0-9A-F]{4})_")
 SKIPPED_DIRS = {".git", ".venv", "node_modules", "static", "tests", "media", "__pycache__"}
 
 
@@ -60,6 +62,14 @@ def _stored(text):
 def _as_read(text):
     """What an XML reader gives back: a CR is read as a line end (XML 1.0, 2.11)."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read(value):
+    """A cell's text as Excel reads it: XlsxWriter writes a CR as Excel's escape
+    _x000D_ (so Excel gives the CR back), which openpyxl leaves as it is."""
+    if not isinstance(value, str):
+        return value
+    return _as_read(ESCAPE_RE.sub(lambda m: chr(int(m[1], 16)), value))
 
 
 def _workbook(content):
@@ -81,7 +91,7 @@ def assert_text_cells(content, values):
     that keeps it text when edited, and no sheet holds a formula."""
     assert _formulas(content) == []
     cells = {
-        cell.value: cell
+        _read(cell.value): cell
         for sheet in _workbook(content).worksheets
         for row in sheet.iter_rows()
         for cell in row
@@ -96,7 +106,7 @@ def assert_text_cells(content, values):
 
 def _values(content, column):
     sheet = _workbook(content).worksheets[0]
-    return [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    return [_read(row[column]) for row in sheet.iter_rows(min_row=2, values_only=True)]
 
 
 # The writer helper
@@ -140,6 +150,27 @@ def test_characters_xml_cannot_hold_are_replaced_and_the_file_opens():
     content = build_workbook("名册", [Column("名称", lambda row: row)], [stored, "\x01=1+1"])
     written = f"张{WRITTEN_CONTROLS}三\ufffd李\ufffd四\ufffd\ufffd🙂"
     assert _values(content, 0) == [_as_read(written), "\ufffd=1+1"]
+
+
+def test_links_and_numbers_in_text_stay_text():
+    """The streaming writer (XlsxWriter) turns text into links, numbers and formulas
+    when asked to; the helper never asks."""
+    texts = ["http://evil.example/?q=1", "mailto:a@example.com", "0012", "1e5", "TRUE", "_x0041_"]
+    content = build_workbook("名册", [Column("名称", lambda row: row)], texts)
+    assert _values(content, 0) == ["http://evil.example/?q=1", *texts[1:-1], "_x0041_"]
+    sheet = _workbook(content).worksheets[0]
+    assert {cell.data_type for (cell,) in sheet.iter_rows(min_row=2)} == {"s"}
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        assert not [n for n in archive.namelist() if "rels" in n and "sheet" in n]
+        assert b"<hyperlink" not in archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_other_values_keep_their_types():
+    rows = [(True, datetime.time(9, 30), gettext_lazy("Yes"), 2**40, Decimal("0.10"))]
+    columns = [Column(str(n), lambda row, n=n: row[n]) for n in range(5)]
+    (row,) = _workbook(build_workbook("类型", columns, rows)).worksheets[0].iter_rows(min_row=2)
+    assert row[0].value is True and row[1].value == datetime.time(9, 30)
+    assert row[2].value == "是" and row[3].value == 2**40 and row[4].value == 0.1
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from core.imports import NEW, Column, Importer, RowError, check_file, run_import
+from core.imports import NEW, Column, Importer, RowError, Sheet, check_file, run_import
 
 SHEET = "xl/worksheets/sheet1.xml"
 MB = 1024 * 1024
@@ -215,30 +214,93 @@ def test_a_sheet_wider_than_the_limit_is_refused(settings):
 
 
 @pytest.mark.django_db
-def test_a_recorded_width_of_every_column_does_not_widen_the_rows_read(monkeypatch, settings):
-    """openpyxl pads each row to the width the file records (16,384 columns here):
-    the header is read one column past the limit, the rows only as far as the
-    import's columns."""
+def test_a_recorded_width_of_every_column_does_not_widen_the_rows_read():
+    """A sheet may record that it spans 16,384 columns whatever its cells are: the
+    reader holds only as far as the cells reach."""
     content = _edited(
         _workbook([(f"调解员{n}", "") for n in range(3)]),
         b"<sheetViews>",
         b'<dimension ref="A1:XFD4"/><sheetViews>',
     )
-    widths = []
-    iter_rows = ReadOnlyWorksheet.iter_rows
-
-    def measured(self, *args, **kwargs):
-        for row in iter_rows(self, *args, **kwargs):
-            widths.append(len(row))
-            yield row
-
-    monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", measured)
     report = _import(content)
     assert report.ok and report.new == 3
-    assert widths == [settings.IMPORT_MAX_COLUMNS + 1, 2, 2, 2]
+    with Sheet(BytesIO(content), NoteImporter.columns) as sheet:
+        assert sheet.worksheet.width == 2
+
+
+def _far_cell(ref, row):
+    """A workbook of a few KB with one more cell, at *ref* in row *row*."""
+    return _edited(
+        _workbook([("张三", "")]),
+        b"</sheetData>",
+        f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>x</t></is></c></row>'
+        "</sheetData>".encode(),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("ref", "row", "code"),
+    [
+        ("XFD1048576", 1048576, "too_many_columns"),  # half a terabyte as calamine's grid
+        ("A1048576", 1048576, "too_many_rows"),
+        ("IA3", 3, "too_many_columns"),
+    ],
+)
+def test_a_cell_far_from_the_others_is_refused_before_the_sheet_is_read(ref, row, code):
+    content = _far_cell(ref, row)
+    assert len(content) < 10_000
+    with pytest.raises(ValidationError) as refused:
+        Sheet(BytesIO(content), NoteImporter.columns)
+    assert refused.value.code == code
+    report, seconds, peak = _measured(lambda: _import(content))
+    assert report.errors[0].row == 0 and seconds < 2 and peak < 5
+
+
+@pytest.mark.django_db
+def test_cells_placed_by_counting_are_refused():
+    """Without its reference a cell's place is counted, and could be anywhere."""
+    content = _edited(_workbook([("张三", "")]), b'<c r="A2"', b"<c")
+    (error,) = _import(content).errors
+    assert error == RowError(0, "", _("The workbook cannot be read; it may be damaged."))
+
+
+@pytest.mark.django_db
+def test_an_old_excel_file_or_a_damaged_one_is_refused_by_the_reader():
+    not_xlsx = RowError(0, "", _("This is not an Excel workbook (.xlsx)."))
+    damaged = RowError(0, "", _("The workbook cannot be read; it may be damaged."))
+    good = _workbook([("张三", "")])
+    stored = BytesIO()  # the same parts, not compressed
+    with zipfile.ZipFile(BytesIO(good)) as source, zipfile.ZipFile(stored, "w") as archive:
+        for name in source.namelist():
+            archive.writestr(name, source.read(name))
+    stored = stored.getvalue()
+    for content, error in [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, not_xlsx),
+        (b"PK\x03\x04broken", not_xlsx),
+        (_edited(good, b"</sheetData>", b"<sheetData>"), damaged),  # not XML
+        (_edited(good, b"<row ", b"<row><x "), damaged),
+        (stored.replace("张三".encode(), "李四".encode()), damaged),  # fails its CRC
+    ]:
+        assert _import(content).errors == [error]
 
 
 @pytest.mark.django_db
 def test_unknown_headers_are_quoted_short():
     (error,) = _import(_workbook([("张三", "")], header=("名" * 5000, "备注"))).errors
     assert error.row == 0 and len(error.message) < 300
+
+
+@pytest.mark.django_db
+def test_a_panic_of_the_reader_is_an_unreadable_file_not_a_500(monkeypatch):
+    class PanicException(BaseException):  # what pyo3 raises for a panic in Rust code
+        pass
+
+    class Panicking:
+        @staticmethod
+        def from_filelike(source):
+            raise PanicException("index out of bounds")
+
+    monkeypatch.setattr("core.imports.CalamineWorkbook", Panicking)
+    (error,) = _import(_workbook([("张三", "")])).errors
+    assert error == RowError(0, "", _("The workbook cannot be read; it may be damaged."))

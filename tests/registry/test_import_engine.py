@@ -95,6 +95,15 @@ def test_headers_are_found_in_any_order_with_stray_spaces_and_extra_columns():
         assert not sheet.has_more_rows_than(1)
 
 
+def test_a_table_may_start_right_of_column_a_but_not_below_row_one():
+    columns = [Column("a", "甲"), Column("b", "乙")]
+    with Sheet(_book([None, "甲", "乙"], [None, "x", None], [None, None, "y"]), columns) as sheet:
+        assert list(sheet.rows()) == [(2, {"a": "x", "b": ""}), (3, {"a": "", "b": "y"})]
+    with pytest.raises(ValidationError) as refused:
+        Sheet(_book([], ["甲", "乙"]), columns)
+    assert refused.value.code == "headers"
+
+
 def test_a_sheet_knows_whether_it_has_more_rows_than_a_limit():
     columns = [Column("a", "甲")]
     with Sheet(_book(["甲"], *[[n] for n in range(5)]), columns) as sheet:

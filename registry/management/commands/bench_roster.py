@@ -1,41 +1,82 @@
 import datetime
-import gc
+import re
+import resource
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
+import xlsxwriter
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 from django.http import QueryDict
-from openpyxl import Workbook, load_workbook
+from django.utils import timezone
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
 
 from core.imports import run_import
 from core.models import Region
 from core.personal import make_id_number
 from core.regions import RegionLevel
 from core.tenancy import all_regions, jurisdiction
-from registry.excel.exports import MediatorExport, mediator_columns, mediator_queryset
+from registry.excel.exports import MediatorExport
 from registry.excel.importers import MediatorImporter
 from registry.excel.templates import MEDIATOR_COLUMNS
 from registry.models import Appointment, Committee, ExpertiseField, Mediator
 
 # A province code no real division uses: the benchmark's throwaway jurisdiction.
 PROVINCE = "99"
-COUNTY = "990101"
 VILLAGE = "990101001001"
 ID_AREA = "659004"  # the area digits of the generated ID card numbers
 COMMITTEES = 20
+# The project's goals (issue 15): import and dry run against merely reading the file
+# with calamine; export against the same rows from one plain cursor written by the
+# bare writer; peak memory of the whole process at the big size against the small.
+GOALS = {
+    "roster-import": 3,
+    "roster-import-dry-run": 2,
+    "roster-export": 1.3,
+    "roster-export-peak-memory": 1.1,
+}
+MEMORY_SHARE = 10  # the memory figure's small size: a tenth of the big one
+
+# The export's rows and columns, read the plainest way: one query, one cursor, the
+# values as stored (personal numbers as their ciphertext, choices as codes).
+BASELINE_SQL = """
+SELECT m.id_number, m.name, m.gender, m.birth_date, m.phone, m.education,
+       m.political_status, m.background,
+       (SELECT {aggregate} FROM registry_mediator_expertise x
+        JOIN registry_expertisefield f ON f.code = x.expertisefield_id
+        WHERE x.mediator_id = m.id),
+       m.volunteer, m.expert_pool, m.bank_name, m.bank_account,
+       c.code, a.post, a.full_time, a.paid_by, a.starts_on, a.ends_on, a.exit_reason,
+       c.name, m.level, m.status, m.region_id
+FROM registry_mediator m
+LEFT JOIN registry_appointment a ON a.mediator_id = m.id AND a.ends_on IS NULL
+LEFT JOIN registry_committee c ON c.id = a.committee_id
+WHERE m.region_id LIKE %s
+ORDER BY m.region_id, m.name, m.id
+"""
+AGGREGATE = {"postgresql": "string_agg(f.name, '、')", "sqlite": "group_concat(f.name, '、')"}
+# Numbers 1…n from the database itself (PostgreSQL and SQLite alike), so a 100,000-row
+# roster is generated without holding it in Python.
+SERIES = "WITH RECURSIVE n(i) AS (SELECT %s UNION ALL SELECT i + 1 FROM n WHERE i < %s) "
 
 
 class Command(BaseCommand):
     help = (
-        "Benchmark the roster's Excel import and export against bare openpyxl. Builds its "
-        "own data in a throwaway jurisdiction (division code 99…) of the configured "
-        "database, inside one transaction that is rolled back at the end, so the "
-        "database is left as it was. On SQLite it holds the write lock while it runs "
-        "(about a minute at the defaults)."
+        "Benchmark the roster's Excel import and export. The import against merely "
+        "reading the same file with python-calamine, the export against the same rows "
+        "read with one plain cursor and written by the bare writer (XlsxWriter; bare "
+        "openpyxl is shown beside it), each the median of --repeat runs of both sides; "
+        "the export's peak memory (VmHWM, the whole process) at two sizes, each in a "
+        "process of its own. Works in a throwaway jurisdiction (division code 99…) "
+        "inside transactions that are rolled back. Ends with one line per figure: "
+        "BENCH <name> ratio=<x> goal<=<y>."
     )
 
     def add_arguments(self, parser):
@@ -43,18 +84,44 @@ class Command(BaseCommand):
         parser.add_argument(
             "--export-rows", type=int, default=100_000, help="mediators in the big export"
         )
+        parser.add_argument("--repeat", type=int, default=3, help="runs of each side (median)")
+        parser.add_argument(
+            "--peak-memory-of",
+            type=int,
+            metavar="ROWS",
+            help=(
+                "(internal) export ROWS generated mediators and print this process's peak memory"
+            ),
+        )
 
-    def handle(self, *args, rows, export_rows, **options):
-        export_rows = max(export_rows, rows)
+    def handle(self, *args, rows, export_rows, repeat, peak_memory_of, **options):
+        if peak_memory_of:
+            self._print_peak_memory(peak_memory_of)
+            return
+        repeat = max(repeat, 3)
+        ratios = {}
+        # First, while this process holds no transaction (SQLite allows one writer).
+        small = max(export_rows // MEMORY_SHARE, 1)
+        peaks = {count: self._peak_in_subprocess(count) for count in (small, export_rows)}
         with tempfile.TemporaryDirectory() as tmp, all_regions(), transaction.atomic():
             actor = self._world()
             path = Path(tmp) / "mediators.xlsx"
             self._workbook(path, rows)
             with jurisdiction(PROVINCE):
-                self._bench_import(path, rows, actor)
-                self._bench_export(Path(tmp), rows, export_rows)
+                ratios.update(self._bench_import(path, rows, actor, repeat))
+                ratios["roster-export"] = self._bench_export(Path(tmp), export_rows, repeat)
             transaction.set_rollback(True)
+        self.stdout.write("Export's peak memory (VmHWM: the whole process, one process a size)")
+        for count, peak in peaks.items():
+            self.stdout.write(f"  {count:>9,} rows: {peak / 1024:8.1f} MB")
+        ratios["roster-export-peak-memory"] = peaks[export_rows] / peaks[small]
         self.stdout.write("Rolled back: the database is as it was.")
+        with open("/proc/loadavg") as loadavg:
+            self.stdout.write(f"load average: {loadavg.read().strip()}")
+        for name, ratio in ratios.items():
+            self.stdout.write(f"BENCH {name} ratio={ratio:.2f} goal<={GOALS[name]}")
+
+    # The world and the data
 
     def _world(self):
         for code, parent, level in (
@@ -117,97 +184,210 @@ class Command(BaseCommand):
             sheet.append(cells)
         workbook.save(path)
 
-    def _bench_import(self, path, rows, actor):
+    def _generate(self, count):
+        """*count* mediators in the bench village, each with a post and two fields of
+        expertise, inserted by the database from one template row (the personal
+        numbers' ciphertext is the same in every row; each is still decrypted)."""
+        template = next(iter(self._rows(1)))
+        mediator = Mediator(region_id=VILLAGE, **{k: template[k] for k in MediatorImporter.fields})
+        mediator.normalize()
+        mediator.created_at = mediator.updated_at = timezone.now()
+        varying = {"name": "'基准调解员' || i", "id_number_digest": "'bench-' || i"}
+        self._insert(Mediator, mediator, varying, count)
+        committee = Committee.objects.filter(region_id=VILLAGE).order_by("pk").first()
+        post = Appointment(
+            committee=committee,
+            region_id=VILLAGE,
+            post="mediator",
+            full_time=False,
+            paid_by="bureau",
+            starts_on=datetime.date(2024, 1, 1),
+        )
+        post.created_at = timezone.now()
+        mediators = "SELECT id FROM registry_mediator WHERE region_id = %s"
+        self._insert(Appointment, post, {"mediator_id": "m.id"}, source=(mediators, [VILLAGE]))
+        fields = list(ExpertiseField.objects.order_by("pk").values_list("pk", flat=True)[:2])
+        with connection.cursor() as cursor:
+            for field in fields:
+                cursor.execute(
+                    "INSERT INTO registry_mediator_expertise (mediator_id, expertisefield_id) "
+                    f"SELECT id, %s FROM ({mediators}) m",
+                    [field, VILLAGE],
+                )
+
+    def _insert(self, model, template, varying, count=None, source=None):
+        """INSERT … SELECT of *template*'s values, *varying* columns as SQL over the
+        series' ``i`` (or over the rows ``m`` of *source*, a query and its params)."""
+        columns, values, params = [], [], []
+        for field in model._meta.concrete_fields:
+            if field.primary_key:
+                continue
+            columns.append(connection.ops.quote_name(field.column))
+            if field.attname in varying:
+                values.append(varying[field.attname])
+            else:
+                values.append("%s")
+                params.append(field.get_db_prep_save(getattr(template, field.attname), connection))
+        table = connection.ops.quote_name(model._meta.db_table)
+        insert = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)}"
+        with connection.cursor() as cursor:
+            if source is None:
+                cursor.execute(f"{SERIES}{insert} FROM n", [1, count, *params])
+            else:
+                cursor.execute(f"{insert} FROM ({source[0]}) m", [*params, *source[1]])
+
+    # Import
+
+    def _bench_import(self, path, rows, actor, repeat):
         size = path.stat().st_size / 1e6
         self.stdout.write(f"Import of a {rows:,}-row mediator workbook ({size:.1f} MB)")
+
+        def read():
+            with CalamineWorkbook.from_path(str(path)) as workbook:
+                for _row in workbook.get_sheet_by_index(0).iter_rows():
+                    pass
+
+        def read_openpyxl():
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(path, read_only=True, data_only=True)
+            for _row in workbook.worksheets[0].iter_rows(values_only=True):
+                pass
+            workbook.close()
+
+        def imported(dry_run, again=False):
+            def run():
+                # A savepoint rolled back after each run: every real run starts afresh.
+                with transaction.atomic():
+                    if again:
+                        run_import(MediatorImporter(actor), path, dry_run=False)
+                    started = time.perf_counter()
+                    report = run_import(MediatorImporter(actor), path, dry_run=dry_run)
+                    seconds = time.perf_counter() - started
+                    transaction.set_rollback(True)
+                if report.errors:
+                    raise CommandError(f"The import failed: {report.errors[:3]}")
+                return seconds
+
+            return run
+
+        times = self._alternating(
+            {
+                "read": read,
+                "dry": imported(True),
+                "real": imported(False),
+                "again": imported(False, again=True),
+            },
+            repeat,
+        )
+        self._line("python-calamine, reading only", times["read"])
+        self._line(
+            "openpyxl read_only, reading only", self._median(read_openpyxl, 1), times["read"]
+        )
+        self._line(f"dry run ({rows:,} new)", times["dry"], times["read"])
+        self._line(
+            f"real run ({rows:,} new mediators and posts, audited)", times["real"], times["read"]
+        )
+        self._line(f"re-import ({rows:,} unchanged)", times["again"], times["read"])
+        return {
+            "roster-import": times["real"] / times["read"],
+            "roster-import-dry-run": times["dry"] / times["read"],
+        }
+
+    # Export
+
+    def _bench_export(self, tmp, count, repeat):
         started = time.perf_counter()
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        for _row in workbook.worksheets[0].iter_rows(values_only=True):
-            pass
-        workbook.close()
-        baseline = time.perf_counter() - started
-        self._line("openpyxl read_only, reading only", baseline)
-        for label, dry_run in (("dry run", True), ("real run", False), ("re-import", False)):
-            started = time.perf_counter()
-            report = run_import(MediatorImporter(actor), path, dry_run=dry_run)
-            seconds = time.perf_counter() - started
-            counts = (
-                f"new {report.new:,}, changed {report.changed:,}, unchanged {report.unchanged:,}"
-            )
-            if report.errors:
-                counts = f"{len(report.errors)} errors, e.g. {report.errors[:3]}"
-            self._line(f"{label} ({counts})", seconds, baseline)
+        self._generate(count)
+        self.stdout.write(
+            f"Export of {count:,} mediators (generated in {time.perf_counter() - started:.1f} s)"
+        )
+        export = MediatorExport(None, QueryDict())
+        written = []
 
-    def _bench_export(self, tmp, rows, export_rows):
-        self.stdout.write(f"Export of {export_rows:,} mediators")
-        memory = {rows: self._peak(tmp, rows)}
-        self._add_mediators(rows, export_rows)
-        started = time.perf_counter()
-        written = MediatorExport(None, QueryDict()).write(tmp / "export.xlsx")
-        seconds = time.perf_counter() - started
-        baseline = self._bare_write(tmp, written)
-        self._line("bare openpyxl write_only, same rows", baseline)
-        self._line(f"export of {written:,} rows", seconds, baseline)
-        memory[export_rows] = self._peak(tmp, export_rows)
-        for count, peak in memory.items():
-            self.stdout.write(f"  peak memory (tracemalloc) at {count:>9,} rows: {peak:8.1f} MB")
+        def exported():
+            written.append(export.write(tmp / "export.xlsx"))
 
-    def _peak(self, tmp, count):
-        gc.collect()
-        tracemalloc.start()
-        MediatorExport(None, QueryDict()).write(tmp / f"export-{count}.xlsx")
-        peak = tracemalloc.get_traced_memory()[1] / 1e6
-        tracemalloc.stop()
-        return peak
+        times = self._alternating(
+            {
+                "baseline": lambda: self._bare_write(tmp / "bare.xlsx"),
+                "export": exported,
+                "openpyxl": lambda: self._bare_write(tmp / "bare-openpyxl.xlsx", openpyxl=True),
+            },
+            repeat,
+        )
+        if set(written) != {count}:
+            raise CommandError(f"The export wrote {written} rows, not {count:,}.")
+        self._line("one cursor + bare XlsxWriter constant_memory", times["baseline"])
+        self._line("one cursor + bare openpyxl write_only", times["openpyxl"], times["baseline"])
+        self._line(
+            f"export of {count:,} rows (core.excel, masked)", times["export"], times["baseline"]
+        )
+        return times["export"] / times["baseline"]
 
-    def _bare_write(self, tmp, count):
-        """openpyxl alone writing *count* rows shaped like the export's."""
-        columns = mediator_columns()
-        first = mediator_queryset(QueryDict()).first()
-        sample = [column.value(first) for column in columns]
-        started = time.perf_counter()
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("bare")
-        sheet.append([str(c.header) for c in columns])
-        for _i in range(count):
-            sheet.append(sample)
-        workbook.save(tmp / "bare.xlsx")
-        return time.perf_counter() - started
+    def _bare_write(self, path, openpyxl=False):
+        """The export's rows and columns from one plain cursor, written bare."""
+        sql = BASELINE_SQL.replace("{aggregate}", AGGREGATE[connection.vendor])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [PROVINCE + "%"])
+            if openpyxl:
+                workbook = Workbook(write_only=True)
+                sheet = workbook.create_sheet("bare")
+                for row in cursor:
+                    sheet.append(row)
+                workbook.save(path)
+                return
+            workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
+            sheet = workbook.add_worksheet("bare")
+            for number, row in enumerate(cursor):
+                sheet.write_row(number, 0, row)
+            workbook.close()
 
-    def _add_mediators(self, start, stop):
-        """More mediators for the big export, written directly (not timed)."""
-        fields = {f.name: f for f in ExpertiseField.objects.all()}
-        committees = {c.code: c for c in Committee.objects.all()}
-        rows = list(self._rows(stop))[start:]
-        for chunk in range(0, len(rows), 5000):
-            batch = rows[chunk : chunk + 5000]
-            mediators = []
-            for row in batch:
-                mediator = Mediator(
-                    region_id=VILLAGE,
-                    **{k: row[k] for k in MediatorImporter.fields},
+    def _peak_in_subprocess(self, count):
+        command = [
+            sys.executable,
+            str(Path(settings.BASE_DIR) / "manage.py"),
+            "bench_roster",
+            "--peak-memory-of",
+            str(count),
+        ]
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        return int(re.search(r"VmHWM (\d+)", output).group(1))
+
+    def _print_peak_memory(self, count):
+        """Generate *count* mediators, export them, print VmHWM (kB): the peak
+        resident memory of the whole process, C libraries included."""
+        with tempfile.TemporaryDirectory() as tmp, all_regions(), transaction.atomic():
+            self._world()
+            self._generate(count)
+            with jurisdiction(PROVINCE):
+                written = MediatorExport(None, QueryDict()).write(Path(tmp) / "export.xlsx")
+            transaction.set_rollback(True)
+        if written != count:
+            raise CommandError(f"The export wrote {written:,} rows, not {count:,}.")
+        with open("/proc/self/status") as status:
+            peak = re.search(r"VmHWM:\s+(\d+)", status.read())
+        peak = int(peak.group(1)) if peak else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        self.stdout.write(f"VmHWM {peak}")
+
+    # Timing
+
+    def _alternating(self, functions, repeat):
+        """The median seconds of each function over *repeat* rounds, run in turn in
+        each round, so a drift of the machine's speed hits every side."""
+        times = {name: [] for name in functions}
+        for _round in range(repeat):
+            for name, function in functions.items():
+                started = time.perf_counter()
+                seconds = function()
+                times[name].append(
+                    seconds if seconds is not None else time.perf_counter() - started
                 )
-                mediator.normalize()
-                mediators.append(mediator)
-            Mediator.objects.bulk_create(mediators, batch_size=1000)
-            Mediator.expertise.through.objects.bulk_create(
-                Mediator.expertise.through(mediator_id=m.pk, expertisefield_id=fields[name].pk)
-                for m, row in zip(mediators, batch, strict=True)
-                for name in row["expertise"].split("、")
-            )
-            Appointment.objects.bulk_create(
-                Appointment(
-                    mediator=m,
-                    committee=committees[row["committee"]],
-                    region_id=VILLAGE,
-                    post=row["post"],
-                    full_time=row["full_time"],
-                    paid_by=row["paid_by"],
-                    starts_on=row["starts_on"],
-                )
-                for m, row in zip(mediators, batch, strict=True)
-            )
+        return {name: statistics.median(found) for name, found in times.items()}
+
+    def _median(self, function, repeat):
+        return self._alternating({"f": function}, repeat)["f"]
 
     def _line(self, label, seconds, baseline=None):
-        ratio = f"  ({seconds / baseline:.1f}x)" if baseline else ""
+        ratio = f"  ({seconds / baseline:.2f}x)" if baseline else ""
         self.stdout.write(f"  {label:<62} {seconds:7.2f} s{ratio}")

@@ -1,0 +1,78 @@
+"""Inserting thousands of rows at once (imports and their audit entries).
+
+On PostgreSQL rows go in with COPY: measured several times faster than bulk_create's
+INSERT … VALUES for a 10,000-row import, which spent most of its time building,
+binding and parsing the statements' parameters. Elsewhere (SQLite) bulk_create does
+it. Either way each object gets its primary key, fields' pre_save runs (auto_now) and
+no signal is sent, as with bulk_create.
+"""
+
+from django.db import connections, router
+
+
+def insert(model, objects, batch_size=1000) -> list:
+    """Insert *objects*, unsaved instances of *model*; returns them with their keys."""
+    objects = list(objects)
+    db = router.db_for_write(model)
+    connection = connections[db]
+    if not objects:
+        return objects
+    if connection.vendor != "postgresql":
+        return model._base_manager.using(db).bulk_create(objects, batch_size=batch_size)
+    meta, quote = model._meta, connection.ops.quote_name
+    for obj in objects:
+        # What bulk_create does first: a related object saved after it was assigned
+        # (a new post's new mediator) gives its key to the foreign key column.
+        obj._prepare_related_fields_for_save(operation_name="insert")
+    fields = meta.concrete_fields
+    with connection.cursor() as cursor:
+        # The keys first, from the table's own sequence, so the objects know them.
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objects)],
+        )
+        for obj, (key,) in zip(objects, cursor.fetchall(), strict=True):
+            setattr(obj, meta.pk.attname, key)
+        columns = ", ".join(quote(field.column) for field in fields)
+        with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objects:
+                copy.write_row(
+                    [
+                        field.get_db_prep_save(field.pre_save(obj, True), connection)
+                        for field in fields
+                    ]
+                )
+    for obj in objects:
+        obj._state.adding, obj._state.db = False, db
+    return objects
+
+
+def insert_like(template, rows: list[dict]) -> None:
+    """Insert one row per dict of *rows*: *template*'s values (an unsaved instance)
+    with the dict's (by field attname) in their place. Only what varies is prepared
+    per row, which matters for thousands of audit entries of one import; the new keys
+    are not returned."""
+    model = template._meta.model
+    db = router.db_for_write(model)
+    connection = connections[db]
+    if not rows:
+        return
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    if connection.vendor != "postgresql":
+        values = {field.attname: getattr(template, field.attname) for field in fields}
+        objects = [model(**{**values, **row}) for row in rows]
+        model._base_manager.using(db).bulk_create(objects, batch_size=1000)
+        return
+    constant = [
+        field.get_db_prep_save(field.pre_save(template, True), connection) for field in fields
+    ]
+    varying = [(index, field) for index, field in enumerate(fields) if field.attname in rows[0]]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            values = constant.copy()
+            for index, field in varying:
+                values[index] = field.get_db_prep_save(row[field.attname], connection)
+            copy.write_row(values)
