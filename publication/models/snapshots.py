@@ -150,6 +150,14 @@ class PublishedMediator(models.Model):
     full_time = models.BooleanField(_("full-time"), default=False)
     appointed_since = models.DateField(_("appointed since"))
     has_photo = models.BooleanField(_("photo published"), default=False)
+    # Prepared once at publish time, since a snapshot never changes
+    # (publication.search): the name as the search compares it, and its characters
+    # and pairs as full-text lexemes, which a GIN index serves on PostgreSQL
+    # (created by migration 0002 there only, so it is not listed in Meta).
+    search_name = models.CharField(max_length=150, blank=True, editable=False)
+    name_grams = models.TextField(blank=True, editable=False)
+    # The row of the search results, rendered once (public/_mediator_row.html).
+    row_html = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["region_id", "name", "mediator_id"]

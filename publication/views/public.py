@@ -13,6 +13,7 @@ import mimetypes
 from io import BytesIO
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -32,6 +33,7 @@ from core.tenancy import all_regions
 from publication import cache as keys
 from publication.filtersets import PublicRosterFilterSet
 from publication.models import PublishedCommittee, PublishedMediator
+from publication.regions import label_codes, label_names, region_label
 from publication.selectors import bureaus_with_live_roster, live_publication
 from registry.models import ExpertiseField, Mediator
 
@@ -159,16 +161,10 @@ def search_choices(publication) -> dict:
             .values_list("region_id", flat=True)
             .distinct()
         )
-        counties, townships = set(), set()
-        for code in codes:
-            if code[4:6] != "00":
-                counties.add(code[:6] + "0" * 6)
-            if code[6:9] != "000":
-                townships.add(code[:9] + "000")
-        with all_regions():
-            names = dict(
-                Region.objects.filter(code__in=counties | townships).values_list("code", "name")
-            )
+        levels = [label_codes(code) for code in codes]
+        counties = {county for county, _township in levels if county}
+        townships = {township for _county, township in levels if township}
+        names = label_names(codes)
         regions = []
         for county in sorted(counties):
             regions.append((county, names.get(county, county)))
@@ -238,14 +234,16 @@ def search(request, region_code):
     parts = None if filterset.errors else (query, page_number)
 
     def build():
-        rows = filterset.qs.select_related("committee").only(*MEDIATOR_FIELDS)
+        rows = filterset.qs.select_related("committee").only(*MEDIATOR_FIELDS, "row_html")
         page = Paginator(rows, PER_PAGE).get_page(page_number)
         region_names = _region_names(publication)
         for row in page.object_list:
-            row.region_label = _region_label(row.region_id, region_names)
+            row.region_label = region_label(row.region_id, region_names)
         return "public/search.html", {
             "filter": filterset,
             "page_obj": page,
+            # Rows were rendered at publish time in the site's language.
+            "prerendered": translation.get_language() == settings.LANGUAGE_CODE,
             "query": query,
             "canonical": _with_query(
                 reverse("public:search", args=[region_code]),
@@ -264,14 +262,6 @@ def _with_query(path, query, page=None):
     return path + ("?" + "&".join(pairs) if pairs else "")
 
 
-def _region_label(region_code, region_names) -> str:
-    """The county and township a committee sits in, from the snapshot's choices. A
-    region above the township (a county's own committee) is its own township prefix,
-    so its name is given once."""
-    codes = dict.fromkeys((region_code[:6] + "0" * 6, region_code[:9] + "000"))
-    return " ".join(region_names[code] for code in codes if region_names.get(code))
-
-
 @require_safe
 def mediator(request, region_code, mediator_id):
     publication = resolve(region_code)
@@ -285,7 +275,7 @@ def mediator(request, region_code, mediator_id):
         )
         if row is None:
             raise Http404
-        row.region_label = _region_label(row.region_id, _region_names(publication))
+        row.region_label = region_label(row.region_id, _region_names(publication))
         complain = _with_query(
             reverse("public_complaints:new"),
             urlencode({"bureau": region_code, "mediator": mediator_id}),
@@ -313,7 +303,7 @@ def committee(request, region_code, code):
             .order_by("name", "mediator_id")
         )
         page = Paginator(rows, COMMITTEE_PER_PAGE).get_page(page_number)
-        found.region_label = _region_label(found.region_id, _region_names(publication))
+        found.region_label = region_label(found.region_id, _region_names(publication))
         complain = _with_query(
             reverse("public_complaints:new"), urlencode({"bureau": region_code, "committee": code})
         )
