@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
@@ -234,16 +235,12 @@ def search(request, region_code):
     parts = None if filterset.errors else (query, page_number)
 
     def build():
-        rows = filterset.qs.select_related("committee").only(*MEDIATOR_FIELDS, "row_html")
-        page = Paginator(rows, PER_PAGE).get_page(page_number)
-        region_names = _region_names(publication)
-        for row in page.object_list:
-            row.region_label = region_label(row.region_id, region_names)
-        return "public/search.html", {
+        page = Paginator(filterset.qs.values_list("row_html", flat=True), PER_PAGE).get_page(
+            page_number
+        )
+        context = {
             "filter": filterset,
             "page_obj": page,
-            # Rows were rendered at publish time in the site's language.
-            "prerendered": translation.get_language() == settings.LANGUAGE_CODE,
             "query": query,
             "canonical": _with_query(
                 reverse("public:search", args=[region_code]),
@@ -251,6 +248,19 @@ def search(request, region_code):
                 page.number if page.number > 1 else None,
             ),
         }
+        if translation.get_language() == settings.LANGUAGE_CODE and all(page.object_list):
+            # Rendered (and escaped) by public/_mediator_row.html at publish time, in
+            # the site's language: joined, not rendered again.
+            context["rows_html"] = mark_safe("".join(page.object_list))
+        else:
+            # A roster published before its rows were stored: render them now.
+            start = (page.number - 1) * PER_PAGE
+            rows = filterset.qs.select_related("committee").only(*MEDIATOR_FIELDS)
+            page.object_list = list(rows[start : start + PER_PAGE])
+            region_names = _region_names(publication)
+            for row in page.object_list:
+                row.region_label = region_label(row.region_id, region_names)
+        return "public/search.html", context
 
     return _cached_page(request, publication, "search", parts, build)
 
