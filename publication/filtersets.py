@@ -90,8 +90,9 @@ class PublicRosterFilterSet(BaseFilterSet):
         fields = ["region", "committee", "expertise", "level", "name"]
         form = PublicForm
 
-    def __init__(self, *args, regions=(), expertise=(), **kwargs):
+    def __init__(self, *args, publication, regions=(), expertise=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.publication = publication
         self.filters["region"].extra["choices"] = list(regions)
         self.filters["expertise"].extra["choices"] = list(expertise)
         for name in ("committee", "name"):
@@ -111,7 +112,7 @@ class PublicRosterFilterSet(BaseFilterSet):
         )
 
     def filter_name(self, queryset, name, value):
-        return search.filter_name(queryset, value) if value else queryset
+        return search.filter_name(queryset, value, self.publication.pk) if value else queryset
 
     def filter_expertise(self, queryset, name, value):
         return queryset.filter(expertise__code=value) if value else queryset

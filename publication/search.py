@@ -4,9 +4,14 @@ Chinese names are two to four characters and people search by one or two of them
 (a surname, a given name), so trigrams, which need three characters, would not narrow
 ``%王%`` down at all. Each published row instead stores its name's characters and
 character pairs as full-text lexemes (``name_grams``); PostgreSQL indexes them with a
-GIN index (migration 0002), and a search for a name looks up its pairs (or its one
-character) there, then checks the name itself contains the whole query. SQLite, the
-development database, has no such index and compares ``search_name`` directly.
+GIN index (migration 0002), and a search for a name looks up its pairs (or the query
+itself, up to two characters) there; a longer query is then checked against the whole
+name. SQLite, the development database, has no such index and compares
+``search_name`` directly.
+
+Each lexeme carries its publication's pk ("8:王"): the index alone then finds one
+roster's matches, however many versions are kept, and the planner sees how rare they
+are in that roster rather than in all of them.
 
 Both sides go through ``normalise``: NFKC (full-width letters and digits become
 ASCII), case folded, white space removed, so "王 芳" finds 王芳 and "ＬＩ" finds "Li".
@@ -38,13 +43,14 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def grams_vector(name: str) -> str:
-    """What ``name_grams`` stores for *name*: its grams as a tsvector literal."""
-    return " ".join(_quote(gram) for gram in grams(normalise(name)))
+def grams_vector(name: str, publication_pk: int) -> str:
+    """What ``name_grams`` stores for *name* in a publication: its grams as a tsvector
+    literal."""
+    return " ".join(_quote(f"{publication_pk}:{gram}") for gram in grams(normalise(name)))
 
 
 def _query_grams(query: str) -> list[str]:
-    """The lexemes every name containing *query* has: the query itself up to two
+    """The grams every name containing *query* has: the query itself up to two
     characters, else its pairs."""
     if len(query) <= 2:
         return [query]
@@ -70,14 +76,16 @@ def grams_expression():
     return Cast(F("name_grams"), output_field=SearchVectorField())
 
 
-def filter_name(queryset, value: str):
-    """Rows whose name contains *value* (normalised); served by the GIN index on
-    PostgreSQL."""
+def filter_name(queryset, value: str, publication_pk: int):
+    """Rows of the publication whose name contains *value* (normalised); served by
+    the GIN index on PostgreSQL."""
     query = normalise(value)
     if not query:
         return queryset
-    queryset = queryset.filter(search_name__contains=query)
     if connections[queryset.db].vendor != "postgresql":
-        return queryset
-    literal = " & ".join(_quote(gram) for gram in _query_grams(query))
-    return queryset.filter(MatchesQuery(grams_expression(), Value(literal)))
+        return queryset.filter(search_name__contains=query)
+    literal = " & ".join(_quote(f"{publication_pk}:{gram}") for gram in _query_grams(query))
+    queryset = queryset.filter(MatchesQuery(grams_expression(), Value(literal)))
+    # Up to two characters the lexeme is the query itself; beyond, its pairs may
+    # be found apart ("王小" and "小明" in 王小红明), so the name is checked.
+    return queryset.filter(search_name__contains=query) if len(query) > 2 else queryset

@@ -213,7 +213,7 @@ def _write(publication, progress):
             rows.append(
                 PublishedMediator(
                     search_name=normalise(mediator.name),
-                    name_grams=grams_vector(mediator.name),
+                    name_grams=grams_vector(mediator.name, publication.pk),
                     publication=publication,
                     mediator_id=mediator.pk,
                     name=mediator.name,

@@ -25,11 +25,11 @@ def prepare_names(apps, schema_editor):
     roster stays searchable; their rows are rendered by the template until the next
     publication (row_html stays empty)."""
     PublishedMediator = apps.get_model("publication", "PublishedMediator")
-    rows = PublishedMediator.objects.only("pk", "name").order_by("pk")
+    rows = PublishedMediator.objects.only("pk", "name", "publication_id").order_by("pk")
     batch = []
     for row in rows.iterator(chunk_size=2000):
         row.search_name = normalise(row.name)
-        row.name_grams = grams_vector(row.name)
+        row.name_grams = grams_vector(row.name, row.publication_id)
         batch.append(row)
         if len(batch) == 2000:
             PublishedMediator.objects.bulk_update(batch, ["search_name", "name_grams"])
@@ -61,9 +61,12 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(prepare_names, migrations.RunPython.noop),
         # The cast is the expression publication.search.grams_expression() filters on.
+        # Without fastupdate: a snapshot is written once and then only read, and GIN's
+        # pending list would make every search scan a publication's rows linearly
+        # until the next vacuum.
         PostgreSQLOnly(
             f"CREATE INDEX {INDEX} ON publication_publishedmediator "
-            "USING gin ((name_grams::tsvector))",
+            "USING gin ((name_grams::tsvector)) WITH (fastupdate = off)",
             f"DROP INDEX {INDEX}",
         ),
     ]

@@ -226,6 +226,7 @@ def search(request, region_code):
     filterset = PublicRosterFilterSet(
         request.GET,
         queryset=PublishedMediator.objects.filter(publication=publication),
+        publication=publication,
         regions=choices["regions"],
         expertise=choices["expertise"],
     )
