@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
+from django.template.defaultfilters import urlencode as urlencode_filter
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -110,31 +111,39 @@ def large_text(request) -> bool:
     return request.COOKIES.get(keys.LARGE_TEXT_COOKIE) == "1"
 
 
+def _variant_key(request, publication, view_name, *parts) -> str:
+    """The cache key of a page of *publication*: besides *parts*, what changes every
+    page (language, text size, the bureau's footer)."""
+    return keys.page_key(
+        publication.pk,
+        view_name,
+        translation.get_language(),
+        large_text(request),
+        _bureau_fingerprint(publication.bureau),
+        *parts,
+    )
+
+
+def _render(request, publication, template, context) -> str:
+    context = {"bureau": publication.bureau, "publication": publication, **context}
+    return render_to_string(template, context, request)
+
+
 def _cached_page(request, publication, view_name, parts, build):
     """The page of *publication* for the normalised *parts*, from the cache or from
-    ``build()`` -> (template, context); ``parts=None`` skips the cache (pages showing
-    field errors, which hostile input could multiply without end)."""
+    ``build()`` -> (template, context), or the page itself as text; ``parts=None``
+    skips the cache (pages showing field errors, which hostile input could multiply
+    without end)."""
     key = None
     if parts is not None:
-        key = keys.page_key(
-            publication.pk,
-            view_name,
-            translation.get_language(),
-            large_text(request),
-            _bureau_fingerprint(publication.bureau),
-            *parts,
-        )
+        key = _variant_key(request, publication, view_name, *parts)
         body = cache.get(key)
         if body is not None:
             keys.remember_page(request, publication.bureau.region_id, publication.pk, body)
             return keys.page_headers(HttpResponse(body))
-    template, context = build()
-    context = {
-        "bureau": publication.bureau,
-        "publication": publication,
-        **context,
-    }
-    body = render_to_string(template, context, request).encode()
+    built = build()
+    page = built if isinstance(built, str) else _render(request, publication, *built)
+    body = page.encode()
     if key is not None:
         cache.set(key, body, keys.PAGE_TIMEOUT)
         keys.remember_page(request, publication.bureau.region_id, publication.pk, body)
@@ -219,17 +228,21 @@ def _bureau_groups() -> list[dict]:
     return list(groups.values())
 
 
-@require_safe
-def search(request, region_code):
-    publication = resolve(region_code)
-    choices = search_choices(publication)
-    filterset = PublicRosterFilterSet(
-        request.GET,
+def _filterset(data, publication, choices):
+    return PublicRosterFilterSet(
+        data,
         queryset=PublishedMediator.objects.filter(publication=publication),
         publication=publication,
         regions=choices["regions"],
         expertise=choices["expertise"],
     )
+
+
+@require_safe
+def search(request, region_code):
+    publication = resolve(region_code)
+    choices = search_choices(publication)
+    filterset = _filterset(request.GET, publication, choices)
     values = filterset.normalised()
     page_number = _page_number(request)
     query = urlencode([(name, value) for name, value in values if value != ""])
@@ -253,6 +266,8 @@ def search(request, region_code):
             # Rendered (and escaped) by public/_mediator_row.html at publish time, in
             # the site's language: joined, not rendered again.
             context["rows_html"] = mark_safe("".join(page.object_list))
+            if not filterset.errors:
+                return _framed_search(request, publication, choices, filterset, context)
         else:
             # A roster published before its rows were stored: render them now.
             start = (page.number - 1) * PER_PAGE
@@ -264,6 +279,40 @@ def search(request, region_code):
         return "public/search.html", context
 
     return _cached_page(request, publication, "search", parts, build)
+
+
+# Where one search page differs from another of the same publication: the frame
+# (public/search.html with an empty form) is rendered once per publication and
+# variant and cached like a page; a search renders its results and its five inputs
+# and puts them in. The canonical marker is made of characters urlencode keeps.
+RESULTS_SLOT = mark_safe("<!--search-results-->")
+CANONICAL_SLOT = "search-canonical-slot"
+
+
+def _framed_search(request, publication, choices, filterset, context) -> str:
+    key = _variant_key(request, publication, "search-frame")
+    frame = cache.get(key)
+    if frame is None:
+        blank = _filterset(None, publication, choices)
+        page = _render(
+            request,
+            publication,
+            "public/search.html",
+            {"filter": blank, "results_html": RESULTS_SLOT, "canonical": CANONICAL_SLOT},
+        )
+        head, tail = page.split(RESULTS_SLOT)
+        # As {{ field }} wrote them into the frame, to be replaced by the search's own.
+        inputs = [str(field) for field in blank.form]
+        frame = (head, tail, inputs)
+        cache.set(key, frame, keys.PAGE_TIMEOUT)
+    head, tail, inputs = frame
+    # The address first and the results last: what a search puts in (escaped input,
+    # names) is never searched for a marker.
+    head = head.replace(CANONICAL_SLOT, urlencode_filter(context["canonical"], ""), 1)
+    for empty, field in zip(inputs, filterset.form, strict=True):
+        head = head.replace(empty, str(field), 1)
+    results = render_to_string("public/_search_results.html", context)
+    return head + results + tail
 
 
 def _with_query(path, query, page=None):
