@@ -29,9 +29,8 @@ class QuickSelect(forms.Select):
     choices; a request only marks its value selected."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = tuple((str(key), str(label)) for key, label in self.choices)
         values = value if isinstance(value, (list, tuple)) else [value]
-        html = _options(choices)
+        html = _options(tuple(self.choices))
         for selected in values:
             option = f'<option value="{escape(selected if selected is not None else "")}">'
             html = html.replace(option, option[:-1] + " selected>", 1)
@@ -53,6 +52,8 @@ class SharedChoiceFilter(django_filters.ChoiceFilter):
 
 @lru_cache(maxsize=32)
 def _options(choices: tuple) -> str:
+    """The options of *choices* (hashed by their text, so a label translated into
+    another language is another entry)."""
     return "".join(
         f'<option value="{escape(key)}">{escape(label)}</option>' for key, label in choices
     )

@@ -310,7 +310,9 @@ def _framed_search(request, publication, choices, filterset, context) -> str:
     # names) is never searched for a marker.
     head = head.replace(CANONICAL_SLOT, urlencode_filter(context["canonical"], ""), 1)
     for empty, field in zip(inputs, filterset.form, strict=True):
-        head = head.replace(empty, str(field), 1)
+        # An input left empty (most of them, in most searches) is the frame's own.
+        if field.value() not in (None, ""):
+            head = head.replace(empty, str(field), 1)
     results = render_to_string("public/_search_results.html", context)
     return head + results + tail
 

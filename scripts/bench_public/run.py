@@ -80,7 +80,9 @@ def parse_args():
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds measured per round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per target (median)")
-    parser.add_argument("--warmup", type=float, default=1.0, help="seconds before measuring")
+    parser.add_argument(
+        "--warmup", type=float, default=2.0, help="seconds of warm-up, and before each round"
+    )
     parser.add_argument("--seed", type=int, default=1, help="shuffles the new searches")
     return parser.parse_args()
 
@@ -322,26 +324,35 @@ def median_of(results, field) -> float:
 
 def new_searches(args, seed) -> list[str]:
     """Search URLs never asked before, from the live roster's names: whole names,
-    surnames and given names, some with a level or a page, shuffled. Each is used
-    once in the whole run."""
+    given names, and each character of the names (what people type: a surname)
+    page by page and county by county; shuffled. Each is a different search (no two
+    share a page in the cache) and is used once in the whole run."""
     import psycopg
 
     with psycopg.connect(f"{args.pg}/{args.database}") as conn:
-        names = [
-            row[0]
-            for row in conn.execute(
-                "SELECT DISTINCT m.name FROM publication_publishedmediator m "
-                "JOIN publication_rosterpublication p ON p.id = m.publication_id "
-                "JOIN core_bureau b ON b.id = p.bureau_id "
-                "WHERE p.status = 'live' AND b.region_id = %s ORDER BY 1",
-                [CITY_CODE],
-            )
-        ]
-    queries = {f"?name={name}" for name in names}
-    for name in names:
-        if len(name) > 1:
-            queries.add(f"?name={name[0]}&page={len(name) + ord(name[-1]) % 20}")
-            queries.add(f"?name={name[1:]}&level={ord(name[0]) % 4 + 1}")
+        rows = conn.execute(
+            "SELECT m.name, m.region_id FROM publication_publishedmediator m "
+            "JOIN publication_rosterpublication p ON p.id = m.publication_id "
+            "JOIN core_bureau b ON b.id = p.bureau_id "
+            "WHERE p.status = 'live' AND b.region_id = %s",
+            [CITY_CODE],
+        ).fetchall()
+    per_char = {}
+    counties = set()
+    for name, region in rows:
+        for char in set(name):
+            per_char[char] = per_char.get(char, 0) + 1
+        if region[4:6] != "00":
+            counties.add(region[:6] + "0" * 6)
+    queries = set()
+    for name, _region in rows:
+        queries.add(f"?name={name}")
+        if len(name) > 2:
+            queries.add(f"?name={name[1:]}")
+    for char, count in per_char.items():
+        queries.add(f"?name={char}")
+        queries.update(f"?name={char}&page={page}" for page in range(2, count // 20 + 2))
+        queries.update(f"?region={county}&name={char}" for county in counties)
     paths = [urllib.parse.quote(f"/public/{CITY_CODE}/{query}", safe="/?=&") for query in queries]
     paths.sort()
     random.Random(seed).shuffle(paths)
@@ -366,6 +377,8 @@ def main():
     env = environment(args)
     prepare_database(args, env)
     fresh = new_searches(args, args.seed)
+    # A tenth for the warm-up, the rest shared by the rounds.
+    warm, fresh = fresh[: len(fresh) // 10], fresh[len(fresh) // 10 :]
     per_round = len(fresh) // args.rounds
     print(f"  {len(fresh)} new search URLs, {per_round} for each round")
     port = free_port()
@@ -384,6 +397,11 @@ def main():
             f"load: {args.clients} clients, {args.rounds} rounds of "
             f"{args.warmup:.0f}+{args.duration:.0f} s per target, alternating"
         )
+        # Every worker thread opens its database connection, fills its template
+        # and option caches and has its frame: a server in its steady state is
+        # measured, not one starting (these URLs are not measured again).
+        step(f"warm-up: {args.warmup:.0f} s of new searches")
+        asyncio.run(_drive(port, iter(warm), args.clients, 0, args.warmup))
         targets = {
             "static": lambda _round: itertools.repeat(STATIC_PATH),
             "repeated": lambda _round: itertools.cycle(repeated),
