@@ -228,6 +228,9 @@ def _write(publication, progress):
                     has_photo=bool(mediator.photo) and mediator.photo_public,
                 )
             )
+        rows.sort(key=lambda row: (row.region_id, row.name, row.mediator_id))
+        for position, row in enumerate(rows):
+            row.position = position
         _render_rows(bureau, rows)
         written = []
         for start in range(0, len(rows), BATCH):

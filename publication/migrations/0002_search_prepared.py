@@ -21,20 +21,27 @@ class PostgreSQLOnly(migrations.RunSQL):
 
 
 def prepare_names(apps, schema_editor):
-    """Rows published before this migration get their search columns, so the live
-    roster stays searchable; their rows are rendered by the template until the next
-    publication (row_html stays empty)."""
+    """Rows published before this migration get their search columns and places, so
+    the live roster stays searchable; their rows are rendered by the template until
+    the next publication (row_html stays empty)."""
     PublishedMediator = apps.get_model("publication", "PublishedMediator")
-    rows = PublishedMediator.objects.only("pk", "name", "publication_id").order_by("pk")
-    batch = []
+    rows = PublishedMediator.objects.only(
+        "pk", "name", "publication_id", "region_id", "mediator_id"
+    ).order_by("publication_id", "region_id", "name", "mediator_id")
+    fields = ["search_name", "name_grams", "position"]
+    batch, publication, position = [], None, 0
     for row in rows.iterator(chunk_size=2000):
+        if row.publication_id != publication:
+            publication, position = row.publication_id, 0
         row.search_name = normalise(row.name)
         row.name_grams = grams_vector(row.name, row.publication_id)
+        row.position = position
+        position += 1
         batch.append(row)
         if len(batch) == 2000:
-            PublishedMediator.objects.bulk_update(batch, ["search_name", "name_grams"])
+            PublishedMediator.objects.bulk_update(batch, fields)
             batch = []
-    PublishedMediator.objects.bulk_update(batch, ["search_name", "name_grams"])
+    PublishedMediator.objects.bulk_update(batch, fields)
 
 
 class Migration(migrations.Migration):
@@ -58,6 +65,15 @@ class Migration(migrations.Migration):
             model_name='publishedmediator',
             name='search_name',
             field=models.CharField(blank=True, editable=False, max_length=150),
+        ),
+        migrations.AddField(
+            model_name='publishedmediator',
+            name='position',
+            field=models.PositiveIntegerField(default=0, editable=False),
+        ),
+        migrations.AddIndex(
+            model_name='publishedmediator',
+            index=models.Index(fields=['publication', 'position'], name='publication_publica_c5cfb8_idx'),
         ),
         migrations.RunPython(prepare_names, migrations.RunPython.noop),
         # The cast is the expression publication.search.grams_expression() filters on.

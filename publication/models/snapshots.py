@@ -156,8 +156,11 @@ class PublishedMediator(models.Model):
     # (created by migration 0002 there only, so it is not listed in Meta).
     search_name = models.CharField(max_length=150, blank=True, editable=False)
     name_grams = models.TextField(blank=True, editable=False)
-    # The row of the search results, rendered once (public/_mediator_row.html).
+    # The row of the search results, rendered once (public/_mediator_row.html), and
+    # its place in the roster's order (region, name): sorting a search's matches by
+    # one integer instead of by text under the database's collation.
     row_html = models.TextField(blank=True, editable=False)
+    position = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["region_id", "name", "mediator_id"]
@@ -172,6 +175,7 @@ class PublishedMediator(models.Model):
             models.Index(fields=["publication", "region", "name"]),
             models.Index(fields=["publication", "name"]),
             models.Index(fields=["publication", "level"]),
+            models.Index(fields=["publication", "position"]),
         ]
 
     def __str__(self):

@@ -231,7 +231,7 @@ def _bureau_groups() -> list[dict]:
 def _filterset(data, publication, choices):
     return PublicRosterFilterSet(
         data,
-        queryset=PublishedMediator.objects.filter(publication=publication),
+        queryset=PublishedMediator.objects.filter(publication=publication).order_by("position"),
         publication=publication,
         regions=choices["regions"],
         expertise=choices["expertise"],
