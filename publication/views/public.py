@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.template.defaultfilters import urlencode as urlencode_filter
@@ -228,6 +229,26 @@ def _bureau_groups() -> list[dict]:
     return list(groups.values())
 
 
+def _rows_page(queryset, number, *, few: bool):
+    """The page *number* of the stored rows of *queryset*. With *few* matches (a name
+    was given; the index found them) the count rides along as a window over them,
+    one query; over a whole roster a window would read every row, so the count is
+    its own query there. A page past the end gives the last one, as
+    Paginator.get_page does."""
+    if few:
+        counted = queryset.annotate(total=Window(Count("*"))).values_list("row_html", "total")
+        rows = list(counted[(number - 1) * PER_PAGE : number * PER_PAGE])
+        total = rows[0][1] if rows else queryset.count()
+        page = Paginator(range(total), PER_PAGE).get_page(number)
+        if page.number == number:
+            page.object_list = [html for html, _total in rows]
+            return page
+        number = page.number  # past the end: the last page, as below
+    page = Paginator(queryset.values_list("row_html", flat=True), PER_PAGE).get_page(number)
+    page.object_list = list(page.object_list)
+    return page
+
+
 def _filterset(data, publication, choices):
     return PublicRosterFilterSet(
         data,
@@ -249,9 +270,7 @@ def search(request, region_code):
     parts = None if filterset.errors else (query, page_number)
 
     def build():
-        page = Paginator(filterset.qs.values_list("row_html", flat=True), PER_PAGE).get_page(
-            page_number
-        )
+        page = _rows_page(filterset.qs, page_number, few=bool(filterset.form.cleaned_data["name"]))
         context = {
             "filter": filterset,
             "page_obj": page,
