@@ -270,7 +270,9 @@ def search(request, region_code):
     parts = None if filterset.errors else (query, page_number)
 
     def build():
-        page = _rows_page(filterset.qs, page_number, few=bool(filterset.form.cleaned_data["name"]))
+        page = _rows_page(
+            filterset.qs, page_number, few=bool(filterset.form.cleaned_data.get("name"))
+        )
         context = {
             "filter": filterset,
             "page_obj": page,
