@@ -3,10 +3,10 @@ has new keys), and the pointer to each bureau's live version is dropped when a
 publication goes live, so the next request reads the new one.
 
 Keys:
-- ``bureau_key(region_code)``: the id of the bureau governing a region (0: none).
-  Stable (one bureau per region); a miss is cached briefly.
-- ``live_key(bureau_id)``: the bureau's live publication (with its bureau), or
-  NO_LIVE. Dropped by ``forget_live`` when a publication goes live.
+- ``live_key(region_code)``: the live publication (with its bureau) of the bureau
+  governing a region, or NO_LIVE (no bureau, or nothing published; a region without
+  a bureau is remembered briefly). Dropped by ``forget_live`` when a publication
+  goes live and by ``forget_bureau``. One key, so a page finds it in one read.
 - ``BUREAUS_KEY``: the index page's list of bureaus with a live roster.
 - ``page_key(publication_pk, ...)``: a rendered page of one publication. A new
   publication has a new pk, so old pages are simply never asked for again.
@@ -22,7 +22,7 @@ from django.http import HttpResponse
 BUREAUS_KEY = "public-roster:bureaus"
 # The large-text mode's cookie (适老化): it changes the page, so it is part of keys.
 LARGE_TEXT_COOKIE = "large_text"
-# Stored in live_key for a bureau with nothing live (None means "not cached").
+# Stored in live_key for a region with nothing live (None means "not cached").
 NO_LIVE = 0
 # Publications are immutable, but the bureau's footer (address, phone, filing
 # numbers) is editable: cached pages live long enough to absorb load, short enough
@@ -33,12 +33,8 @@ MISS_TIMEOUT = 5 * 60
 WORKBOOK_TIMEOUT = 24 * 60 * 60
 
 
-def live_key(bureau_id) -> str:
-    return f"public-roster:live:{bureau_id}"
-
-
-def bureau_key(region_code: str) -> str:
-    return f"public-roster:bureau:{region_code}"
+def live_key(region_code: str) -> str:
+    return f"public-roster:live:{region_code}"
 
 
 def page_key(publication_pk, *parts) -> str:
@@ -58,7 +54,7 @@ def regions_key(publication_pk) -> str:
 
 def forget_live(bureau_id):
     """A publication of the bureau went live: drop the pointers to the old one."""
-    cache.delete_many([live_key(bureau_id), BUREAUS_KEY, *_region_keys(bureau_id)])
+    cache.delete_many([BUREAUS_KEY, *_region_keys(bureau_id)])
 
 
 def _region_keys(bureau_id) -> list[str]:
@@ -67,21 +63,14 @@ def _region_keys(bureau_id) -> list[str]:
 
     with all_regions():
         region = Bureau.objects.filter(pk=bureau_id).values_list("region_id", flat=True).first()
-    return [live_region_key(region)] if region else []
+    return [live_key(region), live_region_key(region)] if region else []
 
 
 def forget_bureau(bureau):
     """After a bureau's details changed (name, footer fields): its pointer and the
     index go, and its pages follow once the pointer is re-read (pages of the same
     publication stay until PAGE_TIMEOUT)."""
-    cache.delete_many(
-        [
-            live_key(bureau.pk),
-            BUREAUS_KEY,
-            bureau_key(bureau.region_id),
-            live_region_key(bureau.region_id),
-        ]
-    )
+    cache.delete_many([BUREAUS_KEY, live_key(bureau.region_id), live_region_key(bureau.region_id)])
 
 
 # -- the fast path: whole pages served before the rest of the middleware ---------------

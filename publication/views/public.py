@@ -31,13 +31,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.excel import XLSX_CONTENT_TYPE, Column, write_workbook
-from core.models import Bureau, BureauLevel, Region
+from core.models import BureauLevel, Region
 from core.tenancy import all_regions
 from publication import cache as keys
 from publication.filtersets import PublicRosterFilterSet
 from publication.models import PublishedCommittee, PublishedMediator
 from publication.regions import label_codes, label_names, region_label
-from publication.selectors import bureaus_with_live_roster, live_publication
+from publication.selectors import bureaus_with_live_roster, live_publication_in
 from registry.models import ExpertiseField, Mediator
 
 PER_PAGE = 20
@@ -66,30 +66,13 @@ MEDIATOR_FIELDS = (
 
 def resolve(region_code: str):
     """The live publication of the bureau governing *region_code*, with its bureau;
-    404 for a region without a bureau or a bureau that has not published. Two cache
-    reads when warm, no query."""
-    bureau_id = cache.get(keys.bureau_key(region_code))
-    if bureau_id is None:
-        with all_regions():
-            bureau_id = (
-                Bureau.objects.filter(region_id=region_code).values_list("pk", flat=True).first()
-            ) or 0
-        cache.set(
-            keys.bureau_key(region_code),
-            bureau_id,
-            keys.LIVE_TIMEOUT if bureau_id else keys.MISS_TIMEOUT,
-        )
-    if not bureau_id:
-        raise Http404
-    publication = cache.get(keys.live_key(bureau_id))
+    404 for a region without a bureau or a bureau that has not published. One cache
+    read when warm, no query."""
+    publication = cache.get(keys.live_key(region_code))
     if publication is None:
-        with all_regions():
-            bureau = Bureau.objects.select_related("region").get(pk=bureau_id)
-        publication = live_publication(bureau) or keys.NO_LIVE
-        if publication:
-            # Nothing about the staff user who asked for it is public or cached.
-            publication.requested_by = None
-        cache.set(keys.live_key(bureau_id), publication, keys.LIVE_TIMEOUT)
+        publication = live_publication_in(region_code)
+        timeout = keys.LIVE_TIMEOUT if publication else keys.MISS_TIMEOUT
+        cache.set(keys.live_key(region_code), publication or keys.NO_LIVE, timeout)
     if not publication:
         raise Http404
     return publication
