@@ -125,14 +125,17 @@ def alias_key(request) -> str | None:
     return f"public-roster:url:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
 
 
-def remember_page(request, region_code: str, publication_pk: int, body: bytes):
+def remember_page(request, region_code: str, publication_pk: int, body: bytes, page_key=None):
     """Called by the views with every cacheable page they answer: store the URL's
-    entry and refresh the region's live pointer."""
+    entry (and, given its *page_key*, the page's own, in the same round trip) and
+    refresh the region's live pointer."""
+    entries = {page_key: body} if page_key else {}
     key = alias_key(request)
-    if key is None:
-        return
-    cache.set(key, (publication_pk, body), PAGE_TIMEOUT)
-    cache.set(live_region_key(region_code), publication_pk, LIVE_PK_TIMEOUT)
+    if key is not None:
+        entries[key] = (publication_pk, body)
+    cache.set_many(entries, PAGE_TIMEOUT)
+    if key is not None:
+        cache.set(live_region_key(region_code), publication_pk, LIVE_PK_TIMEOUT)
 
 
 def page_headers(response, max_age: int = 60):

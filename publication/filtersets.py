@@ -20,6 +20,9 @@ from registry.models import Level
 NAME_MAX = 50
 COMMITTEE_MAX = 100
 CODE_LENGTH = 12
+# Form classes of the public search by choices: one per live publication in use.
+FORM_CLASSES_KEPT = 32
+_FORM_CLASSES = {}
 
 
 class QuickSelect(forms.Select):
@@ -100,6 +103,17 @@ class PublicRosterFilterSet(BaseFilterSet):
             self.filters[name].extra["widget"] = forms.TextInput(attrs={"type": "search"})
         for name in ("region", "expertise", "level"):
             self.filters[name].extra["widget"] = QuickSelect
+
+    def get_form_class(self):
+        """Built once per set of choices (a publication's) and kept: building it
+        makes five fields and a class, which each search would otherwise repeat."""
+        key = tuple(tuple(self.filters[name].extra["choices"]) for name in ("region", "expertise"))
+        form_class = _FORM_CLASSES.get(key)
+        if form_class is None:
+            if len(_FORM_CLASSES) >= FORM_CLASSES_KEPT:
+                _FORM_CLASSES.clear()
+            form_class = _FORM_CLASSES[key] = super().get_form_class()
+        return form_class
 
     def filter_region(self, queryset, name, value):
         """A range of the region column, which the (publication, region, name) index

@@ -129,8 +129,7 @@ def _cached_page(request, publication, view_name, parts, build):
     page = built if isinstance(built, str) else _render(request, publication, *built)
     body = page.encode()
     if key is not None:
-        cache.set(key, body, keys.PAGE_TIMEOUT)
-        keys.remember_page(request, publication.bureau.region_id, publication.pk, body)
+        keys.remember_page(request, publication.bureau.region_id, publication.pk, body, key)
     return keys.page_headers(HttpResponse(body))
 
 
@@ -144,11 +143,11 @@ def _page_number(request) -> int:
 # -- choices of the search form (cached per publication) -------------------------------
 
 
-def search_choices(publication) -> dict:
+def search_choices(publication, cached=None) -> dict:
     """The regions present in the snapshot (counties with their townships) and the
-    expertise fields, as select choices."""
+    expertise fields, as select choices; *cached* if the caller has read them."""
     key = keys.regions_key(publication.pk)
-    choices = cache.get(key)
+    choices = cached or cache.get(key)
     if choices is None:
         codes = set(
             PublishedCommittee.objects.filter(publication=publication)
@@ -245,7 +244,10 @@ def _filterset(data, publication, choices):
 @require_safe
 def search(request, region_code):
     publication = resolve(region_code)
-    choices = search_choices(publication)
+    # The choices and the page's frame in one round trip (publication.cache).
+    frame_key = _variant_key(request, publication, "search-frame")
+    found = cache.get_many([keys.regions_key(publication.pk), frame_key])
+    choices = search_choices(publication, found.get(keys.regions_key(publication.pk)))
     filterset = _filterset(request.GET, publication, choices)
     values = filterset.normalised()
     page_number = _page_number(request)
@@ -271,7 +273,8 @@ def search(request, region_code):
             # the site's language: joined, not rendered again.
             context["rows_html"] = mark_safe("".join(page.object_list))
             if not filterset.errors:
-                return _framed_search(request, publication, choices, filterset, context)
+                frame = found.get(frame_key) or _frame(request, publication, choices, frame_key)
+                return _framed_search(frame, filterset, context)
         else:
             # A roster published before its rows were stored: render them now.
             start = (page.number - 1) * PER_PAGE
@@ -293,22 +296,24 @@ RESULTS_SLOT = mark_safe("<!--search-results-->")
 CANONICAL_SLOT = "search-canonical-slot"
 
 
-def _framed_search(request, publication, choices, filterset, context) -> str:
-    key = _variant_key(request, publication, "search-frame")
-    frame = cache.get(key)
-    if frame is None:
-        blank = _filterset(None, publication, choices)
-        page = _render(
-            request,
-            publication,
-            "public/search.html",
-            {"filter": blank, "results_html": RESULTS_SLOT, "canonical": CANONICAL_SLOT},
-        )
-        head, tail = page.split(RESULTS_SLOT)
-        # As {{ field }} wrote them into the frame, to be replaced by the search's own.
-        inputs = [str(field) for field in blank.form]
-        frame = (head, tail, inputs)
-        cache.set(key, frame, keys.PAGE_TIMEOUT)
+def _frame(request, publication, choices, key) -> tuple:
+    """The search page around its results, with an empty form, cached under *key*:
+    (head, tail, each input as the frame has it)."""
+    blank = _filterset(None, publication, choices)
+    page = _render(
+        request,
+        publication,
+        "public/search.html",
+        {"filter": blank, "results_html": RESULTS_SLOT, "canonical": CANONICAL_SLOT},
+    )
+    head, tail = page.split(RESULTS_SLOT)
+    # As {{ field }} wrote them into the frame, to be replaced by the search's own.
+    frame = (head, tail, [str(field) for field in blank.form])
+    cache.set(key, frame, keys.PAGE_TIMEOUT)
+    return frame
+
+
+def _framed_search(frame, filterset, context) -> str:
     head, tail, inputs = frame
     # The address first and the results last: what a search puts in (escaped input,
     # names) is never searched for a marker.
