@@ -18,6 +18,8 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
 
 BUREAUS_KEY = "public-roster:bureaus"
 # The large-text mode's cookie (适老化): it changes the page, so it is part of keys.
@@ -90,6 +92,11 @@ ALIAS_MAX_QUERY = 512
 LIVE_PK_TIMEOUT = 60
 
 
+# The views PublicPageCacheMiddleware calls itself when the cache misses: the
+# cached pages (the photo and the workbook are files; the text size sets a cookie).
+RENDERED_HERE = frozenset({"search", "mediator", "committee", "about"})
+
+
 def live_region_key(region_code: str) -> str:
     return f"public-roster:live-pk:{region_code}"
 
@@ -146,18 +153,41 @@ def page_headers(response, max_age: int = 60):
 
 class PublicPageCacheMiddleware:
     """Serve a public roster page from the cache when its publication is still the
-    live one. Put it right after WhiteNoiseMiddleware; anything it cannot answer goes
-    on to the views, which fill its entries."""
+    live one, else from its view without the rest of the middleware (``rendered``).
+    Put it right after WhiteNoiseMiddleware; anything else goes on down the stack.
+    The views fill its entries."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD"):
-            response = self.cached(request)
+            response = self.cached(request) or self.rendered(request)
             if response is not None:
                 return response
         return self.get_response(request)
+
+    def rendered(self, request):
+        """A page of the public roster the cache does not hold yet, from its view
+        right here. These views read no session, user, CSRF token, message or
+        jurisdiction, and what the rest of the stack would add to them (a fifth of
+        an uncached search's time) is only the language, activated here as
+        LocaleMiddleware does, and the frame header."""
+        if PATH_RE.match(request.path_info) is None:
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if match.namespace != "public" or match.url_name not in RENDERED_HERE:
+            return None
+        request.resolver_match = match
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        response = match.func(request, *match.args, **match.kwargs)
+        response["X-Frame-Options"] = "DENY"
+        response["Content-Language"] = request.LANGUAGE_CODE
+        return response
 
     def cached(self, request):
         match = PATH_RE.match(request.path_info)
