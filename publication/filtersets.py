@@ -53,6 +53,19 @@ class SharedChoiceFilter(django_filters.ChoiceFilter):
     field_class = SharedChoiceField
 
 
+class QuickTextInput(forms.TextInput):
+    """A text input written in Python, as Django's template would write it (type,
+    name, value, then the other attributes): a search fills this one in."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        value = self.format_value(value)
+        shown = "" if value is None else f' value="{escape(value)}"'
+        return mark_safe(
+            f'<input type="{self.input_type}" name="{escape(name)}"{shown}{flatatt(attrs)}>'
+        )
+
+
 @lru_cache(maxsize=32)
 def _options(choices: tuple) -> str:
     """The options of *choices* (hashed by their text, so a label translated into
@@ -100,7 +113,7 @@ class PublicRosterFilterSet(BaseFilterSet):
         self.filters["region"].extra["choices"] = list(regions)
         self.filters["expertise"].extra["choices"] = list(expertise)
         for name in ("committee", "name"):
-            self.filters[name].extra["widget"] = forms.TextInput(attrs={"type": "search"})
+            self.filters[name].extra["widget"] = QuickTextInput(attrs={"type": "search"})
         for name in ("region", "expertise", "level"):
             self.filters[name].extra["widget"] = QuickSelect
 
