@@ -324,8 +324,8 @@ def median_of(results, field) -> float:
 
 def new_searches(args, seed) -> list[str]:
     """Search URLs never asked before, from the live roster's names: whole names,
-    given names, and each character of the names (what people type: a surname)
-    page by page and county by county; shuffled. Each is a different search (no two
+    their pairs of characters, and each character (what people type: a surname)
+    page by page, by level, county and expertise; shuffled. Each is a different search (no two
     share a page in the cache) and is used once in the whole run."""
     import psycopg
 
@@ -337,6 +337,7 @@ def new_searches(args, seed) -> list[str]:
             "WHERE p.status = 'live' AND b.region_id = %s",
             [CITY_CODE],
         ).fetchall()
+        expertise = [row[0] for row in conn.execute("SELECT code FROM registry_expertisefield")]
     per_char = {}
     counties = set()
     for name, region in rows:
@@ -347,12 +348,15 @@ def new_searches(args, seed) -> list[str]:
     queries = set()
     for name, _region in rows:
         queries.add(f"?name={name}")
-        if len(name) > 2:
-            queries.add(f"?name={name[1:]}")
+        queries.update(f"?name={name[i : i + 2]}" for i in range(len(name) - 1))
     for char, count in per_char.items():
         queries.add(f"?name={char}")
         queries.update(f"?name={char}&page={page}" for page in range(2, count // 20 + 2))
+        for level in range(1, 5):
+            queries.add(f"?name={char}&level={level}")
+            queries.update(f"?region={county}&name={char}&level={level}" for county in counties)
         queries.update(f"?region={county}&name={char}" for county in counties)
+        queries.update(f"?expertise={code}&name={char}" for code in expertise)
     paths = [urllib.parse.quote(f"/public/{CITY_CODE}/{query}", safe="/?=&") for query in queries]
     paths.sort()
     random.Random(seed).shuffle(paths)
