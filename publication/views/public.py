@@ -274,7 +274,11 @@ def _filterset(data, publication, choices):
 def search(request, region_code):
     publication = resolve(region_code)
     # The choices and the page's frame, from this process or in one round trip.
-    frame_key = _variant_key(request, publication, "search-frame")
+    # The form's fields are part of the key: a frame cached before a release that
+    # changed them is not used with the new form.
+    frame_key = _variant_key(
+        request, publication, "search-frame", *PublicRosterFilterSet.Meta.fields
+    )
     found = _kept(publication, [keys.regions_key(publication.pk), frame_key])
     choices = search_choices(publication, found.get(keys.regions_key(publication.pk)))
     filterset = _filterset(request.GET, publication, choices)
