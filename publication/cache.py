@@ -14,6 +14,7 @@ Keys:
 
 import hashlib
 import re
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -132,16 +133,26 @@ def alias_key(request) -> str | None:
     return f"public-roster:url:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
 
 
+class PublicRead(NamedTuple):
+    """What PublicPageCacheMiddleware read for a page it could not answer, left on
+    the request as ``public_roster`` for the view: the region's live publication
+    (live_key) and live pointer, None where not cached."""
+
+    publication: object
+    live_pk: int | None
+
+
 def remember_page(request, region_code: str, publication_pk: int, body: bytes, page_key=None):
     """Called by the views with every cacheable page they answer: store the URL's
     entry (and, given its *page_key*, the page's own, in the same round trip) and
-    refresh the region's live pointer."""
+    set the region's live pointer if the middleware did not find it set."""
     entries = {page_key: body} if page_key else {}
     key = alias_key(request)
     if key is not None:
         entries[key] = (publication_pk, body)
     cache.set_many(entries, PAGE_TIMEOUT)
-    if key is not None:
+    read = getattr(request, "public_roster", None)
+    if key is not None and (read is None or read.live_pk != publication_pk):
         cache.set(live_region_key(region_code), publication_pk, LIVE_PK_TIMEOUT)
 
 
@@ -196,9 +207,12 @@ class PublicPageCacheMiddleware:
         key = alias_key(request)
         if key is None:
             return None
-        found = cache.get_many([live_region_key(match.group(1)), key])
-        live_pk, entry = found.get(live_region_key(match.group(1))), found.get(key)
+        region = match.group(1)
+        # The live publication comes along, for the view if the page is not here.
+        found = cache.get_many([live_region_key(region), key, live_key(region)])
+        live_pk, entry = found.get(live_region_key(region)), found.get(key)
         if not live_pk or entry is None or entry[0] != live_pk:
+            request.public_roster = PublicRead(found.get(live_key(region)), live_pk)
             return None
         response = HttpResponse(entry[1])
         response["X-Frame-Options"] = "DENY"

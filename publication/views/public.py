@@ -65,11 +65,15 @@ MEDIATOR_FIELDS = (
 # -- resolving the bureau and its live publication ---------------------------------
 
 
-def resolve(region_code: str):
+def resolve(region_code: str, request=None):
     """The live publication of the bureau governing *region_code*, with its bureau;
     404 for a region without a bureau or a bureau that has not published. One cache
-    read when warm, no query."""
-    publication = cache.get(keys.live_key(region_code))
+    read when warm (none if PublicPageCacheMiddleware read it), no query."""
+    read = getattr(request, "public_roster", None)
+    if read is not None and read.publication is not None:
+        publication = read.publication
+    else:
+        publication = cache.get(keys.live_key(region_code))
     if publication is None:
         publication = live_publication_in(region_code)
         timeout = keys.LIVE_TIMEOUT if publication else keys.MISS_TIMEOUT
@@ -272,7 +276,7 @@ def _filterset(data, publication, choices):
 
 @require_safe
 def search(request, region_code):
-    publication = resolve(region_code)
+    publication = resolve(region_code, request)
     # The choices and the page's frame, from this process or in one round trip.
     # The form's fields are part of the key: a frame cached before a release that
     # changed them is not used with the new form.
@@ -368,7 +372,7 @@ def _with_query(path, query, page=None):
 
 @require_safe
 def mediator(request, region_code, mediator_id):
-    publication = resolve(region_code)
+    publication = resolve(region_code, request)
 
     def build():
         row = (
@@ -391,7 +395,7 @@ def mediator(request, region_code, mediator_id):
 
 @require_safe
 def committee(request, region_code, code):
-    publication = resolve(region_code)
+    publication = resolve(region_code, request)
     if len(code) > 40:
         raise Http404
     page_number = _page_number(request)
@@ -427,7 +431,7 @@ def committee(request, region_code, code):
 
 @require_safe
 def about(request, region_code):
-    publication = resolve(region_code)
+    publication = resolve(region_code, request)
 
     def build():
         return "public/about.html", {"scheduled": bool(publication.period)}
@@ -439,7 +443,7 @@ def about(request, region_code):
 def photo(request, region_code, mediator_id):
     """A mediator's photo, only while the live snapshot publishes it and the
     mediator still consents."""
-    publication = resolve(region_code)
+    publication = resolve(region_code, request)
     published = PublishedMediator.objects.filter(
         publication=publication, mediator_id=mediator_id, has_photo=True
     ).exists()
@@ -495,7 +499,7 @@ def build_roster_workbook(publication) -> bytes:
 
 @require_safe
 def roster_xlsx(request, region_code):
-    publication = resolve(region_code)
+    publication = resolve(region_code, request)
     key = keys.workbook_key(publication.pk)
     body = cache.get(key)
     if body is None:
