@@ -99,5 +99,8 @@ clean:
 	rm -rf static/vendor staticfiles node_modules test-artifacts .pytest_cache .ruff_cache *.egg-info dist
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 
+# PostgreSQL + Redis (defaults 127.0.0.1); e.g. BENCH_PUBLIC_ARGS="--database public_bench
+# --redis-db 13 --duration 5 --rounds 3". The seeded database is kept between runs.
+BENCH_PUBLIC_ARGS ?=
 bench-public: $(VENV_STAMP)
-	$(PY) scripts/bench_public/run.py
+	$(PY) scripts/bench_public/run.py $(BENCH_PUBLIC_ARGS)

@@ -3,10 +3,10 @@ has new keys), and the pointer to each bureau's live version is dropped when a
 publication goes live, so the next request reads the new one.
 
 Keys:
-- ``bureau_key(region_code)``: the id of the bureau governing a region (0: none).
-  Stable (one bureau per region); a miss is cached briefly.
-- ``live_key(bureau_id)``: the bureau's live publication (with its bureau), or
-  NO_LIVE. Dropped by ``forget_live`` when a publication goes live.
+- ``live_key(region_code)``: the live publication (with its bureau) of the bureau
+  governing a region, or NO_LIVE (no bureau, or nothing published; a region without
+  a bureau is remembered briefly). Dropped by ``forget_live`` when a publication
+  goes live and by ``forget_bureau``. One key, so a page finds it in one read.
 - ``BUREAUS_KEY``: the index page's list of bureaus with a live roster.
 - ``page_key(publication_pk, ...)``: a rendered page of one publication. A new
   publication has a new pk, so old pages are simply never asked for again.
@@ -14,15 +14,18 @@ Keys:
 
 import hashlib
 import re
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
 
 BUREAUS_KEY = "public-roster:bureaus"
 # The large-text mode's cookie (适老化): it changes the page, so it is part of keys.
 LARGE_TEXT_COOKIE = "large_text"
-# Stored in live_key for a bureau with nothing live (None means "not cached").
+# Stored in live_key for a region with nothing live (None means "not cached").
 NO_LIVE = 0
 # Publications are immutable, but the bureau's footer (address, phone, filing
 # numbers) is editable: cached pages live long enough to absorb load, short enough
@@ -33,12 +36,8 @@ MISS_TIMEOUT = 5 * 60
 WORKBOOK_TIMEOUT = 24 * 60 * 60
 
 
-def live_key(bureau_id) -> str:
-    return f"public-roster:live:{bureau_id}"
-
-
-def bureau_key(region_code: str) -> str:
-    return f"public-roster:bureau:{region_code}"
+def live_key(region_code: str) -> str:
+    return f"public-roster:live:{region_code}"
 
 
 def page_key(publication_pk, *parts) -> str:
@@ -58,7 +57,7 @@ def regions_key(publication_pk) -> str:
 
 def forget_live(bureau_id):
     """A publication of the bureau went live: drop the pointers to the old one."""
-    cache.delete_many([live_key(bureau_id), BUREAUS_KEY, *_region_keys(bureau_id)])
+    cache.delete_many([BUREAUS_KEY, *_region_keys(bureau_id)])
 
 
 def _region_keys(bureau_id) -> list[str]:
@@ -67,21 +66,14 @@ def _region_keys(bureau_id) -> list[str]:
 
     with all_regions():
         region = Bureau.objects.filter(pk=bureau_id).values_list("region_id", flat=True).first()
-    return [live_region_key(region)] if region else []
+    return [live_key(region), live_region_key(region)] if region else []
 
 
 def forget_bureau(bureau):
     """After a bureau's details changed (name, footer fields): its pointer and the
     index go, and its pages follow once the pointer is re-read (pages of the same
     publication stay until PAGE_TIMEOUT)."""
-    cache.delete_many(
-        [
-            live_key(bureau.pk),
-            BUREAUS_KEY,
-            bureau_key(bureau.region_id),
-            live_region_key(bureau.region_id),
-        ]
-    )
+    cache.delete_many([BUREAUS_KEY, live_key(bureau.region_id), live_region_key(bureau.region_id)])
 
 
 # -- the fast path: whole pages served before the rest of the middleware ---------------
@@ -99,6 +91,11 @@ ALIAS_MAX_QUERY = 512
 # The region's live pointer is re-set by every rendered page; its short life bounds
 # how long a page rendered during a publication could outlive it.
 LIVE_PK_TIMEOUT = 60
+
+
+# The views PublicPageCacheMiddleware calls itself when the cache misses: the
+# cached pages (the photo and the workbook are files; the text size sets a cookie).
+RENDERED_HERE = frozenset({"search", "mediator", "committee", "about"})
 
 
 def live_region_key(region_code: str) -> str:
@@ -136,14 +133,27 @@ def alias_key(request) -> str | None:
     return f"public-roster:url:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
 
 
-def remember_page(request, region_code: str, publication_pk: int, body: bytes):
+class PublicRead(NamedTuple):
+    """What PublicPageCacheMiddleware read for a page it could not answer, left on
+    the request as ``public_roster`` for the view: the region's live publication
+    (live_key) and live pointer, None where not cached."""
+
+    publication: object
+    live_pk: int | None
+
+
+def remember_page(request, region_code: str, publication_pk: int, body: bytes, page_key=None):
     """Called by the views with every cacheable page they answer: store the URL's
-    entry and refresh the region's live pointer."""
+    entry (and, given its *page_key*, the page's own, in the same round trip) and
+    set the region's live pointer if the middleware did not find it set."""
+    entries = {page_key: body} if page_key else {}
     key = alias_key(request)
-    if key is None:
-        return
-    cache.set(key, (publication_pk, body), PAGE_TIMEOUT)
-    cache.set(live_region_key(region_code), publication_pk, LIVE_PK_TIMEOUT)
+    if key is not None:
+        entries[key] = (publication_pk, body)
+    cache.set_many(entries, PAGE_TIMEOUT)
+    read = getattr(request, "public_roster", None)
+    if key is not None and (read is None or read.live_pk != publication_pk):
+        cache.set(live_region_key(region_code), publication_pk, LIVE_PK_TIMEOUT)
 
 
 def page_headers(response, max_age: int = 60):
@@ -154,18 +164,41 @@ def page_headers(response, max_age: int = 60):
 
 class PublicPageCacheMiddleware:
     """Serve a public roster page from the cache when its publication is still the
-    live one. Put it right after WhiteNoiseMiddleware; anything it cannot answer goes
-    on to the views, which fill its entries."""
+    live one, else from its view without the rest of the middleware (``rendered``).
+    Put it right after WhiteNoiseMiddleware; anything else goes on down the stack.
+    The views fill its entries."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD"):
-            response = self.cached(request)
+            response = self.cached(request) or self.rendered(request)
             if response is not None:
                 return response
         return self.get_response(request)
+
+    def rendered(self, request):
+        """A page of the public roster the cache does not hold yet, from its view
+        right here. These views read no session, user, CSRF token, message or
+        jurisdiction, and what the rest of the stack would add to them (a fifth of
+        an uncached search's time) is only the language, activated here as
+        LocaleMiddleware does, and the frame header."""
+        if PATH_RE.match(request.path_info) is None:
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if match.namespace != "public" or match.url_name not in RENDERED_HERE:
+            return None
+        request.resolver_match = match
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        response = match.func(request, *match.args, **match.kwargs)
+        response["X-Frame-Options"] = "DENY"
+        response["Content-Language"] = request.LANGUAGE_CODE
+        return response
 
     def cached(self, request):
         match = PATH_RE.match(request.path_info)
@@ -174,9 +207,12 @@ class PublicPageCacheMiddleware:
         key = alias_key(request)
         if key is None:
             return None
-        found = cache.get_many([live_region_key(match.group(1)), key])
-        live_pk, entry = found.get(live_region_key(match.group(1))), found.get(key)
+        region = match.group(1)
+        # The live publication comes along, for the view if the page is not here.
+        found = cache.get_many([live_region_key(region), key, live_key(region)])
+        live_pk, entry = found.get(live_region_key(region)), found.get(key)
         if not live_pk or entry is None or entry[0] != live_pk:
+            request.public_roster = PublicRead(found.get(live_key(region)), live_pk)
             return None
         response = HttpResponse(entry[1])
         response["X-Frame-Options"] = "DENY"

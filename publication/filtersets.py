@@ -1,18 +1,78 @@
 """The public roster search. Every value comes from the open internet: a value that
 does not validate is dropped (its field shows why) and the rest still filter."""
 
+from functools import lru_cache
+
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.filtersets import BaseFilterSet
 from core.form_renderer import PublicForm
+from publication import search
 from publication.models import PublishedMediator
 from registry.models import Level
 
 NAME_MAX = 50
 COMMITTEE_MAX = 100
+CODE_LENGTH = 12
+# Form classes of the public search by choices: one per live publication in use.
+FORM_CLASSES_KEPT = 32
+_FORM_CLASSES = {}
+
+
+class QuickSelect(forms.Select):
+    """A select that writes its options in Python: Django renders each option through
+    a template, about 10 µs each, and the region choice of a city has hundreds, more
+    than the rest of a search page costs. The option list is built once per set of
+    choices; a request only marks its value selected."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        values = value if isinstance(value, (list, tuple)) else [value]
+        html = _options(tuple(self.choices))
+        for selected in values:
+            option = f'<option value="{escape(selected if selected is not None else "")}">'
+            html = html.replace(option, option[:-1] + " selected>", 1)
+        attrs = self.build_attrs(self.attrs, attrs)
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{html}</select>')
+
+
+class SharedChoiceField(django_filters.fields.ChoiceField):
+    """Choices shared with the copy each form instance makes, not deep-copied: they
+    are not changed after the filter set builds them, and a city has hundreds."""
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
+
+
+class SharedChoiceFilter(django_filters.ChoiceFilter):
+    field_class = SharedChoiceField
+
+
+class QuickTextInput(forms.TextInput):
+    """A text input written in Python, as Django's template would write it (type,
+    name, value, then the other attributes): a search fills this one in."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        value = self.format_value(value)
+        shown = "" if value is None else f' value="{escape(value)}"'
+        return mark_safe(
+            f'<input type="{self.input_type}" name="{escape(name)}"{shown}{flatatt(attrs)}>'
+        )
+
+
+@lru_cache(maxsize=32)
+def _options(choices: tuple) -> str:
+    """The options of *choices* (hashed by their text, so a label translated into
+    another language is another entry)."""
+    return "".join(
+        f'<option value="{escape(key)}">{escape(label)}</option>' for key, label in choices
+    )
 
 
 class PublicRosterFilterSet(BaseFilterSet):
@@ -21,7 +81,7 @@ class PublicRosterFilterSet(BaseFilterSet):
     both come from the caller (cached per publication), so building the form runs no
     query."""
 
-    region = django_filters.ChoiceFilter(
+    region = SharedChoiceFilter(
         label=_("Region"), method="filter_region", empty_label=_("All regions")
     )
     committee = django_filters.CharFilter(
@@ -30,18 +90,16 @@ class PublicRosterFilterSet(BaseFilterSet):
         lookup_expr="icontains",
         max_length=COMMITTEE_MAX,
     )
-    expertise = django_filters.ChoiceFilter(
+    expertise = SharedChoiceFilter(
         label=_("Expertise"), method="filter_expertise", empty_label=_("All fields")
     )
-    level = django_filters.ChoiceFilter(
+    level = SharedChoiceFilter(
         label=pgettext_lazy("mediator grade", "Level"),
         choices=Level.choices,
         empty_label=_("All levels"),
     )
     name = django_filters.CharFilter(
-        label=pgettext_lazy("person", "Name"),
-        lookup_expr="icontains",
-        max_length=NAME_MAX,
+        label=pgettext_lazy("person", "Name"), method="filter_name", max_length=NAME_MAX
     )
 
     class Meta:
@@ -49,15 +107,40 @@ class PublicRosterFilterSet(BaseFilterSet):
         fields = ["region", "committee", "expertise", "level", "name"]
         form = PublicForm
 
-    def __init__(self, *args, regions=(), expertise=(), **kwargs):
+    def __init__(self, *args, publication, regions=(), expertise=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.publication = publication
         self.filters["region"].extra["choices"] = list(regions)
         self.filters["expertise"].extra["choices"] = list(expertise)
         for name in ("committee", "name"):
-            self.filters[name].extra["widget"] = forms.TextInput(attrs={"type": "search"})
+            self.filters[name].extra["widget"] = QuickTextInput(attrs={"type": "search"})
+        for name in ("region", "expertise", "level"):
+            self.filters[name].extra["widget"] = QuickSelect
+
+    def get_form_class(self):
+        """Built once per set of choices (a publication's) and kept: building it
+        makes five fields and a class, which each search would otherwise repeat."""
+        key = tuple(tuple(self.filters[name].extra["choices"]) for name in ("region", "expertise"))
+        form_class = _FORM_CLASSES.get(key)
+        if form_class is None:
+            if len(_FORM_CLASSES) >= FORM_CLASSES_KEPT:
+                _FORM_CLASSES.clear()
+            form_class = _FORM_CLASSES[key] = super().get_form_class()
+        return form_class
 
     def filter_region(self, queryset, name, value):
-        return queryset.filter(region__code__startswith=_prefix(value)) if value else queryset
+        """A range of the region column, which the (publication, region, name) index
+        serves; a LIKE on the prefix could not use it under a non-C collation."""
+        if not value:
+            return queryset
+        prefix = _prefix(value)
+        return queryset.filter(
+            region_id__gte=prefix.ljust(CODE_LENGTH, "0"),
+            region_id__lte=prefix.ljust(CODE_LENGTH, "9"),
+        )
+
+    def filter_name(self, queryset, name, value):
+        return search.filter_name(queryset, value, self.publication.pk) if value else queryset
 
     def filter_expertise(self, queryset, name, value):
         return queryset.filter(expertise__code=value) if value else queryset

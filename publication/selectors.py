@@ -15,6 +15,19 @@ def live_publication(bureau) -> RosterPublication | None:
         )
 
 
+def live_publication_in(region_code: str) -> RosterPublication | None:
+    """The live publication of the bureau governing *region_code*, with its bureau
+    and region, in one query; what published it is left out (the public side)."""
+    with all_regions():
+        return (
+            RosterPublication.objects.filter(
+                bureau__region_id=region_code, status=PublicationStatus.LIVE
+            )
+            .select_related("bureau__region")
+            .first()
+        )
+
+
 def bureaus_with_live_roster():
     """Bureaus that have published, cities first with their counties after them."""
     with all_regions():

@@ -150,6 +150,17 @@ class PublishedMediator(models.Model):
     full_time = models.BooleanField(_("full-time"), default=False)
     appointed_since = models.DateField(_("appointed since"))
     has_photo = models.BooleanField(_("photo published"), default=False)
+    # Prepared once at publish time, since a snapshot never changes
+    # (publication.search): the name as the search compares it, and its characters
+    # and pairs as full-text lexemes, which a GIN index serves on PostgreSQL
+    # (created by migration 0002 there only, so it is not listed in Meta).
+    search_name = models.CharField(max_length=150, blank=True, editable=False)
+    name_grams = models.TextField(blank=True, editable=False)
+    # The row of the search results, rendered once (public/_mediator_row.html), and
+    # its place in the roster's order (region, name): sorting a search's matches by
+    # one integer instead of by text under the database's collation.
+    row_html = models.TextField(blank=True, editable=False)
+    position = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["region_id", "name", "mediator_id"]
@@ -164,6 +175,7 @@ class PublishedMediator(models.Model):
             models.Index(fields=["publication", "region", "name"]),
             models.Index(fields=["publication", "name"]),
             models.Index(fields=["publication", "level"]),
+            models.Index(fields=["publication", "position"]),
         ]
 
     def __str__(self):

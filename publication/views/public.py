@@ -10,29 +10,35 @@ it goes live (publication.cache.forget_live).
 import datetime
 import hashlib
 import mimetypes
+import time
 from io import BytesIO
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
+from django.template.defaultfilters import urlencode as urlencode_filter
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.excel import XLSX_CONTENT_TYPE, Column, write_workbook
-from core.models import Bureau, BureauLevel, Region
+from core.models import BureauLevel, Region
 from core.tenancy import all_regions
 from publication import cache as keys
 from publication.filtersets import PublicRosterFilterSet
 from publication.models import PublishedCommittee, PublishedMediator
-from publication.selectors import bureaus_with_live_roster, live_publication
+from publication.regions import label_codes, label_names, region_label
+from publication.selectors import bureaus_with_live_roster, live_publication_in
 from registry.models import ExpertiseField, Mediator
 
 PER_PAGE = 20
@@ -59,32 +65,19 @@ MEDIATOR_FIELDS = (
 # -- resolving the bureau and its live publication ---------------------------------
 
 
-def resolve(region_code: str):
+def resolve(region_code: str, request=None):
     """The live publication of the bureau governing *region_code*, with its bureau;
-    404 for a region without a bureau or a bureau that has not published. Two cache
-    reads when warm, no query."""
-    bureau_id = cache.get(keys.bureau_key(region_code))
-    if bureau_id is None:
-        with all_regions():
-            bureau_id = (
-                Bureau.objects.filter(region_id=region_code).values_list("pk", flat=True).first()
-            ) or 0
-        cache.set(
-            keys.bureau_key(region_code),
-            bureau_id,
-            keys.LIVE_TIMEOUT if bureau_id else keys.MISS_TIMEOUT,
-        )
-    if not bureau_id:
-        raise Http404
-    publication = cache.get(keys.live_key(bureau_id))
+    404 for a region without a bureau or a bureau that has not published. One cache
+    read when warm (none if PublicPageCacheMiddleware read it), no query."""
+    read = getattr(request, "public_roster", None)
+    if read is not None and read.publication is not None:
+        publication = read.publication
+    else:
+        publication = cache.get(keys.live_key(region_code))
     if publication is None:
-        with all_regions():
-            bureau = Bureau.objects.select_related("region").get(pk=bureau_id)
-        publication = live_publication(bureau) or keys.NO_LIVE
-        if publication:
-            # Nothing about the staff user who asked for it is public or cached.
-            publication.requested_by = None
-        cache.set(keys.live_key(bureau_id), publication, keys.LIVE_TIMEOUT)
+        publication = live_publication_in(region_code)
+        timeout = keys.LIVE_TIMEOUT if publication else keys.MISS_TIMEOUT
+        cache.set(keys.live_key(region_code), publication or keys.NO_LIVE, timeout)
     if not publication:
         raise Http404
     return publication
@@ -107,34 +100,41 @@ def large_text(request) -> bool:
     return request.COOKIES.get(keys.LARGE_TEXT_COOKIE) == "1"
 
 
+def _variant_key(request, publication, view_name, *parts) -> str:
+    """The cache key of a page of *publication*: besides *parts*, what changes every
+    page (language, text size, the bureau's footer)."""
+    return keys.page_key(
+        publication.pk,
+        view_name,
+        translation.get_language(),
+        large_text(request),
+        _bureau_fingerprint(publication.bureau),
+        *parts,
+    )
+
+
+def _render(request, publication, template, context) -> str:
+    context = {"bureau": publication.bureau, "publication": publication, **context}
+    return render_to_string(template, context, request)
+
+
 def _cached_page(request, publication, view_name, parts, build):
     """The page of *publication* for the normalised *parts*, from the cache or from
-    ``build()`` -> (template, context); ``parts=None`` skips the cache (pages showing
-    field errors, which hostile input could multiply without end)."""
+    ``build()`` -> (template, context), or the page itself as text; ``parts=None``
+    skips the cache (pages showing field errors, which hostile input could multiply
+    without end)."""
     key = None
     if parts is not None:
-        key = keys.page_key(
-            publication.pk,
-            view_name,
-            translation.get_language(),
-            large_text(request),
-            _bureau_fingerprint(publication.bureau),
-            *parts,
-        )
+        key = _variant_key(request, publication, view_name, *parts)
         body = cache.get(key)
         if body is not None:
             keys.remember_page(request, publication.bureau.region_id, publication.pk, body)
             return keys.page_headers(HttpResponse(body))
-    template, context = build()
-    context = {
-        "bureau": publication.bureau,
-        "publication": publication,
-        **context,
-    }
-    body = render_to_string(template, context, request).encode()
+    built = build()
+    page = built if isinstance(built, str) else _render(request, publication, *built)
+    body = page.encode()
     if key is not None:
-        cache.set(key, body, keys.PAGE_TIMEOUT)
-        keys.remember_page(request, publication.bureau.region_id, publication.pk, body)
+        keys.remember_page(request, publication.bureau.region_id, publication.pk, body, key)
     return keys.page_headers(HttpResponse(body))
 
 
@@ -148,27 +148,21 @@ def _page_number(request) -> int:
 # -- choices of the search form (cached per publication) -------------------------------
 
 
-def search_choices(publication) -> dict:
+def search_choices(publication, cached=None) -> dict:
     """The regions present in the snapshot (counties with their townships) and the
-    expertise fields, as select choices."""
+    expertise fields, as select choices; *cached* if the caller has read them."""
     key = keys.regions_key(publication.pk)
-    choices = cache.get(key)
+    choices = cached or cache.get(key)
     if choices is None:
         codes = set(
             PublishedCommittee.objects.filter(publication=publication)
             .values_list("region_id", flat=True)
             .distinct()
         )
-        counties, townships = set(), set()
-        for code in codes:
-            if code[4:6] != "00":
-                counties.add(code[:6] + "0" * 6)
-            if code[6:9] != "000":
-                townships.add(code[:9] + "000")
-        with all_regions():
-            names = dict(
-                Region.objects.filter(code__in=counties | townships).values_list("code", "name")
-            )
+        levels = [label_codes(code) for code in codes]
+        counties = {county for county, _township in levels if county}
+        townships = {township for _county, township in levels if township}
+        names = label_names(codes)
         regions = []
         for county in sorted(counties):
             regions.append((county, names.get(county, county)))
@@ -222,28 +216,86 @@ def _bureau_groups() -> list[dict]:
     return list(groups.values())
 
 
-@require_safe
-def search(request, region_code):
-    publication = resolve(region_code)
-    choices = search_choices(publication)
-    filterset = PublicRosterFilterSet(
-        request.GET,
-        queryset=PublishedMediator.objects.filter(publication=publication),
+def _rows_page(queryset, number, *, few: bool):
+    """The page *number* of the stored rows of *queryset*. With *few* matches (a name
+    was given; the index found them) the count rides along as a window over them,
+    one query; over a whole roster a window would read every row, so the count is
+    its own query there. A page past the end gives the last one, as
+    Paginator.get_page does."""
+    if few:
+        counted = queryset.annotate(total=Window(Count("*"))).values_list("row_html", "total")
+        rows = list(counted[(number - 1) * PER_PAGE : number * PER_PAGE])
+        total = rows[0][1] if rows else queryset.count()
+        page = Paginator(range(total), PER_PAGE).get_page(number)
+        if page.number == number:
+            page.object_list = [html for html, _total in rows]
+            return page
+        number = page.number  # past the end: the last page, as below
+    page = Paginator(queryset.values_list("row_html", flat=True), PER_PAGE).get_page(number)
+    page.object_list = list(page.object_list)
+    return page
+
+
+# A publication's choices and frames never change under their keys, so a process
+# keeps those it read for a minute (the cache keeps them an hour): a search then
+# makes no round trip for them. The publication's time of going live is part of the
+# local key, since a database restored or rolled back (tests) may give out a pk again.
+KEPT_SECONDS = 60
+KEPT_MAX = 256
+_kept_entries = {}
+
+
+def _kept(publication, cache_keys) -> dict:
+    now = time.monotonic()
+    found, missing = {}, []
+    for key in cache_keys:
+        entry = _kept_entries.get((key, publication.published_at))
+        if entry is not None and entry[0] > now:
+            found[key] = entry[1]
+        else:
+            missing.append(key)
+    if missing:
+        fetched = cache.get_many(missing)
+        if len(_kept_entries) + len(fetched) > KEPT_MAX:
+            _kept_entries.clear()
+        for key, value in fetched.items():
+            _kept_entries[(key, publication.published_at)] = (now + KEPT_SECONDS, value)
+        found.update(fetched)
+    return found
+
+
+def _filterset(data, publication, choices):
+    return PublicRosterFilterSet(
+        data,
+        queryset=PublishedMediator.objects.filter(publication=publication).order_by("position"),
+        publication=publication,
         regions=choices["regions"],
         expertise=choices["expertise"],
     )
+
+
+@require_safe
+def search(request, region_code):
+    publication = resolve(region_code, request)
+    # The choices and the page's frame, from this process or in one round trip.
+    # The form's fields are part of the key: a frame cached before a release that
+    # changed them is not used with the new form.
+    frame_key = _variant_key(
+        request, publication, "search-frame", *PublicRosterFilterSet.Meta.fields
+    )
+    found = _kept(publication, [keys.regions_key(publication.pk), frame_key])
+    choices = search_choices(publication, found.get(keys.regions_key(publication.pk)))
+    filterset = _filterset(request.GET, publication, choices)
     values = filterset.normalised()
     page_number = _page_number(request)
     query = urlencode([(name, value) for name, value in values if value != ""])
     parts = None if filterset.errors else (query, page_number)
 
     def build():
-        rows = filterset.qs.select_related("committee").only(*MEDIATOR_FIELDS)
-        page = Paginator(rows, PER_PAGE).get_page(page_number)
-        region_names = _region_names(publication)
-        for row in page.object_list:
-            row.region_label = _region_label(row.region_id, region_names)
-        return "public/search.html", {
+        page = _rows_page(
+            filterset.qs, page_number, few=bool(filterset.form.cleaned_data.get("name"))
+        )
+        context = {
             "filter": filterset,
             "page_obj": page,
             "query": query,
@@ -253,8 +305,62 @@ def search(request, region_code):
                 page.number if page.number > 1 else None,
             ),
         }
+        if translation.get_language() == settings.LANGUAGE_CODE and all(page.object_list):
+            # Rendered (and escaped) by public/_mediator_row.html at publish time, in
+            # the site's language: joined, not rendered again.
+            context["rows_html"] = mark_safe("".join(page.object_list))
+            if not filterset.errors:
+                frame = found.get(frame_key) or _frame(request, publication, choices, frame_key)
+                return _framed_search(frame, filterset, context)
+        else:
+            # A roster published before its rows were stored: render them now.
+            start = (page.number - 1) * PER_PAGE
+            rows = filterset.qs.select_related("committee").only(*MEDIATOR_FIELDS)
+            page.object_list = list(rows[start : start + PER_PAGE])
+            region_names = _region_names(publication)
+            for row in page.object_list:
+                row.region_label = region_label(row.region_id, region_names)
+        return "public/search.html", context
 
     return _cached_page(request, publication, "search", parts, build)
+
+
+# Where one search page differs from another of the same publication: the frame
+# (public/search.html with an empty form) is rendered once per publication and
+# variant and cached like a page; a search renders its results and its five inputs
+# and puts them in. The canonical marker is made of characters urlencode keeps.
+RESULTS_SLOT = mark_safe("<!--search-results-->")
+CANONICAL_SLOT = "search-canonical-slot"
+
+
+def _frame(request, publication, choices, key) -> tuple:
+    """The search page around its results, with an empty form, cached under *key*:
+    (head, tail, each input as the frame has it)."""
+    blank = _filterset(None, publication, choices)
+    page = _render(
+        request,
+        publication,
+        "public/search.html",
+        {"filter": blank, "results_html": RESULTS_SLOT, "canonical": CANONICAL_SLOT},
+    )
+    head, tail = page.split(RESULTS_SLOT)
+    # As {{ field }} wrote them into the frame, to be replaced by the search's own.
+    frame = (head, tail, [str(field) for field in blank.form])
+    cache.set(key, frame, keys.PAGE_TIMEOUT)
+    return frame
+
+
+def _framed_search(frame, filterset, context) -> str:
+    head, tail, inputs = frame
+    # The address first and the results last: what a search puts in (escaped input,
+    # names) is never searched for a marker.
+    head = head.replace(CANONICAL_SLOT, urlencode_filter(context["canonical"], ""), 1)
+    for empty, field in zip(inputs, filterset.form, strict=True):
+        # An input left empty (most of them, in most searches) is the frame's own.
+        if field.value() not in (None, ""):
+            head = head.replace(empty, str(field), 1)
+    results = render_to_string("public/_search_results.html", context)
+    return head + results + tail
 
 
 def _with_query(path, query, page=None):
@@ -264,17 +370,9 @@ def _with_query(path, query, page=None):
     return path + ("?" + "&".join(pairs) if pairs else "")
 
 
-def _region_label(region_code, region_names) -> str:
-    """The county and township a committee sits in, from the snapshot's choices. A
-    region above the township (a county's own committee) is its own township prefix,
-    so its name is given once."""
-    codes = dict.fromkeys((region_code[:6] + "0" * 6, region_code[:9] + "000"))
-    return " ".join(region_names[code] for code in codes if region_names.get(code))
-
-
 @require_safe
 def mediator(request, region_code, mediator_id):
-    publication = resolve(region_code)
+    publication = resolve(region_code, request)
 
     def build():
         row = (
@@ -285,7 +383,7 @@ def mediator(request, region_code, mediator_id):
         )
         if row is None:
             raise Http404
-        row.region_label = _region_label(row.region_id, _region_names(publication))
+        row.region_label = region_label(row.region_id, _region_names(publication))
         complain = _with_query(
             reverse("public_complaints:new"),
             urlencode({"bureau": region_code, "mediator": mediator_id}),
@@ -297,7 +395,7 @@ def mediator(request, region_code, mediator_id):
 
 @require_safe
 def committee(request, region_code, code):
-    publication = resolve(region_code)
+    publication = resolve(region_code, request)
     if len(code) > 40:
         raise Http404
     page_number = _page_number(request)
@@ -313,7 +411,7 @@ def committee(request, region_code, code):
             .order_by("name", "mediator_id")
         )
         page = Paginator(rows, COMMITTEE_PER_PAGE).get_page(page_number)
-        found.region_label = _region_label(found.region_id, _region_names(publication))
+        found.region_label = region_label(found.region_id, _region_names(publication))
         complain = _with_query(
             reverse("public_complaints:new"), urlencode({"bureau": region_code, "committee": code})
         )
@@ -333,7 +431,7 @@ def committee(request, region_code, code):
 
 @require_safe
 def about(request, region_code):
-    publication = resolve(region_code)
+    publication = resolve(region_code, request)
 
     def build():
         return "public/about.html", {"scheduled": bool(publication.period)}
@@ -345,7 +443,7 @@ def about(request, region_code):
 def photo(request, region_code, mediator_id):
     """A mediator's photo, only while the live snapshot publishes it and the
     mediator still consents."""
-    publication = resolve(region_code)
+    publication = resolve(region_code, request)
     published = PublishedMediator.objects.filter(
         publication=publication, mediator_id=mediator_id, has_photo=True
     ).exists()
@@ -401,7 +499,7 @@ def build_roster_workbook(publication) -> bytes:
 
 @require_safe
 def roster_xlsx(request, region_code):
-    publication = resolve(region_code)
+    publication = resolve(region_code, request)
     key = keys.workbook_key(publication.pk)
     body = cache.get(key)
     if body is None:
