@@ -78,7 +78,7 @@ def mediator_columns(revealed=frozenset()) -> list[Column]:
 
     label = {
         field: choice_labels(Mediator, field)
-        for field in ("gender", "education", "political_status", "background", "level", "status")
+        for field in ("gender", "education", "political_status", "background", "status")
     }
     post, paid_by = choice_labels(Appointment, "post"), choice_labels(Appointment, "paid_by")
     yes_no = boolean_labels()
@@ -105,7 +105,7 @@ def mediator_columns(revealed=frozenset()) -> list[Column]:
         Column(header("ends_on"), lambda m: None, number_format=DATE_FORMAT),
         Column(header("exit_reason"), lambda m: ""),
         Column(gettext_lazy("Committee"), _post_value(lambda p: p.committee.name), 28),
-        Column(gettext_lazy("Level"), lambda m: label["level"](m.level)),
+        Column(gettext_lazy("Level"), lambda m: m.level_name),
         Column(gettext_lazy("Status"), lambda m: label["status"](m.status)),
         Column(gettext_lazy("Division code"), lambda m: m.region_id, 16),
     ]
