@@ -270,6 +270,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "publication.tasks.publish_due_rosters",
         "schedule": crontab(hour=1, minute=30),
     },
+    "apply-due-levels": {
+        "task": "grading.tasks.apply_due_levels",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "expire-lost-jobs": {
         "task": "core.tasks.expire_lost_jobs",
         "schedule": crontab(),  # every minute

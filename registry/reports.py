@@ -281,10 +281,12 @@ def _committee_checks() -> dict[str, Q]:
     }
 
 
-def _mediator_checks() -> dict[str, Q]:
+def mediator_record_checks(on=None) -> dict[str, Q]:
+    """What a complete mediator record has, as filters (grading reads them too, with
+    the posts held on its cut-off date *on*; today by default)."""
     # Subqueries on the base manager: the outer mediator query is already scoped.
     expertise = Mediator.expertise.through.objects.filter(mediator_id=OuterRef("pk"))
-    post = Appointment._base_manager.filter(held_on(), mediator=OuterRef("pk"))
+    post = Appointment._base_manager.filter(held_on(on), mediator=OuterRef("pk"))
     unfunded = post.filter(unfunded_full_time())
     return {
         "gender": ~Q(gender=""),
@@ -391,6 +393,6 @@ def completeness(*, region: str = "", names=None) -> CompletenessReport:
     mediators = _within(Mediator.objects.filter(status=MediatorStatus.ACTIVE), region)
     return CompletenessReport(
         _completeness(committees, _committee_checks(), digits, names, Committee),
-        _completeness(mediators, _mediator_checks(), digits, names, Mediator),
+        _completeness(mediators, mediator_record_checks(), digits, names, Mediator),
         digits == TOWNSHIP_DIGITS,
     )
