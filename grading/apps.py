@@ -7,4 +7,6 @@ class GradingConfig(AppConfig):
     verbose_name = _("Grading")
 
     def ready(self):
-        from grading import policies, signals  # noqa: F401  (registers the rules and hooks)
+        from grading import policies, signals, web  # noqa: F401  (registers the rules and hooks)
+
+        web.ready()

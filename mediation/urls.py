@@ -29,10 +29,12 @@ urlpatterns = [
     path("", include("mediation.routes")),
     path("", include("publication.urls")),
     path("", include("complaints.urls")),
+    path("", include("grading.urls")),
     # The public side: no login. Complaints first, so /public/complaints/ is not
     # taken for a bureau's code.
     path("public/complaints/", include("complaints.public_urls")),
     path("public/", include("publication.public_urls")),
+    path("public/", include("grading.public_urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
