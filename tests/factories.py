@@ -11,6 +11,7 @@ from core.models import Bureau, BureauLevel, Job, JudicialOffice, Policy, Region
 from core.personal import make_id_number
 from core.regions import level_of, prefix_of
 from core.tenancy import all_regions
+from grading.models import Application, GradingRound, LevelChange, Objection
 from mediation import services as case_services
 from mediation.models import (
     Callback,
@@ -374,6 +375,66 @@ def _integrity(world, side):
         )
 
 
+def make_round(bureau, *, status="notice", ranks=(3, 4), **fields):
+    """A grading round of *bureau* written as stored (the services' own tests walk the
+    workflow); by default in its public notice, running today."""
+    today = datetime.date.today()
+    defaults = {
+        "name": f"{bureau.name}{today.year}年调解员等级评定",
+        "cutoff_on": today - datetime.timedelta(days=60),
+        "applications_open_on": today - datetime.timedelta(days=50),
+        "applications_close_on": today - datetime.timedelta(days=30),
+        "notice_starts_on": today - datetime.timedelta(days=1),
+        "notice_ends_on": today + datetime.timedelta(days=5),
+        "effective_on": today + datetime.timedelta(days=30),
+    }
+    with all_regions():
+        return GradingRound.objects.create(
+            bureau=bureau,
+            region=bureau.region,
+            ranks=list(ranks),
+            status=status,
+            **{**defaults, **fields},
+        )
+
+
+def _grading_round(world, side):
+    return make_round(world[side]["county_bureau"])
+
+
+def _grading_application(world, side, status="approved"):
+    round_ = _grading_round(world, side)
+    mediator = _appointment(world, side).mediator
+    with all_regions():
+        return Application.objects.create(
+            round=round_, mediator=mediator, rank=4, source="applied", status=status
+        )
+
+
+def _objection(world, side):
+    application = _grading_application(world, side)
+    with all_regions():
+        return Objection.objects.create(
+            round=application.round,
+            application=application,
+            phone="13800002222",
+            text="该调解员去年调解的案件当事人多次投诉。",
+        )
+
+
+def _level_change(world, side):
+    mediator = _mediator(world, side)
+    with all_regions():
+        return LevelChange.objects.create(
+            mediator=mediator,
+            to_rank=4,
+            to_name="四级",
+            decision="司法局决定〔2026〕1号",
+            reason="测试",
+            effective_on=datetime.date(2026, 1, 1),
+        )
+
+
 # Model → callable(world, side) creating one object owned by that side of the world
 # ("a" or "b"); used by the isolation walker.
 FACTORIES = {
@@ -408,4 +469,8 @@ FACTORIES = {
     Complaint: _complaint,
     ComplaintAttachment: _attachment,
     IntegrityRecord: _integrity,
+    GradingRound: _grading_round,
+    Application: _grading_application,
+    Objection: _objection,
+    LevelChange: _level_change,
 }

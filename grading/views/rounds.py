@@ -331,7 +331,13 @@ class RoundChildListView(TenantListView):
                 raise Http404
         return super().dispatch(request, *args, **kwargs)
 
+    # The page's ``pk`` names the round (the isolation walk reads ``model``); the
+    # rows listed are ``child_model``'s.
+    model = GradingRound
+    child_model = None
+
     def get_queryset(self):
+        self.queryset = self.child_model.objects.all()
         return super().get_queryset().filter(round=self.round)
 
     def get_context_data(self, **kwargs):
@@ -354,7 +360,7 @@ class EligibilityListView(RoundChildListView):
     """Each mediator's figures at the cut-off, each criterion's threshold and pass or
     fail per level graded, and links to the records behind the figures."""
 
-    model = Eligibility
+    child_model = Eligibility
     template_name = "grading/eligibility_list.html"
     filterset_class = EligibilityFilterSet
     sort_fields = {"cases": "cases", "years": "years", "qualified": "qualified_rank"}
@@ -443,7 +449,7 @@ class DecisionSheetView(RoundChildListView):
     """The applications before the panel with the eligibility behind each, and the
     places left per level (the quotas)."""
 
-    model = Application
+    child_model = Application
     template_name = "grading/decision_sheet.html"
     filterset_class = ApplicationFilterSet
     default_sort = "rank"
@@ -492,7 +498,7 @@ class DecisionSheetView(RoundChildListView):
 class NoticeListView(RoundChildListView):
     """What the public notice shows: the approved mediators with committee and level."""
 
-    model = Application
+    child_model = Application
     template_name = "grading/notice_list.html"
     filterset_class = ApplicationFilterSet
     default_sort = "rank"
