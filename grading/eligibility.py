@@ -30,7 +30,7 @@ no float rounding decides a pass.
 import datetime
 import math
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from auditlog.context import disable_auditlog
 from dateutil.relativedelta import relativedelta
@@ -200,7 +200,9 @@ def figures(prefix: str, window: Window) -> dict[int, Figures]:
     )
     for pk, average in callbacks:
         if pk in result:
-            result[pk].satisfaction = round(float(average), 4)
+            # Four decimals, half away from zero, as SQL's round() on a numeric.
+            rounded = Decimal(str(average)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+            result[pk].satisfaction = float(rounded)
 
     training = (
         TrainingAttendance.objects.filter(

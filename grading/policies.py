@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import BureauLevel
 from core.policy import register
@@ -116,7 +117,7 @@ register(
     fields={
         "levels": Table(
             rows=RANKS,
-            row_label=_("Level"),
+            row_label=pgettext_lazy("mediator grade", "Level"),
             columns=tuple((name, spec) for name, spec, _direction in CRITERIA_COLUMNS),
         )
     },

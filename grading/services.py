@@ -691,6 +691,7 @@ def file_objection(
             _("Objections are taken from %(start)s to %(end)s.")
             % {"start": round_.notice_starts_on, "end": round_.notice_ends_on}
         )
+    application = Application.objects.get(pk=application.pk)  # its status as it stands
     if application.round_id != round_.pk or application.status != ApplicationStatus.APPROVED:
         raise ValidationError({"application": _("Choose a mediator on the notice.")})
     errors = {}
@@ -756,6 +757,7 @@ def change_level(
     today = _today(today)
     effective_on = effective_on or today
     errors = {}
+    mediator = Mediator.objects.select_for_update().get(pk=mediator.pk)
     if mediator.level is None:
         raise ValidationError({"to_rank": _("%(name)s holds no level.") % {"name": mediator.name}})
     if to_rank is not None and (not isinstance(to_rank, int) or to_rank <= mediator.level):

@@ -17,8 +17,9 @@ def revoke_on_dismissal(sender, instance, created, raw=False, **kwargs):
     if instance.kind != IntegrityKind.SANCTION or instance.sanction != Sanction.DISMISSAL:
         return
     from grading import services
+    from registry.models import Mediator
 
-    mediator = instance.mediator
+    mediator = Mediator.objects.get(pk=instance.mediator_id)  # its level as stored
     if mediator.level is None:
         return
     services.change_level(
