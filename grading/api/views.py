@@ -116,8 +116,8 @@ class RoundViewSet(TenantModelViewSet):
         places = services.places_left(self.get_object()).values()
         return Response(PlacesSerializer(places, many=True).data)
 
-    @extend_schema(responses=EligibilitySerializer(many=True), filters=True)
-    @action(detail=True, methods=["get"], filterset_class=EligibilityFilterSet)
+    @extend_schema(responses=EligibilitySerializer(many=True))
+    @action(detail=True, methods=["get"])
     def eligibility(self, request, pk=None, **kwargs):
         """The eligibility list at the cut-off: each figure and each check (paginated;
         filter ``mediator``, ``committee``, ``qualified_rank``, ``met``)."""
