@@ -144,7 +144,11 @@ class ApplicationSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_level_name(self, obj) -> str:
-        return levels.name(obj.rank, _names(obj.round))
+        # The names per round, read once per response (a list shows many rows).
+        cache = self.context.setdefault("level_names", {}) if self.context is not None else {}
+        if obj.round_id not in cache:
+            cache[obj.round_id] = _names(obj.round)
+        return levels.name(obj.rank, cache[obj.round_id])
 
 
 class CheckSerializer(Serializer):

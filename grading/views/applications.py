@@ -68,8 +68,13 @@ class ApplicationListView(TenantListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The level names per round, read once per round listed, not per row.
+        names = {}
+        for a in context["object_list"]:
+            if a.round_id not in names:
+                names[a.round_id] = round_names(a.round)
         context["rows"] = [
-            {"application": a, "level": levels.name(a.rank, round_names(a.round))}
+            {"application": a, "level": levels.name(a.rank, names[a.round_id])}
             for a in context["object_list"]
         ]
         return context
