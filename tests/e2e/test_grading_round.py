@@ -40,10 +40,16 @@ def _step(page, round_url):
 
 
 def test_a_round_from_eligibility_to_the_notice_and_an_objection(
-    page, browser, live_server, world, county, settings, transactional_db
+    page,
+    browser,
+    live_server,
+    world,
+    county,  # noqa: F811  (the fixture imported above)
+    settings,
+    transactional_db,
 ):
     settings.COMPLAINT_POW_BITS = 8
-    candidate = county.mediator(name="孙明理")
+    county.mediator(name="孙明理")
     county.mediator(cases=1)
     county.mediator()
     county.mediator()
