@@ -70,30 +70,33 @@ CONFIRMED = "首次在系统中评定，按原评定等级确认。"
 OBJECTIONS = ["反映该调解员调解时态度生硬。", "该调解员近年调解案件数量存疑，请核实。"]
 
 
-@register(45, "grading rounds, level history")
-def seed_grading(ctx: SeedContext):
+@register(25, "grading: completed rounds, level history")
+def seed_completed_rounds(ctx: SeedContext):
+    """Before the public roster is published, so it shows the levels on record."""
     started = time.perf_counter()
     city = ctx.city_bureau
     Policy.objects.create(
         bureau=city, region=city.region, key="grading_criteria", value=DEMO_CRITERIA
     )
-    today = datetime.date.today()
     # The roster's levels were set before there was a grading module: clear them and
     # grade them again in a completed round, so each has its history.
-    held = dict(
-        Mediator.objects.exclude(level=None).values_list("pk", "level"),
-    )
+    held = dict(Mediator.objects.exclude(level=None).values_list("pk", "level"))
     Mediator.objects.exclude(level=None).update(level=None, level_name="")
-    cutoff = today - datetime.timedelta(days=400)
+    cutoff = datetime.date.today() - datetime.timedelta(days=400)
     graded = 0
     for bureau, ranks in [(city, [1, 2])] + [(b, [3, 4]) for b in ctx.county_bureaus]:
         graded += _completed_round(ctx, bureau, ranks, cutoff, held)
-    _open_city_round(ctx, city, today)
+    ctx.stdout.write(f"  {graded} levels on record ({time.perf_counter() - started:.1f} s)")
+
+
+@register(45, "grading: open rounds")
+def seed_open_rounds(ctx: SeedContext):
+    """After the complaints, so the open rounds' eligibility sees the integrity file."""
+    started = time.perf_counter()
+    today = datetime.date.today()
+    _open_city_round(ctx, ctx.city_bureau, today)
     _county_round_in_notice(ctx, ctx.county_bureaus[0], today)
-    ctx.stdout.write(
-        f"  {graded} levels on record, open rounds in progress "
-        f"({time.perf_counter() - started:.1f} s)"
-    )
+    ctx.stdout.write(f"  open rounds in progress ({time.perf_counter() - started:.1f} s)")
 
 
 def _round(bureau, ranks, cutoff, effective_on, name, applications_close_on):

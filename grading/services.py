@@ -172,9 +172,17 @@ def update_round(round_: GradingRound, **changes) -> GradingRound:
         changes["ranks"] = _check_ranks(
             round_.bureau, changes["ranks"], rules["criteria"], rules["levels"]
         )
+    stale = any(
+        field in changes and changes[field] != getattr(round_, field)
+        for field in ("ranks", "cutoff_on")
+    )
     for field, value in changes.items():
         setattr(round_, field, value.strip() if isinstance(value, str) else value)
     round_.full_clean()
+    if stale:
+        # The list was computed for the old cut-off or levels: compute it again.
+        Eligibility.objects.filter(round=round_).delete()
+        round_.rules, round_.eligibility_computed_at = {}, None
     round_.save()
     return round_
 
@@ -232,7 +240,8 @@ def publish_notice(
     starts_on = starts_on or today
     if starts_on < today:
         raise ValidationError({"notice_starts_on": _("The notice cannot start in the past.")})
-    days = eligibility.rules_for(round_.bureau)["schedule"]["notice_days"]
+    rules = round_.rules or eligibility.rules_for(round_.bureau)
+    days = rules["schedule"]["notice_days"]
     ends_on = starts_on + datetime.timedelta(days=days - 1)
     if ends_on >= round_.effective_on:
         raise ValidationError(
@@ -691,8 +700,12 @@ def file_objection(
             _("Objections are taken from %(start)s to %(end)s.")
             % {"start": round_.notice_starts_on, "end": round_.notice_ends_on}
         )
-    application = Application.objects.get(pk=application.pk)  # its status as it stands
-    if application.round_id != round_.pk or application.status != ApplicationStatus.APPROVED:
+    # Its status as it stands. The public files objections with no jurisdiction
+    # active: the base manager reads just this row, of this round.
+    application = Application._base_manager.filter(pk=application.pk, round=round_).first()
+    if application is None:
+        raise ValidationError({"application": _("Choose a mediator on the notice.")})
+    if application.status != ApplicationStatus.APPROVED:
         raise ValidationError({"application": _("Choose a mediator on the notice.")})
     errors = {}
     text = (text or "").strip()

@@ -12,7 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import override
 
 from complaints.models import IntegrityRecord
-from core.tenancy import all_regions
+from core.tenancy import all_regions, jurisdiction
 from grading import services, tasks
 from grading.models import (
     Application,
@@ -173,9 +173,10 @@ def test_a_round_runs_from_eligibility_to_levels_in_effect(world, county):
     round_ = services.publish_notice(round_, starts_on=TODAY, today=TODAY)
     assert (round_.status, round_.notice_ends_on) == (RoundStatus.NOTICE, datetime.date(2026, 7, 7))
     application.refresh_from_db()
-    objection = services.file_objection(
-        round_, application, text="该调解员调解态度差。", phone="13900001111", today=TODAY
-    )
+    with jurisdiction(None):  # the public files it with no jurisdiction active
+        objection = services.file_objection(
+            round_, application, text="该调解员调解态度差。", phone="13900001111", today=TODAY
+        )
     assert objection.phone_masked != objection.phone
     services.answer_objection(objection, text="经核实，不影响评定。", user=user)
     round_ = services.close(round_, user=user, today=datetime.date(2026, 7, 8))
@@ -238,6 +239,16 @@ def test_a_round_whose_cut_off_is_in_the_future_is_refused(world, county):
 def test_a_county_may_not_grade_a_level_the_city_grades(world, county):
     _refused(lambda: county_round(world, ranks=[2, 3]), "ranks")
     assert not GradingRound.objects.exists()
+
+
+def test_changing_the_cut_off_of_a_draft_drops_its_list(world, county):
+    county.mediator()
+    round_ = _computed(world)
+    assert Eligibility.objects.filter(round=round_).exists()
+    round_ = services.update_round(round_, cutoff_on=datetime.date(2026, 5, 31))
+    assert round_.eligibility_computed_at is None
+    assert not Eligibility.objects.filter(round=round_).exists()
+    _refused(lambda: services.open_applications(round_))
 
 
 def test_an_application_needs_the_minimum_service(world, county):
