@@ -326,7 +326,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The schema and its docs page describe every route: for signed-in users only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "ENUM_NAME_OVERRIDES": {"RoleKindEnum": "core.models.roles.RoleKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "RoleKindEnum": "core.models.roles.RoleKind",
+        "GradingApplicationSourceEnum": "grading.models.choices.ApplicationSource",
+    },
 }
 
 AUDITLOG_USE_BASE_MANAGER = True  # the audit's own lookups must not trip tenancy scoping

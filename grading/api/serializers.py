@@ -99,11 +99,11 @@ class RoundSerializer(TenantModelSerializer):
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
 
 
-class NoticeSerializer(Serializer):
+class GradingNoticeSerializer(Serializer):
     notice_starts_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ApplySerializer(Serializer):
+class GradingApplySerializer(Serializer):
     mediator = serializers.PrimaryKeyRelatedField(queryset=Mediator.objects.all())
     rank = serializers.IntegerField(min_value=1, max_value=10)
     source = serializers.ChoiceField(
@@ -151,12 +151,12 @@ class ApplicationSerializer(ModelSerializer):
         return levels.name(obj.rank, cache[obj.round_id])
 
 
-class CheckSerializer(Serializer):
+class GradingCheckSerializer(Serializer):
     passed = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class DecideSerializer(Serializer):
+class GradingDecisionSerializer(Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     exception_reason = serializers.CharField(
@@ -194,7 +194,7 @@ class EligibilitySerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class PlacesSerializer(Serializer):
+class GradingPlacesSerializer(Serializer):
     rank = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
     cap = serializers.IntegerField(read_only=True)
@@ -231,7 +231,7 @@ class ObjectionSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class AnswerSerializer(Serializer):
+class ObjectionAnswerSerializer(Serializer):
     answer = TextField(max_length=2000)
     upheld = serializers.BooleanField(default=False)
 

@@ -12,16 +12,16 @@ from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet
 from core.models.roles import BUREAU_WRITERS
 from grading import services
 from grading.api.serializers import (
-    AnswerSerializer,
     ApplicationSerializer,
-    ApplySerializer,
-    CheckSerializer,
-    DecideSerializer,
     EligibilitySerializer,
+    GradingApplySerializer,
+    GradingCheckSerializer,
+    GradingDecisionSerializer,
+    GradingNoticeSerializer,
+    GradingPlacesSerializer,
     LevelChangeSerializer,
-    NoticeSerializer,
+    ObjectionAnswerSerializer,
     ObjectionSerializer,
-    PlacesSerializer,
     RoundSerializer,
 )
 from grading.filtersets import (
@@ -87,12 +87,12 @@ class RoundViewSet(TenantModelViewSet):
     def to_panel(self, request, pk=None, **kwargs):
         return self._step(request, services.to_panel)
 
-    @extend_schema(request=NoticeSerializer, responses=RoundSerializer)
+    @extend_schema(request=GradingNoticeSerializer, responses=RoundSerializer)
     @action(detail=True, methods=["post"], url_path="publish-notice")
     def publish_notice(self, request, pk=None, **kwargs):
         """Publish the notice from ``notice_starts_on`` (today by default) for the
         bureau's number of days."""
-        body = NoticeSerializer(data=request.data)
+        body = GradingNoticeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._step(
             request, services.publish_notice, starts_on=body.validated_data["notice_starts_on"]
@@ -109,12 +109,12 @@ class RoundViewSet(TenantModelViewSet):
     def take_effect(self, request, pk=None, **kwargs):
         return self._step(request, services.take_effect)
 
-    @extend_schema(request=None, responses=PlacesSerializer(many=True))
+    @extend_schema(request=None, responses=GradingPlacesSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def places(self, request, pk=None, **kwargs):
         """Places per level graded under its quota: cap, held, approved, left."""
         places = services.places_left(self.get_object()).values()
-        return Response(PlacesSerializer(places, many=True).data)
+        return Response(GradingPlacesSerializer(places, many=True).data)
 
     @extend_schema(responses=EligibilitySerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -129,14 +129,14 @@ class RoundViewSet(TenantModelViewSet):
         page = self.paginate_queryset(rows.qs.order_by("mediator__name", "pk"))
         return self.get_paginated_response(EligibilitySerializer(page, many=True).data)
 
-    @extend_schema(request=ApplySerializer, responses={201: ApplicationSerializer})
+    @extend_schema(request=GradingApplySerializer, responses={201: ApplicationSerializer})
     @action(detail=True, methods=["post"], write_roles=None)
     def apply(self, request, pk=None, **kwargs):
         """A mediator's application, or with ``source`` "nominated" the committee's
         nomination, while the round takes applications."""
         _require(request)
         round_ = self.get_object()
-        body = ApplySerializer(data=request.data, context=self.get_serializer_context())
+        body = GradingApplySerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = body.validated_data
         application = services.apply(
@@ -162,30 +162,30 @@ class ApplicationViewSet(TenantReadOnlyViewSet):
 
     def _check(self, request, service):
         _require(request)
-        body = CheckSerializer(data=request.data)
+        body = GradingCheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = service(self.get_object(), user=request.user, **body.validated_data)
         return Response(self.get_serializer(application).data)
 
-    @extend_schema(request=CheckSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=GradingCheckSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None, **kwargs):
         """The committee's check: ``passed``, and the ``note`` (required to turn it down)."""
         return self._check(request, services.committee_check)
 
-    @extend_schema(request=CheckSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=GradingCheckSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None, **kwargs):
         """The judicial office's first review."""
         return self._check(request, services.office_review)
 
-    @extend_schema(request=DecideSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=GradingDecisionSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None, **kwargs):
         """The panel's decision: within the level's quota; approving a mediator who
         fails a criterion needs ``exception_reason``."""
         _require(request, BUREAU_WRITERS)
-        body = DecideSerializer(data=request.data)
+        body = GradingDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = services.decide(self.get_object(), user=request.user, **body.validated_data)
         return Response(self.get_serializer(application).data)
@@ -200,12 +200,12 @@ class ObjectionViewSet(TenantReadOnlyViewSet):
     ordering_fields = ["id", "created_at"]
     ordering = ["-created_at", "-id"]
 
-    @extend_schema(request=AnswerSerializer, responses=ObjectionSerializer)
+    @extend_schema(request=ObjectionAnswerSerializer, responses=ObjectionSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None, **kwargs):
         """The bureau's answer; ``upheld`` withdraws the approval it is about."""
         _require(request, BUREAU_WRITERS)
-        body = AnswerSerializer(data=request.data)
+        body = ObjectionAnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         objection = services.answer_objection(

@@ -8,7 +8,6 @@ import pytest
 
 from core.tenancy import all_regions
 from grading.models import Application, GradingRound, LevelChange
-from tests.grading.conftest import CRITERIA  # noqa: F401  (the county fixture's rules)
 
 TODAY = datetime.date.today()
 
