@@ -921,21 +921,3 @@ def target_progress(bureau: Bureau) -> TargetProgress:
         level__lte=rank,
     ).count()
     return TargetProgress(rank, levels.name(rank, level_names(bureau)), target["count"], reached)
-
-
-def levels_by_area(bureau: Bureau):
-    """Serving mediators per county (division-code prefix of 6) and level: rows of
-    (area prefix, rank, count), one query; the dashboard names the areas."""
-    from django.db.models.functions import Substr
-
-    return list(
-        Mediator.objects.filter(
-            region__code__startswith=bureau.region.prefix, status=MediatorStatus.ACTIVE
-        )
-        .exclude(level=None)
-        .order_by()
-        .values("level", area=Substr("region_id", 1, 6))
-        .annotate(n=Count("pk"))
-        .values_list("area", "level", "n")
-        .order_by("area", "level")
-    )
