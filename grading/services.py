@@ -65,8 +65,11 @@ def _require_status(round_: GradingRound, *statuses):
 
 def _locked(round_: GradingRound) -> GradingRound:
     """The round re-read under a row lock: two steps on one round run one after the
-    other, so two approvals cannot both take the last place of a quota."""
-    return GradingRound.objects.select_for_update().get(pk=round_.pk)
+    other, so two approvals cannot both take the last place of a quota. By primary
+    key on the base manager: the caller holds the round already (an office applying
+    to its county's round sees the round without governing its region), and saving
+    it still checks the jurisdiction."""
+    return GradingRound._base_manager.select_for_update().get(pk=round_.pk)
 
 
 def level_names(bureau) -> list[str]:
@@ -343,7 +346,8 @@ def apply_due_level_changes(today=None) -> int:
 
 def _apply(change: LevelChange):
     """Put *change* on its mediator (the only place Mediator.level is written)."""
-    mediator = Mediator.objects.select_for_update().get(pk=change.mediator_id)
+    # Saving checks the jurisdiction; the lock just orders concurrent changes.
+    mediator = Mediator._base_manager.select_for_update().get(pk=change.mediator_id)
     change.from_rank, change.from_name = mediator.level, mediator.level_name
     mediator.level, mediator.level_name = change.to_rank, change.to_name
     mediator.save(update_fields=["level", "level_name", "updated_at"])
@@ -770,7 +774,7 @@ def change_level(
     today = _today(today)
     effective_on = effective_on or today
     errors = {}
-    mediator = Mediator.objects.select_for_update().get(pk=mediator.pk)
+    mediator = Mediator._base_manager.select_for_update().get(pk=mediator.pk)
     if mediator.level is None:
         raise ValidationError({"to_rank": _("%(name)s holds no level.") % {"name": mediator.name}})
     if to_rank is not None and (not isinstance(to_rank, int) or to_rank <= mediator.level):
@@ -917,21 +921,3 @@ def target_progress(bureau: Bureau) -> TargetProgress:
         level__lte=rank,
     ).count()
     return TargetProgress(rank, levels.name(rank, level_names(bureau)), target["count"], reached)
-
-
-def levels_by_area(bureau: Bureau):
-    """Serving mediators per county (division-code prefix of 6) and level: rows of
-    (area prefix, rank, count), one query; the dashboard names the areas."""
-    from django.db.models.functions import Substr
-
-    return list(
-        Mediator.objects.filter(
-            region__code__startswith=bureau.region.prefix, status=MediatorStatus.ACTIVE
-        )
-        .exclude(level=None)
-        .order_by()
-        .values("level", area=Substr("region_id", 1, 6))
-        .annotate(n=Count("pk"))
-        .values_list("area", "level", "n")
-        .order_by("area", "level")
-    )

@@ -19,7 +19,7 @@ def revoke_on_dismissal(sender, instance, created, raw=False, **kwargs):
     from grading import services
     from registry.models import Mediator
 
-    mediator = Mediator.objects.get(pk=instance.mediator_id)  # its level as stored
+    mediator = Mediator._base_manager.get(pk=instance.mediator_id)  # its level as stored
     if mediator.level is None:
         return
     services.change_level(

@@ -442,3 +442,15 @@ def test_target_progress_counts_levels_at_or_above_the_target(world, county):
         Mediator.objects.filter(pk=mediator.pk).update(level=level)
     progress = services.target_progress(world["a"]["city_bureau"])
     assert (progress.rank, progress.name, progress.target, progress.reached) == (2, "二级", 160, 2)
+
+
+def test_a_judicial_office_applies_and_checks_in_its_countys_round(world, county):
+    mediator = county.mediator()
+    round_ = _computed(world)
+    services.open_applications(round_)
+    with jurisdiction(world["a"]["township"].prefix):  # the office sees its township
+        application = services.apply(round_, mediator, 4, today=TODAY)
+        services.committee_check(application, user=world["a"]["clerk_user"])
+        services.office_review(application, user=world["a"]["clerk_user"])
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.OFFICE_REVIEWED
