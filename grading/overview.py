@@ -3,7 +3,9 @@ type, progress against the bureau's target, and who is close to the next level w
 what they lack. Read with grading.services' set-based queries."""
 
 from django.db.models import Count
+from django.db.models.functions import Substr
 
+from core.models import BureauLevel
 from grading import services
 from registry import levels
 from registry.models import Appointment, CommitteeType, Mediator, MediatorStatus
@@ -18,11 +20,27 @@ def _area(code: str, names: dict) -> str:
     return names.get(code.ljust(12, "0"), code)
 
 
+def _counts_by_area(bureau):
+    """Serving graded mediators per county (per township for a county bureau) and
+    level: (area code prefix, rank, count) rows, one query."""
+    digits = 9 if bureau.level == BureauLevel.COUNTY else 6
+    return (
+        Mediator.objects.filter(
+            region__code__startswith=bureau.region.prefix, status=MediatorStatus.ACTIVE
+        )
+        .exclude(level=None)
+        .order_by()
+        .values("level", area=Substr("region_id", 1, digits))
+        .annotate(n=Count("pk"))
+        .values_list("area", "level", "n")
+    )
+
+
 def levels_by_area(bureau) -> dict:
     """{"names": level names, "areas": [(area name, [count per rank])]}."""
     names = levels.names(bureau)
     counts: dict[str, dict[int, int]] = {}
-    for area, rank, n in services.levels_by_area(bureau):
+    for area, rank, n in _counts_by_area(bureau):
         counts.setdefault(area, {})[rank] = n
     places = area_names()
     return {

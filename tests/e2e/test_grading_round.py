@@ -75,6 +75,8 @@ def test_a_round_from_eligibility_to_the_notice_and_an_objection(
     page.get_by_test_id("compute").click()
     _save(page)
     page.get_by_test_id("job-result").click()
+    page.wait_for_url(f"**{round_url}")
+    page.get_by_test_id("eligibility-link").click()
     page.wait_for_url(f"**{round_url}eligibility/")
     assert "孙明理" in page.locator("table.eligibility").inner_text()
 

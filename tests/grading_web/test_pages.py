@@ -84,7 +84,8 @@ def test_a_round_runs_through_the_pages(
         response = staff.post(f"{detail}eligibility/compute/", {"note": ""})
     assert response.status_code == 303
     job_page = staff.get(response["Location"]).content.decode()
-    assert f"{detail}eligibility/" in job_page
+    assert f'href="{detail}"' in job_page  # the result: the round, which links the list
+    assert f"{detail}eligibility/" in staff.get(detail).content.decode()
     listing = staff.get(f"{detail}eligibility/")
     body = listing.content.decode()
     assert strong.name in body and weak.name in body
