@@ -1,11 +1,11 @@
 """Grading's part of the dashboard (registered by grading's web start-up): what waits
-for each role in the grading workflow, the target against the mediators graded, and
-the levels by county as a chart whose report is the grading overview page."""
+for each role in the grading workflow, and the levels by area as a chart whose report
+is the grading overview page (the target and who is close to the next level)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from core import dashboard
-from core.dashboard import BUREAU_KINDS, CLERKS, DIRECTORS, OVERVIEW
+from core.dashboard import BUREAU_KINDS, CLERKS, DIRECTORS
 from grading.models import ApplicationStatus, ObjectionStatus
 
 
@@ -13,12 +13,6 @@ def _levels_chart(request):
     from grading.overview import levels_chart
 
     return levels_chart(request.active_role.home_bureau)
-
-
-def _target_reached(request):
-    from grading import services
-
-    return services.target_progress(request.active_role.home_bureau).reached
 
 
 def register():
@@ -61,15 +55,6 @@ def register():
         order=73,
         query=f"status={ObjectionStatus.OPEN}",
         alert=True,
-    )
-    dashboard.register(
-        "grading_target",
-        _("Mediators at the target level or above"),
-        "grading:overview",
-        roles=DIRECTORS,
-        section=OVERVIEW,
-        order=25,
-        count=_target_reached,
     )
     dashboard.register_chart(
         "grading-chart",
