@@ -381,7 +381,7 @@ def _round(world, side):
         return GradingRound.objects.create(
             bureau=bureau,
             region=bureau.region,
-            name="2026年人民调解员等级评定",
+            name=f"{bureau.name}2026年人民调解员等级评定",
             ranks=[3, 4],
             cutoff_on=datetime.date(2025, 12, 31),
             applications_open_on=datetime.date(2026, 1, 1),

@@ -92,11 +92,11 @@ class RoundViewSet(TenantModelViewSet):
     def publish_notice(self, request, pk=None, **kwargs):
         """Publish the notice from ``notice_starts_on`` (today by default) for the
         bureau's number of days."""
+        round_ = self.get_object()  # a foreign round is a 404 before the body is read
         body = GradingNoticeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._step(
-            request, services.publish_notice, starts_on=body.validated_data["notice_starts_on"]
-        )
+        round_ = services.publish_notice(round_, starts_on=body.validated_data["notice_starts_on"])
+        return Response(self.get_serializer(round_).data)
 
     @extend_schema(request=None, responses=RoundSerializer)
     @action(detail=True, methods=["post"])
@@ -162,9 +162,10 @@ class ApplicationViewSet(TenantReadOnlyViewSet):
 
     def _check(self, request, service):
         _require(request)
+        application = self.get_object()  # a foreign one is a 404 before the body is read
         body = GradingCheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        application = service(self.get_object(), user=request.user, **body.validated_data)
+        application = service(application, user=request.user, **body.validated_data)
         return Response(self.get_serializer(application).data)
 
     @extend_schema(request=GradingCheckSerializer, responses=ApplicationSerializer)
@@ -185,9 +186,10 @@ class ApplicationViewSet(TenantReadOnlyViewSet):
         """The panel's decision: within the level's quota; approving a mediator who
         fails a criterion needs ``exception_reason``."""
         _require(request, BUREAU_WRITERS)
+        application = self.get_object()
         body = GradingDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        application = services.decide(self.get_object(), user=request.user, **body.validated_data)
+        application = services.decide(application, user=request.user, **body.validated_data)
         return Response(self.get_serializer(application).data)
 
 
@@ -205,11 +207,12 @@ class ObjectionViewSet(TenantReadOnlyViewSet):
     def answer(self, request, pk=None, **kwargs):
         """The bureau's answer; ``upheld`` withdraws the approval it is about."""
         _require(request, BUREAU_WRITERS)
+        objection = self.get_object()
         body = ObjectionAnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         objection = services.answer_objection(
-            self.get_object(), text=data["answer"], user=request.user, upheld=data["upheld"]
+            objection, text=data["answer"], user=request.user, upheld=data["upheld"]
         )
         return Response(self.get_serializer(objection).data)
 
