@@ -393,7 +393,6 @@ class EligibilityListView(RoundChildListView):
         context["rows"] = [
             eligibility_row(row, round_, names, window) for row in context["object_list"]
         ]
-        context["basic_labels"] = [Criterion(c).label for c in BASIC_CRITERIA]
         return context
 
 
