@@ -18,7 +18,8 @@ as a percentage, stored as a share), ``Money`` (yuan, stored as a "2500.00" stri
 ``Date`` (stored as "2026-11-23"), ``Flag`` (boolean), ``Choice`` (one key of a fixed
 set), ``Names`` (an ordered list of distinct names, e.g. levels), ``Ranked`` (keys of a
 fixed set chosen and put in order, e.g. ranking criteria) and ``Mapping`` (a number, or
-any field, per key of a fixed set, e.g. the staffing standard per committee type).
+any field, per key of a fixed set, e.g. the staffing standard per committee type)
+and ``Table`` (typed columns per row of a fixed set, e.g. grading criteria per level).
 
 A new kind subclasses ``FieldSpec`` and fills in those five methods.
 """
@@ -32,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.policy_widgets import AffixedNumberInput, MappingField, RowsField, row_error
+from core.policy_widgets import AffixedNumberInput, MappingField, RowsField, TableField, row_error
 
 
 def _number(value) -> Decimal:
@@ -553,3 +554,116 @@ def _step(places: int) -> str:
 def _ordered_list(items) -> str:
     rows = format_html_join("", "<li>{}</li>", ((item,) for item in items))
     return format_html('<ol class="mb-0 rule-list">{}</ol>', rows)
+
+
+@dataclass(frozen=True)
+class Table(FieldSpec):
+    """Typed columns for each row of a fixed set, edited and shown as a grid: e.g. the
+    grading criteria per level rank, ``Table(rows=RANKS, row_label=_("Level"),
+    columns=(("years", Whole(_("Years"))), ("rate", Percent(_("Success rate")))))``.
+    Stored as ``{row key: {column: value}}``. A row may be left out (in the form: every
+    cell of it left empty), which means the row is not used; a row given needs every
+    column. At least ``min_rows`` rows are needed."""
+
+    rows: object = ()
+    row_label: str = ""
+    columns: tuple = ()  # (name, FieldSpec) pairs, in the order shown
+    min_rows: int = 1
+
+    def validate(self, value):
+        options = _options(self.rows)
+        if not isinstance(value, dict):
+            raise ValidationError(_("Enter a value for each row."), code="invalid")
+        unknown = sorted(str(key) for key in set(value) - {key for key, _label in options})
+        if unknown:
+            raise ValidationError(
+                _("Unknown row(s): %(names)s."),
+                code="invalid",
+                params={"names": ", ".join(unknown)},
+            )
+        names = [name for name, _spec in self.columns]
+        cleaned, errors = {}, []
+        for key, label in options:
+            if key not in value:
+                continue
+            row = value[key]
+            if not isinstance(row, dict) or set(row) != set(names):
+                errors.append(
+                    row_error(
+                        label, _("Enter the columns %(names)s.") % {"names": ", ".join(names)}
+                    )
+                )
+                continue
+            cleaned[key] = {}
+            for name, spec in self.columns:
+                try:
+                    cleaned[key][name] = spec.validate(row[name])
+                except ValidationError as exc:
+                    errors += [row_error(f"{label} {spec.label}", m) for m in exc.messages]
+        if errors:
+            raise ValidationError(errors)
+        _count_check(len(cleaned), self.min_rows, None)
+        return cleaned
+
+    def formfield(self, **kwargs):
+        return TableField(
+            rows=_options(self.rows),
+            row_label=self.row_label,
+            columns=[(name, spec.label, _table_cell(spec)) for name, spec in self.columns],
+            **kwargs,
+        )
+
+    def initial(self, value):
+        specs = dict(self.columns)
+        return {
+            key: {name: specs[name].initial(item) for name, item in row.items()}
+            for key, row in value.items()
+        }
+
+    def display(self, value):
+        head = format_html_join("", "<th>{}</th>", ((spec.label,) for _n, spec in self.columns))
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td>{}</tr>",
+            (
+                (
+                    label,
+                    format_html_join(
+                        "",
+                        "<td>{}</td>",
+                        ((spec.display(value[key][name]),) for name, spec in self.columns),
+                    ),
+                )
+                for key, label in _options(self.rows)
+                if key in value
+            ),
+        )
+        return format_html(
+            '<table class="table table-sm table-bordered w-auto mb-0 rule-table">'
+            "<thead><tr><th>{}</th>{}</tr></thead><tbody>{}</tbody></table>",
+            self.row_label,
+            head,
+            body,
+        )
+
+    def json_schema(self):
+        row = {
+            "type": "object",
+            "properties": {name: spec.json_schema() for name, spec in self.columns},
+            "required": [name for name, _spec in self.columns],
+            "additionalProperties": False,
+        }
+        return {
+            "type": "object",
+            "properties": {key: row for key, _label in _options(self.rows)},
+            "additionalProperties": False,
+        }
+
+
+def _table_cell(spec: FieldSpec) -> forms.Field:
+    """The form field of one cell: optional (an empty row is a row not used), and a
+    drop-down starts empty so that an unused row sends nothing."""
+    field = spec.formfield(label=spec.label, required=False)
+    if isinstance(field, forms.ChoiceField):
+        field.choices = [("", "—"), *field.choices]
+    return field

@@ -173,3 +173,101 @@ class MappingField(forms.Field):
         if errors:
             raise ValidationError(errors)
         return cleaned
+
+
+class TableWidget(forms.Widget):
+    """A grid: one row per key, its label and one input per column, named
+    ``<name>-<row>-<column>``."""
+
+    template_name = "core/widgets/table.html"
+
+    def __init__(self, *, rows, row_label, columns):
+        super().__init__()
+        self.rows, self.row_label = rows, row_label
+        self.columns = columns  # (name, label, cell widget)
+
+    def __deepcopy__(self, memo):
+        clone = super().__deepcopy__(memo)
+        clone.columns = [(n, label, copy.deepcopy(w, memo)) for n, label, w in self.columns]
+        return clone
+
+    def value_from_datadict(self, data, files, name):
+        return {
+            key: {column: data.get(f"{name}-{key}-{column}") for column, _l, _w in self.columns}
+            for key, _label in self.rows
+        }
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(key.startswith(f"{name}-") for key in data)
+
+    def use_required_attribute(self, initial):
+        return False  # a row left empty is a row not used
+
+    def format_value(self, value):
+        return dict(value or {})
+
+    def id_for_label(self, id_):
+        return ""  # each cell has its own label
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        values = context["widget"]["value"]
+        base_id = context["widget"]["attrs"].get("id")
+        rows = []
+        for key, label in self.rows:
+            row = values.get(key) or {}
+            cells = []
+            for column, column_label, widget in self.columns:
+                cell_attrs = {**context["widget"]["attrs"]}
+                if base_id:
+                    cell_attrs["id"] = f"{base_id}-{key}-{column}"
+                cell_attrs["aria-label"] = f"{label} {column_label}"
+                cell = widget.get_context(f"{name}-{key}-{column}", row.get(column), cell_attrs)
+                cells.append(cell["widget"])
+            rows.append({"label": label, "cells": cells})
+        context["widget"].update(
+            rows=rows,
+            row_label=self.row_label,
+            column_labels=[column_label for _c, column_label, _w in self.columns],
+        )
+        return context
+
+
+class TableField(forms.Field):
+    """The grid a ``TableWidget`` sends: a row whose cells are all empty is left out;
+    a row with any cell filled needs them all, each parsed by its column's field."""
+
+    def __init__(self, *, rows, row_label, columns, **kwargs):
+        self.rows, self.columns = rows, columns  # (name, label, form field)
+        kwargs.setdefault(
+            "widget",
+            TableWidget(
+                rows=rows,
+                row_label=row_label,
+                columns=[(name, label, field.widget) for name, label, field in columns],
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = value or {}
+        cleaned, errors = {}, []
+        for key, label in self.rows:
+            row = value.get(key) or {}
+            if all(row.get(name) in (None, "") for name, _l, _f in self.columns):
+                continue
+            cleaned[key] = {}
+            for name, column_label, field in self.columns:
+                raw = row.get(name)
+                if raw in (None, ""):
+                    errors.append(
+                        row_error(f"{label} {column_label}", _("This field is required."))
+                    )
+                    continue
+                try:
+                    cleaned[key][name] = field.clean(raw)
+                except ValidationError as exc:
+                    errors += [row_error(f"{label} {column_label}", m) for m in exc.messages]
+        if errors:
+            raise ValidationError(errors)
+        return cleaned

@@ -291,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "publication.tasks.publish_due_rosters",
         "schedule": crontab(hour=1, minute=30),
     },
+    "apply-due-levels": {
+        "task": "grading.tasks.apply_due_levels",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "expire-lost-jobs": {
         "task": "core.tasks.expire_lost_jobs",
         "schedule": crontab(),  # every minute
@@ -343,7 +347,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The schema and its docs page describe every route: for signed-in users only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "ENUM_NAME_OVERRIDES": {"RoleKindEnum": "core.models.roles.RoleKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "RoleKindEnum": "core.models.roles.RoleKind",
+        "GradingApplicationSourceEnum": "grading.models.choices.ApplicationSource",
+    },
 }
 
 AUDITLOG_USE_BASE_MANAGER = True  # the audit's own lookups must not trip tenancy scoping

@@ -8,6 +8,7 @@ from complaints.api.urls import router as complaints_router
 from core.api.routers import Router
 from core.api.urls import router as core_router
 from core.api.views import MeView, TokenView
+from grading.api.urls import router as grading_router
 from mediation.api.urls import router as mediation_router
 from publication.api.urls import router as publication_router
 from registry.api.urls import router as registry_router
@@ -20,6 +21,7 @@ for app_router in (
     mediation_router,
     publication_router,
     complaints_router,
+    grading_router,
 ):
     api_router.registry.extend(app_router.registry)
 
@@ -29,10 +31,12 @@ urlpatterns = [
     path("", include("mediation.routes")),
     path("", include("publication.urls")),
     path("", include("complaints.urls")),
+    path("", include("grading.urls")),
     # The public side: no login. Complaints first, so /public/complaints/ is not
     # taken for a bureau's code.
     path("public/complaints/", include("complaints.public_urls")),
     path("public/", include("publication.public_urls")),
+    path("public/", include("grading.public_urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -21,6 +21,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -371,6 +372,20 @@ def _mediator_sets() -> dict[str, tuple[object, bool]]:
             posts.filter(unfunded_full_time()).values(k=F("mediator_id")).distinct(),
             False,
         ),
+    }
+
+
+def mediator_record_checks(on=None) -> dict[str, Q]:
+    """What a complete mediator record has, as filters on a mediator query (grading
+    reads them with the posts held on its cut-off date *on*; today by default). The
+    same fields as the completeness report, which joins the sets once instead."""
+    # Subqueries on the base manager: the outer mediator query is already scoped.
+    expertise = Mediator.expertise.through.objects.filter(mediator_id=OuterRef("pk"))
+    post = Appointment._base_manager.filter(held_on(on), mediator=OuterRef("pk"))
+    return _mediator_checks() | {
+        "expertise": Q(Exists(expertise)),
+        "appointments": Q(Exists(post)),
+        "funding": ~Q(Exists(post.filter(unfunded_full_time()))),
     }
 
 

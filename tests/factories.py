@@ -11,6 +11,7 @@ from core.models import Bureau, BureauLevel, Job, JudicialOffice, Policy, Region
 from core.personal import make_id_number
 from core.regions import level_of, prefix_of
 from core.tenancy import all_regions
+from grading.models import Application, Eligibility, GradingRound, LevelChange, Objection
 from mediation import services as case_services
 from mediation.models import (
     Callback,
@@ -374,6 +375,101 @@ def _integrity(world, side):
         )
 
 
+def _round(world, side):
+    bureau = world[side]["county_bureau"]
+    with all_regions():
+        return GradingRound.objects.create(
+            bureau=bureau,
+            region=bureau.region,
+            name=f"{bureau.name}2026年人民调解员等级评定",
+            ranks=[3, 4],
+            cutoff_on=datetime.date(2025, 12, 31),
+            applications_open_on=datetime.date(2026, 1, 1),
+            applications_close_on=datetime.date(2026, 1, 31),
+            effective_on=datetime.date(2026, 4, 1),
+            status="applications",
+        )
+
+
+def _eligibility(world, side):
+    mediator = _appointment(world, side).mediator
+    with all_regions():
+        return Eligibility.objects.create(
+            round=_round(world, side),
+            mediator=mediator,
+            serving=True,
+            record_complete=True,
+            years=4,
+            cases=60,
+            successes=55,
+            success_rate=55 / 60,
+            oral_share=0.1,
+            difficult=3,
+            training_sessions=2,
+            training_hours=8,
+            satisfaction=4.5,
+            complaints=0,
+            criminal=0,
+            checks={"basic": {"serving": True}, "4": {"cases": True}},
+            qualified_rank=4,
+        )
+
+
+def _application(world, side):
+    mediator = _appointment(world, side).mediator
+    with all_regions():
+        return Application.objects.create(
+            round=_round(world, side), mediator=mediator, rank=4, source="applied"
+        )
+
+
+def _objection(world, side):
+    application = _application(world, side)
+    with all_regions():
+        return Objection.objects.create(
+            round=application.round,
+            application=application,
+            phone="13900001111",
+            text="对公示人选有异议。",
+        )
+
+
+def _level_change(world, side):
+    mediator = _mediator(world, side)
+    with all_regions():
+        return LevelChange.objects.create(
+            mediator=mediator,
+            to_rank=4,
+            to_name="四级",
+            decision="司法局决定",
+            reason="等级调整",
+            effective_on=datetime.date(2026, 1, 1),
+        )
+
+
+def make_round(bureau, *, status="notice", ranks=(3, 4), **fields):
+    """A grading round of *bureau* written as stored (the services' tests walk the
+    workflow); by default in its public notice, running today."""
+    today = datetime.date.today()
+    defaults = {
+        "name": f"{bureau.name}{today.year}年调解员等级评定",
+        "cutoff_on": today - datetime.timedelta(days=60),
+        "applications_open_on": today - datetime.timedelta(days=50),
+        "applications_close_on": today - datetime.timedelta(days=30),
+        "notice_starts_on": today - datetime.timedelta(days=1),
+        "notice_ends_on": today + datetime.timedelta(days=5),
+        "effective_on": today + datetime.timedelta(days=30),
+    }
+    with all_regions():
+        return GradingRound.objects.create(
+            bureau=bureau,
+            region=bureau.region,
+            ranks=list(ranks),
+            status=status,
+            **{**defaults, **fields},
+        )
+
+
 # Model → callable(world, side) creating one object owned by that side of the world
 # ("a" or "b"); used by the isolation walker.
 FACTORIES = {
@@ -408,4 +504,9 @@ FACTORIES = {
     Complaint: _complaint,
     ComplaintAttachment: _attachment,
     IntegrityRecord: _integrity,
+    GradingRound: _round,
+    Eligibility: _eligibility,
+    Application: _application,
+    Objection: _objection,
+    LevelChange: _level_change,
 }

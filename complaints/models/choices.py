@@ -32,3 +32,5 @@ class IntegrityKind(models.TextChoices):
     COMMENDATION = "commendation", _("Commendation")
     COMPLAINT = "complaint", _("Founded complaint")
     SANCTION = "sanction", _("Sanction")
+    # 民转刑 through improper mediation: a basic condition of grading looks for it.
+    TURNED_CRIMINAL = "turned_criminal", _("Dispute turned criminal through improper mediation")

@@ -48,6 +48,14 @@ class CaseFilterSet(TenantFilterSet):
     received_to = django_filters.DateFilter(
         field_name="received_on", lookup_expr="lte", label=_("Received to"), widget=DATE_WIDGET
     )
+    # The cases behind a mediator's figures (grading's eligibility list links here).
+    lead_mediator = PickerFilter("mediator", label=_("Lead mediator"))
+    closed_from = django_filters.DateFilter(
+        field_name="closed_on", lookup_expr="gte", label=_("Closed from"), widget=DATE_WIDGET
+    )
+    closed_to = django_filters.DateFilter(
+        field_name="closed_on", lookup_expr="lte", label=_("Closed to"), widget=DATE_WIDGET
+    )
     progress = django_filters.ChoiceFilter(
         choices=[(OPEN, _("Not closed")), (OVERDUE, _("Not closed in time"))],
         method="filter_progress",
@@ -66,6 +74,9 @@ class CaseFilterSet(TenantFilterSet):
             "difficulty",
             "received_from",
             "received_to",
+            "lead_mediator",
+            "closed_from",
+            "closed_to",
             "progress",
         ]
 

@@ -136,6 +136,11 @@ class PublishedMediator(models.Model):
     level = models.PositiveSmallIntegerField(
         pgettext_lazy("mediator grade", "level"), choices=Level.choices, null=True, blank=True
     )
+    # The level as the mediator's bureau names it (特级..三级 in Zhejiang), copied
+    # when published; ``level`` is its rank, which the search filters on.
+    level_name = models.CharField(
+        pgettext_lazy("mediator grade", "level name"), max_length=20, blank=True
+    )
     committee = models.ForeignKey(
         PublishedCommittee, on_delete=models.CASCADE, related_name="mediators"
     )

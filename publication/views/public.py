@@ -50,6 +50,7 @@ MEDIATOR_FIELDS = (
     "name",
     "gender",
     "level",
+    "level_name",
     "region_id",
     "expertise_names",
     "named_room",
@@ -470,7 +471,7 @@ def _workbook_columns():
         Column(_("Gender"), lambda row: row.get_gender_display(), 6),
         Column(
             pgettext("mediator grade", "Level"),
-            lambda row: row.get_level_display() if row.level else "",
+            lambda row: row.level_name,
             8,
         ),
         Column(_("Committee"), lambda row: row.committee.name, 30),

@@ -74,6 +74,7 @@ class MediatorSerializer(TenantModelSerializer):
             "volunteer",
             "expert_pool",
             "level",
+            "level_name",
             "status",
             "has_photo",
             "photo_public",

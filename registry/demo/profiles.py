@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 
+from core import policy
 from core.personal import digest, make_id_number, normalize_phone
+from registry import levels as levels_
 from registry.demo import names
 from registry.demo.city import County
 from registry.models import Background, Education, Mediator, MediatorStatus, PoliticalStatus
@@ -148,6 +150,7 @@ MIN_AGE = {
 FIELD_BACKGROUNDS = {"medical": B.DOCTOR, "education": B.TEACHER}
 LEVELS_PROFESSIONAL = {1: 4, 2: 22, 3: 40, 4: 34}
 LEVELS_OTHER = {2: 10, 3: 40, 4: 50}
+LEVEL_NAMES = policy.get_key("grading_levels").default
 
 
 @dataclass(eq=False)
@@ -264,6 +267,9 @@ class People:
             bank_account=bank_account,
             status=status,
         )
+        # The demo city keeps the default level names; the grading demo records how
+        # these levels were reached (a completed round).
+        person.mediator.level_name = levels_.name(person.mediator.level, LEVEL_NAMES)
         return person.mediator
 
     def renumber(self, person: Person):

@@ -77,7 +77,7 @@ MEDIATOR_VALUES = (
     "expert_pool",
     "bank_name",
     "bank_account",
-    "level",
+    "level_name",
     "status",
     "region_id",
 )
@@ -177,7 +177,7 @@ def mediator_columns(revealed=frozenset()) -> list[Column]:
         Column(header("ends_on"), lambda line: None, number_format=DATE_FORMAT),
         Column(header("exit_reason"), lambda line: ""),
         Column(gettext_lazy("Committee"), _post_value(lambda p: p.committee__name), 28),
-        Column(gettext_lazy("Level"), choice("level")),
+        Column(gettext_lazy("Level"), lambda line: line.mediator.level_name),
         Column(gettext_lazy("Status"), choice("status")),
         Column(gettext_lazy("Division code"), lambda line: line.mediator.region_id, 16),
     ]

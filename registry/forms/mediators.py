@@ -52,7 +52,6 @@ class MediatorForm(ModelForm):
             "expertise",
             "volunteer",
             "expert_pool",
-            "level",
             "status",
             "photo",
             "photo_public",

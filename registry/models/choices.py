@@ -72,7 +72,8 @@ class MediatorStatus(models.TextChoices):
 
 
 class Level(models.IntegerChoices):
-    """Grading levels 一级 (highest) to 四级; the grading issue assigns them."""
+    """The ranks of the default ``grading_levels`` (一级 highest to 四级), offered by the
+    roster and public filters; a mediator's level name comes from the bureau's rule."""
 
     FIRST = 1, _("Level 1")
     SECOND = 2, _("Level 2")

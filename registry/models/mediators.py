@@ -26,7 +26,6 @@ from registry.models.choices import (
     Background,
     Education,
     Gender,
-    Level,
     MediatorStatus,
     PoliticalStatus,
 )
@@ -85,8 +84,14 @@ class Mediator(TenantModel):
     )
     volunteer = models.BooleanField(_("volunteer"), default=False)
     expert_pool = models.BooleanField(_("in the expert pool"), default=False)
+    # The level is a rank into the governing bureau's ``grading_levels`` (1 = highest)
+    # and its name as it read when the level took effect. Only grading.services sets
+    # them (a round taking effect, a recorded decision): no form or API writes them.
     level = models.PositiveSmallIntegerField(
-        pgettext_lazy("mediator grade", "level"), choices=Level.choices, null=True, blank=True
+        pgettext_lazy("mediator grade", "level"), null=True, blank=True, editable=False
+    )
+    level_name = models.CharField(
+        pgettext_lazy("mediator grade", "level name"), max_length=20, blank=True, editable=False
     )
     photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
     photo_public = models.BooleanField(
@@ -132,6 +137,10 @@ class Mediator(TenantModel):
 
     def get_absolute_url(self):
         return reverse("registry:mediator_detail", args=[self.pk])
+
+    def get_level_display(self) -> str:
+        """The level's name, as choices fields have it (the roster's pages use it)."""
+        return self.level_name
 
     @property
     def party_member(self) -> bool:

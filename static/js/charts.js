@@ -97,6 +97,20 @@
     };
   });
 
+  // Grading: serving mediators per level, by county (or township), stacked.
+  draw("grading-chart", function (element, data) {
+    return {
+      grid: {left: 40, right: 16, top: 32, bottom: 64},
+      tooltip: tooltip({trigger: "axis"}),
+      legend: {top: 0},
+      xAxis: {type: "category", data: data.names, axisLabel: rotate(data.names)},
+      yAxis: {type: "value", minInterval: 1},
+      series: data.series.map(function (s) {
+        return {type: "bar", stack: "levels", name: s.name, data: s.data};
+      })
+    };
+  });
+
   window.addEventListener("resize", function () {
     charts.forEach(function (chart) { chart.resize(); });
   });

@@ -37,6 +37,8 @@ CLERK_WAITING = {
     "office_complaints_due",
     "office_complaints_overdue",
     "imports_to_confirm",
+    "grading_to_check",
+    "grading_to_review",
 }
 STAFF_WAITING = {
     "callbacks",
@@ -48,6 +50,10 @@ STAFF_WAITING = {
     "complaints_due",
     "complaints_overdue",
     "imports_to_confirm",
+    "grading_to_check",
+    "grading_to_review",
+    "grading_to_decide",
+    "grading_objections",
 }
 ADMIN_WAITING = STAFF_WAITING | {"users_never_logged_in", "users_temporary_password"}
 
@@ -175,6 +181,8 @@ def test_a_clerk_sees_the_work_of_their_township_and_office(login, world, desk):
         "office_complaints_due": 1,
         "office_complaints_overdue": 1,
         "imports_to_confirm": 1,
+        "grading_to_check": 0,
+        "grading_to_review": 0,
     }
     assert values["reports_to_file"] >= 1
     # Oldest first, the late one in red, on the list and on the dashboard.

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from core import job_kinds
 from core.models import Job, JobStatus, Role
 from core.tenancy import all_regions
-from tests.factories import _draw, _publication, _snapshot
+from tests.factories import _draw, _publication, _round, _snapshot
 
 
 def _result(world, kind):
@@ -18,6 +18,8 @@ def _result(world, kind):
         return {"snapshot": _snapshot(world, "a").pk}
     if kind == "callback_draw":
         return {"month": _draw(world, "a").month.isoformat()}
+    if kind == "grading_eligibility":
+        return {"round": _round(world, "a").pk, "mediators": 0}
     if kind == "roster_publication":
         return {"publication": _publication(world, "a").pk}
     if kind.startswith("import_"):

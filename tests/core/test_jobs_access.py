@@ -167,6 +167,7 @@ RESULTS = [
     ("rank_quarter", {"snapshot": 7}, "季度排名", "/rankings/7/"),
     ("callback_draw", {"month": "2026-10-01"}, "回访抽取", "/callbacks/?month=2026-10"),
     ("roster_publication", {"publication": 3}, "名册公示发布", "/roster-publications/3/"),
+    ("grading_eligibility", {"round": 5}, "等级评定资格计算", "/grading/rounds/5/"),
 ]
 
 

@@ -14,6 +14,7 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import UUIDConverter
 
+from core.models import Region
 from core.tenancy import JurisdictionModel, all_regions
 from tests.factories import FACTORIES
 
@@ -325,6 +326,14 @@ def _hostile_values(model, obj, objects, regions):
     for name in _fixed_fields(model) - {pk_name}:
         current = getattr(obj, name)
         if current is None:
+            continue
+        if not isinstance(current, Region):
+            # A fixed reference to another record (an application's round): point it
+            # at the other units' record of that kind.
+            for unit in ("a2", "b"):
+                other = objects[unit].get(type(current))
+                if other is not None:
+                    yield f"(b) {name} of unit {unit}", name, other.pk
             continue
         choices = regions[current.level]
         for unit in ("a2", "b"):

@@ -197,7 +197,6 @@ WRONG_CHECK_DIGIT = NEW_ID[:17] + ("0" if NEW_ID[17] != "0" else "1")
         ({"bank_account": "62284804"}, "bank_account"),
         ({"region": "330102001000"}, "region"),  # another city
         ({"expertise": ["no-such-field"]}, "expertise"),
-        ({"level": "7"}, "level"),
     ],
 )
 def test_bad_mediator_input_is_a_field_error_and_writes_nothing(login, world, overrides, field):
