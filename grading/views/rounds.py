@@ -54,14 +54,6 @@ STEPS = {
 COMPUTABLE = (RoundStatus.DRAFT, RoundStatus.APPLICATIONS, RoundStatus.REVIEW)
 
 
-def round_url(round_) -> str:
-    return reverse("grading:round_detail", args=[round_.pk])
-
-
-def application_url(application) -> str:
-    return reverse("grading:application_detail", args=[application.pk])
-
-
 def round_names(round_) -> list[str]:
     """The level names the round speaks of: as stored with its rules, else the
     bureau's now."""
@@ -167,7 +159,7 @@ class RoundCreateView(RoleRequiredMixin, FormView):
         messages.success(
             self.request, _("The round is created. Compute its eligibility list next.")
         )
-        return see_other(round_url(round_))
+        return see_other(round_.get_absolute_url())
 
 
 class RoundActionView(ObjectFormView):
@@ -185,9 +177,6 @@ class RoundActionView(ObjectFormView):
         context = super().get_context_data(**kwargs)
         context["round"] = self.object
         return context
-
-    def url_after(self, shown):
-        return round_url(shown)
 
 
 class RoundUpdateView(RoundActionView):
@@ -574,4 +563,4 @@ class ApplicationCreateView(RoundActionView):
         messages.success(
             self.request, _("The application is recorded; the committee checks it next.")
         )
-        return application_url(shown)
+        return shown.get_absolute_url()
