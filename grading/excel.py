@@ -150,7 +150,6 @@ class RoundExport(ListExport):
 
     job_kind = "grading_export"
     key = ""  # which list: the job task's parameter
-    title = ""
     filterset_class = None
     model = None
     order = ()
@@ -160,7 +159,7 @@ class RoundExport(ListExport):
         self.round = round_
 
     def job_params(self):
-        return {"list": self.key, "round": self.round.pk}
+        return {"sheet": self.key, "round": self.round.pk}
 
     def filter_query(self):
         return self.query

@@ -23,11 +23,12 @@ def compute_round_eligibility(job, progress, round):
 
 @shared_task
 @job_task
-def export_round_list(job, progress, list, round, query):
-    """A round's workbook too big to stream in the request (core.exports)."""
+def export_round_list(job, progress, sheet, round, query):
+    """A round's workbook (*sheet*: a key of ROUND_EXPORTS) too big to stream in the
+    request (core.exports)."""
     round_ = GradingRound.objects.select_related("bureau").get(pk=round)
-    export = excel.ROUND_EXPORTS[list](job.role, QueryDict(query), round_)
-    return {"list": list, "rows": export.keep(job, progress)}
+    export = excel.ROUND_EXPORTS[sheet](job.role, QueryDict(query), round_)
+    return {"sheet": sheet, "rows": export.keep(job, progress)}
 
 
 @shared_task
