@@ -139,6 +139,10 @@ class ListExportView(LoginRequiredMixin, View):
     def options(self, request, role) -> dict:
         return {}
 
+    def list_page(self) -> str:
+        """The list page, where filters that do not validate show their errors."""
+        return reverse(self.list_url)
+
     def post(self, request, *args, **kwargs):
         role = require_role(request)
         export = self.export_class(role, request.GET, **self.options(request, role))
@@ -146,5 +150,5 @@ class ListExportView(LoginRequiredMixin, View):
             answer = export.answer(self.task)
         except ValidationError:
             messages.error(request, _("Correct the filters, then export again."))
-            return redirect(f"{reverse(self.list_url)}?{request.GET.urlencode()}")
+            return redirect(f"{self.list_page()}?{request.GET.urlencode()}")
         return answer if isinstance(answer, FileResponse) else redirect(answer)

@@ -2,18 +2,24 @@
 the panel's decision sheet and the notice list, written through core.excel (text
 stays text, numbers and dates typed) with Chinese headers.
 
-A city's eligibility list is about ten thousand rows: the rows are read in chunks
-and streamed by openpyxl's write-only mode into a temporary file, so memory stays
-flat; the file goes back in the response."""
+Each is a core.exports.ListExport of the rows its list page's filters select: up to
+STREAM_LIMIT rows are written in the request, more (a city's eligibility list is
+about ten thousand rows) run as a job with progress and end with the download, like
+the roster's exports. Rows are read in chunks and streamed by the write-only
+workbook, so memory stays flat."""
 
-import tempfile
-
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 
-from core.excel import XLSX_CONTENT_TYPE, Column, write_workbook
-from core.exports import CHUNK, file_name
-from grading.models import BASIC_CRITERIA, Criterion, Eligibility
+from core.excel import Column
+from core.exports import CHUNK, ListExport, filtered
+from grading.filtersets import ApplicationFilterSet, EligibilityFilterSet
+from grading.models import (
+    BASIC_CRITERIA,
+    Application,
+    ApplicationStatus,
+    Criterion,
+    Eligibility,
+)
 from registry import levels
 from registry.models import Appointment
 from registry.models.appointments import held_on
@@ -23,15 +29,6 @@ PERCENT_FORMAT = "0.0%"
 
 def _names(round_):
     return (round_.rules or {}).get("levels") or levels.names(round_.bureau)
-
-
-def _respond(name, title, columns, rows) -> FileResponse:
-    target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    write_workbook(target, title, columns, rows, every=CHUNK)
-    target.seek(0)
-    return FileResponse(
-        target, as_attachment=True, filename=file_name(name), content_type=XLSX_CONTENT_TYPE
-    )
 
 
 def _yes_no(value) -> str:
@@ -89,12 +86,6 @@ def eligibility_columns(round_) -> list[Column]:
     return columns
 
 
-def eligibility_response(round_, queryset) -> FileResponse:
-    rows = queryset.select_related("mediator", "committee").iterator(chunk_size=CHUNK)
-    title = _("Eligibility list")
-    return _respond("grading-eligibility", title, eligibility_columns(round_), rows)
-
-
 def _eligibility_by_mediator(round_, applications) -> dict:
     ids = [a.mediator_id for a in applications]
     return {e.mediator_id: e for e in Eligibility.objects.filter(round=round_, mediator_id__in=ids)}
@@ -111,8 +102,7 @@ def committees_of(round_, applications) -> dict:
     return {post.mediator_id: post.committee for post in posts}
 
 
-def decision_response(round_, queryset) -> FileResponse:
-    applications = list(queryset)
+def decision_columns(round_, applications) -> list[Column]:
     names = _names(round_)
     found = _eligibility_by_mediator(round_, applications)
     committees = committees_of(round_, applications)
@@ -141,7 +131,7 @@ def decision_response(round_, queryset) -> FileResponse:
         Column(_("Panel's decision"), lambda a: a.decision_note, 24),
         Column(_("Reason for the exception"), lambda a: a.exception_reason, 24),
     ]
-    return _respond("grading-decisions", _("Panel decision sheet"), columns, applications)
+    return columns
 
 
 def notice_columns(round_, committees) -> list[Column]:
@@ -154,8 +144,75 @@ def notice_columns(round_, committees) -> list[Column]:
     ]
 
 
-def notice_response(round_, queryset) -> FileResponse:
-    applications = list(queryset)
-    committees = committees_of(round_, applications)
-    columns = notice_columns(round_, committees)
-    return _respond("grading-notice", _("Grading notice"), columns, applications)
+class RoundExport(ListExport):
+    """One of a round's lists, as its page's filters select it. *round_* was looked
+    up in the active jurisdiction (by the page, or by the job as its owner's role)."""
+
+    job_kind = "grading_export"
+    key = ""  # which list: the job task's parameter
+    filterset_class = None
+    model = None
+    order = ()
+
+    def __init__(self, role, query, round_):
+        super().__init__(role, query)
+        self.round = round_
+
+    def job_params(self):
+        return {"sheet": self.key, "round": self.round.pk}
+
+    def filter_query(self):
+        return self.query
+
+    def queryset(self):
+        rows = self.model.objects.filter(round=self.round)
+        return filtered(self.filterset_class, self.filter_query(), rows).order_by(*self.order)
+
+
+class EligibilityExport(RoundExport):
+    key = "eligibility"
+    name = "grading-eligibility"
+    filterset_class = EligibilityFilterSet
+    model = Eligibility
+    order = ("mediator__name", "pk")
+
+    def write(self, target, progress=None):
+        rows = self.queryset().select_related("mediator", "committee").iterator(chunk_size=CHUNK)
+        columns = eligibility_columns(self.round)
+        return self.workbook(target, _("Eligibility list"), columns, rows, progress)
+
+
+class DecisionExport(RoundExport):
+    key = "decisions"
+    name = "grading-decisions"
+    filterset_class = ApplicationFilterSet
+    model = Application
+    order = ("rank", "mediator__name", "pk")
+
+    def write(self, target, progress=None):
+        # Each row needs its eligibility and committee: read per list, not per row.
+        applications = list(self.queryset().select_related("mediator"))
+        columns = decision_columns(self.round, applications)
+        return self.workbook(target, _("Panel decision sheet"), columns, applications, progress)
+
+
+class NoticeExport(RoundExport):
+    key = "notice"
+    name = "grading-notice"
+    filterset_class = ApplicationFilterSet
+    model = Application
+    order = ("rank", "mediator__name", "pk")
+
+    def filter_query(self):
+        """The notice lists the approved only, whatever the query asks."""
+        query = self.query.copy()
+        query["status"] = ApplicationStatus.APPROVED
+        return query
+
+    def write(self, target, progress=None):
+        applications = list(self.queryset().select_related("mediator"))
+        columns = notice_columns(self.round, committees_of(self.round, applications))
+        return self.workbook(target, _("Grading notice"), columns, applications, progress)
+
+
+ROUND_EXPORTS = {export.key: export for export in (EligibilityExport, DecisionExport, NoticeExport)}

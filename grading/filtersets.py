@@ -7,9 +7,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core import policy
 from core.filtersets import PickerFilter, TenantFilterSet
-from core.tenancy import active_prefix
 from grading.models import (
     Application,
     ApplicationSource,
@@ -21,37 +19,11 @@ from grading.models import (
     ObjectionStatus,
     RoundStatus,
 )
-from registry import levels
-from registry.services import governing_bureau
+from registry.filtersets import RankFilter
 
 DATE_INPUT = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 PASSES = "passes"
 FAILS = "fails"
-
-
-def home_bureau():
-    """The bureau whose rules apply in the active jurisdiction (a township's is its
-    county's); None outside one."""
-    prefix = active_prefix()
-    return governing_bureau(prefix.ljust(12, "0")) if prefix else None
-
-
-def rank_choices():
-    """(rank, name) of the active bureau's levels, highest first."""
-    bureau = home_bureau()
-    if bureau is None:
-        return list(enumerate(policy.get_key("grading_levels").default, start=1))
-    return levels.choices(bureau)
-
-
-class RankFilter(django_filters.TypedChoiceFilter):
-    """A level, offered by its name in the active bureau; ``choices`` is callable, so
-    the names are read when the form is built, inside the request."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("choices", rank_choices)
-        kwargs.setdefault("coerce", int)
-        super().__init__(*args, **kwargs)
 
 
 class RoundFilterSet(TenantFilterSet):

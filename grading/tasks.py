@@ -1,12 +1,14 @@
-"""Celery tasks of grading: the eligibility list of a round (a job with progress) and
-the daily beat run that puts levels into effect on their date."""
+"""Celery tasks of grading: the eligibility list of a round (a job with progress), a
+round's big workbooks, and the daily beat run that puts levels into effect on their
+date."""
 
 from celery import shared_task
+from django.http import QueryDict
 
 from core.jobs import job_task
 from core.models import Bureau
 from core.tenancy import all_regions, with_jurisdiction
-from grading import services
+from grading import excel, services
 from grading.models import GradingRound
 
 
@@ -17,6 +19,16 @@ def compute_round_eligibility(job, progress, round):
     round_ = GradingRound.objects.select_related("bureau", "region").get(pk=round)
     listed = services.compute_eligibility(round_, progress)
     return {"round": round_.pk, "mediators": listed}
+
+
+@shared_task
+@job_task
+def export_round_list(job, progress, sheet, round, query):
+    """A round's workbook (*sheet*: a key of ROUND_EXPORTS) too big to stream in the
+    request (core.exports)."""
+    round_ = GradingRound.objects.select_related("bureau").get(pk=round)
+    export = excel.ROUND_EXPORTS[sheet](job.role, QueryDict(query), round_)
+    return {"sheet": sheet, "rows": export.keep(job, progress)}
 
 
 @shared_task

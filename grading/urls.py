@@ -32,14 +32,29 @@ urlpatterns = [
         name="eligibility_compute",
     ),
     path(
+        "grading/rounds/<int:pk>/eligibility/export/",
+        rounds.eligibility_export_view,
+        name="eligibility_export",
+    ),
+    path(
         "grading/rounds/<int:pk>/decisions/",
         rounds.DecisionSheetView.as_view(),
         name="decision_sheet",
     ),
     path(
+        "grading/rounds/<int:pk>/decisions/export/",
+        rounds.decision_export_view,
+        name="decision_export",
+    ),
+    path(
         "grading/rounds/<int:pk>/notice-list/",
         rounds.NoticeListView.as_view(),
         name="notice_list",
+    ),
+    path(
+        "grading/rounds/<int:pk>/notice-list/export/",
+        rounds.notice_export_view,
+        name="notice_export",
     ),
     path(
         "grading/rounds/<int:pk>/apply/",

@@ -52,7 +52,9 @@ def workbook_key(publication_pk) -> str:
 
 
 def regions_key(publication_pk) -> str:
-    return f"public-roster:regions:{publication_pk}"
+    # "choices": the entry holds the level names too since they joined it (an entry
+    # under the old name, without them, is never read).
+    return f"public-roster:choices:{publication_pk}"
 
 
 def forget_live(bureau_id):

@@ -15,7 +15,6 @@ from core.filtersets import BaseFilterSet
 from core.form_renderer import PublicForm
 from publication import search
 from publication.models import PublishedMediator
-from registry.models import Level
 
 NAME_MAX = 50
 COMMITTEE_MAX = 100
@@ -77,9 +76,10 @@ def _options(choices: tuple) -> str:
 
 class PublicRosterFilterSet(BaseFilterSet):
     """Search of one publication's mediators. *regions* are the (code, label) choices
-    of the regions present in the snapshot, *expertise* those of the expertise fields;
-    both come from the caller (cached per publication), so building the form runs no
-    query."""
+    of the regions present in the snapshot, *expertise* those of the expertise fields,
+    *levels* the (rank, name) of the publishing bureau's levels (特级..三级 where it
+    names them so); all come from the caller (cached per publication), so building the
+    form runs no query."""
 
     region = SharedChoiceFilter(
         label=_("Region"), method="filter_region", empty_label=_("All regions")
@@ -95,7 +95,6 @@ class PublicRosterFilterSet(BaseFilterSet):
     )
     level = SharedChoiceFilter(
         label=pgettext_lazy("mediator grade", "Level"),
-        choices=Level.choices,
         empty_label=_("All levels"),
     )
     name = django_filters.CharFilter(
@@ -107,11 +106,12 @@ class PublicRosterFilterSet(BaseFilterSet):
         fields = ["region", "committee", "expertise", "level", "name"]
         form = PublicForm
 
-    def __init__(self, *args, publication, regions=(), expertise=(), **kwargs):
+    def __init__(self, *args, publication, regions=(), expertise=(), levels=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.publication = publication
         self.filters["region"].extra["choices"] = list(regions)
         self.filters["expertise"].extra["choices"] = list(expertise)
+        self.filters["level"].extra["choices"] = list(levels)
         for name in ("committee", "name"):
             self.filters[name].extra["widget"] = QuickTextInput(attrs={"type": "search"})
         for name in ("region", "expertise", "level"):
@@ -120,7 +120,9 @@ class PublicRosterFilterSet(BaseFilterSet):
     def get_form_class(self):
         """Built once per set of choices (a publication's) and kept: building it
         makes five fields and a class, which each search would otherwise repeat."""
-        key = tuple(tuple(self.filters[name].extra["choices"]) for name in ("region", "expertise"))
+        key = tuple(
+            tuple(self.filters[name].extra["choices"]) for name in ("region", "expertise", "level")
+        )
         form_class = _FORM_CLASSES.get(key)
         if form_class is None:
             if len(_FORM_CLASSES) >= FORM_CLASSES_KEPT:

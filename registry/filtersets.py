@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.filtersets import PickerFilter, TenantFilterSet, YearFilter
 from core.personal import digest, normalize_id_number, normalize_phone
+from registry import levels
 from registry.models import (
     Appointment,
     Committee,
@@ -15,7 +16,6 @@ from registry.models import (
     CommitteeType,
     ExpertiseField,
     LeaveRecord,
-    Level,
     Mediator,
     Mentorship,
     MonthlyAttendance,
@@ -25,6 +25,17 @@ from registry.models import (
 from registry.models.appointments import held_on
 
 ALL = "all"
+
+
+class RankFilter(django_filters.TypedChoiceFilter):
+    """A level, offered by its name in the active bureau (levels are ranks into the
+    bureau's ``grading_levels``, 一级..四级 or 特级..三级); ``choices`` is callable, so
+    the names are read when the form is built, inside the request."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", levels.active_choices)
+        kwargs.setdefault("coerce", int)
+        super().__init__(*args, **kwargs)
 
 
 # A city has thousands of committees and ten thousand mediators: filters that name
@@ -72,9 +83,7 @@ class MediatorFilterSet(TenantFilterSet):
     )
     id_number = django_filters.CharFilter(method="filter_id_number", label=_("ID card number"))
     phone = django_filters.CharFilter(method="filter_phone", label=_("Phone"))
-    level = django_filters.ChoiceFilter(
-        choices=Level.choices, label=pgettext_lazy("mediator grade", "Level")
-    )
+    level = RankFilter(label=pgettext_lazy("mediator grade", "Level"))
     full_time = django_filters.BooleanFilter(method="filter_full_time", label=_("Full-time"))
     committee = PickerFilter("committee", method="filter_committee", label=_("Committee"))
     committee_kind = django_filters.ChoiceFilter(

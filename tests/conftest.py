@@ -2,9 +2,10 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django_scopes.state import state as scope_state
 
 from core.models import RoleKind
-from core.tenancy import all_regions
+from core.tenancy import active_prefix, all_regions
 from tests.factories import (
     BureauFactory,
     JudicialOfficeFactory,
@@ -14,6 +15,25 @@ from tests.factories import (
 )
 
 PASSWORD = "pass-word-123"
+
+
+@pytest.fixture(autouse=True)
+def _no_jurisdiction_left_open():
+    """Fail a test that starts or ends with a jurisdiction (or ``all_regions``) still
+    active. The scope lives in django-scopes' context variable, which pytest never
+    resets: one left open by a fixture or a half-closed response made a later, unrelated
+    test see another region's rows. Defined first so it tears down after every other
+    function fixture; the stray scope is cleared so the leak stops at the test that
+    caused it."""
+    leaked = active_prefix()
+    if leaked is not None:
+        scope_state.set(None)
+        pytest.fail(f"a jurisdiction was still active when the test started: {leaked!r}")
+    yield
+    leaked = active_prefix()
+    if leaked is not None:
+        scope_state.set(None)
+        pytest.fail(f"the test left a jurisdiction active: {leaked!r}")
 
 
 @pytest.fixture(autouse=True)

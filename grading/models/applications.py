@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.personal import EncryptedCharField, digest, mask_phone, normalize_phone, validate_phone
@@ -78,6 +79,9 @@ class Application(TenantModel):
     def __str__(self):
         return f"{self.mediator} / {self.round}"
 
+    def get_absolute_url(self):
+        return reverse("grading:application_detail", args=[self.pk])
+
     def region_for_write(self):
         return self.mediator.region
 
@@ -126,6 +130,9 @@ class Objection(TenantModel):
 
     def __str__(self):
         return _("Objection about %(mediator)s") % {"mediator": self.application.mediator}
+
+    def get_absolute_url(self):
+        return reverse("grading:objection_detail", args=[self.pk])
 
     def region_for_write(self):
         return self.application.region

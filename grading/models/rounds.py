@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.tenancy import TenantModel
@@ -70,6 +71,9 @@ class GradingRound(TenantModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("grading:round_detail", args=[self.pk])
 
     def region_for_write(self):
         return self.bureau.region

@@ -5,7 +5,6 @@ exception needs its reason), and the bureau's answer to an objection."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +23,7 @@ from grading.models import (
     ObjectionStatus,
     RoundStatus,
 )
-from grading.views.rounds import application_url, round_names
+from grading.views.rounds import round_names
 from registry import levels
 
 # The step each application status asks for: (url name, button label, who).
@@ -129,9 +128,6 @@ class ApplicationStepView(ObjectFormView):
             ) % {"status": application.get_status_display()}
         return context
 
-    def url_after(self, shown):
-        return application_url(shown)
-
 
 class ApplicationCheckView(ApplicationStepView):
     form_class = CheckForm
@@ -223,10 +219,6 @@ def _objections():
     return Objection.objects.select_related("application__mediator", "round", "answered_by")
 
 
-def objection_url(objection) -> str:
-    return reverse("grading:objection_detail", args=[objection.pk])
-
-
 class ObjectionListView(TenantListView):
     model = Objection
     template_name = "grading/objection_list.html"
@@ -282,9 +274,6 @@ class ObjectionAnswerView(ObjectFormView):
         return services.answer_objection(
             self.object, text=data["answer"], user=self.request.user, upheld=data["upheld"]
         )
-
-    def url_after(self, shown):
-        return objection_url(shown)
 
 
 # --- Level history --------------------------------------------------------------------

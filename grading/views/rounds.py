@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
+from core.exports import ListExportView
 from core.generic_views import (
     ObjectFormView,
     RoleRequiredMixin,
@@ -25,7 +26,7 @@ from core.generic_views import (
 from core.jurisdiction import require_role
 from core.models.roles import BUREAU_WRITERS, WRITE_KINDS
 from core.pickers import SEPARATOR
-from grading import excel, services
+from grading import excel, services, tasks
 from grading.eligibility import Window, rules_for
 from grading.filtersets import ApplicationFilterSet, EligibilityFilterSet, RoundFilterSet
 from grading.forms import ApplicationForm, ConfirmForm, NoticeForm, RoundForm
@@ -52,14 +53,6 @@ STEPS = {
     RoundStatus.CLOSED: ("grading:round_effective", gettext_lazy("Put the levels into effect")),
 }
 COMPUTABLE = (RoundStatus.DRAFT, RoundStatus.APPLICATIONS, RoundStatus.REVIEW)
-
-
-def round_url(round_) -> str:
-    return reverse("grading:round_detail", args=[round_.pk])
-
-
-def application_url(application) -> str:
-    return reverse("grading:application_detail", args=[application.pk])
 
 
 def round_names(round_) -> list[str]:
@@ -167,7 +160,7 @@ class RoundCreateView(RoleRequiredMixin, FormView):
         messages.success(
             self.request, _("The round is created. Compute its eligibility list next.")
         )
-        return see_other(round_url(round_))
+        return see_other(round_.get_absolute_url())
 
 
 class RoundActionView(ObjectFormView):
@@ -185,9 +178,6 @@ class RoundActionView(ObjectFormView):
         context = super().get_context_data(**kwargs)
         context["round"] = self.object
         return context
-
-    def url_after(self, shown):
-        return round_url(shown)
 
 
 class RoundUpdateView(RoundActionView):
@@ -346,15 +336,6 @@ class RoundChildListView(TenantListView):
         context["names"] = round_names(self.round)
         return context
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            self.object_list = self.get_queryset()
-            if not self.filterset.is_valid():
-                messages.error(request, _("Correct the filters, then export again."))
-            else:
-                return self.workbook()
-        return super().get(request, *args, **kwargs)
-
 
 class EligibilityListView(RoundChildListView):
     """Each mediator's figures at the cut-off, each criterion's threshold and pass or
@@ -368,11 +349,6 @@ class EligibilityListView(RoundChildListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("mediator", "committee")
-
-    def workbook(self):
-        return excel.eligibility_response(
-            self.round, self.object_list.order_by("mediator__name", "pk")
-        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -462,11 +438,6 @@ class DecisionSheetView(RoundChildListView):
             .order_by("rank", "mediator__name", "pk")
         )
 
-    def workbook(self):
-        return excel.decision_response(
-            self.round, self.object_list.order_by("rank", "mediator__name", "pk")
-        )
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         names = context["names"]
@@ -516,11 +487,6 @@ class NoticeListView(RoundChildListView):
             .order_by("rank", "mediator__name", "pk")
         )
 
-    def workbook(self):
-        return excel.notice_response(
-            self.round, self.object_list.order_by("rank", "mediator__name", "pk")
-        )
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         names = context["names"]
@@ -535,6 +501,35 @@ class NoticeListView(RoundChildListView):
             for a in rows
         ]
         return context
+
+
+class RoundExportView(ListExportView):
+    """A round's list as a workbook, as its page's filters select it: streamed when it
+    is small, else a job with progress and a download at the end. The round is looked
+    up first (404 outside the jurisdiction)."""
+
+    model = GradingRound  # the ``pk`` names the round (read by the isolation walk)
+    task = tasks.export_round_list
+
+    def options(self, request, role):
+        round_ = _rounds().filter(pk=self.kwargs["pk"]).first()
+        if round_ is None:
+            raise Http404
+        return {"round_": round_}
+
+    def list_page(self):
+        return reverse(self.list_url, args=[self.kwargs["pk"]])
+
+
+eligibility_export_view = RoundExportView.as_view(
+    export_class=excel.EligibilityExport, list_url="grading:eligibility_list"
+)
+decision_export_view = RoundExportView.as_view(
+    export_class=excel.DecisionExport, list_url="grading:decision_sheet"
+)
+notice_export_view = RoundExportView.as_view(
+    export_class=excel.NoticeExport, list_url="grading:notice_list"
+)
 
 
 # --- Applications and nominations ---------------------------------------------------
@@ -574,4 +569,4 @@ class ApplicationCreateView(RoundActionView):
         messages.success(
             self.request, _("The application is recorded; the committee checks it next.")
         )
-        return application_url(shown)
+        return shown.get_absolute_url()

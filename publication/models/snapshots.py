@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.tenancy import TenantModel
-from registry.models.choices import CommitteeType, Gender, Level
+from registry.models.choices import CommitteeType, Gender
 
 
 class PublicationStatus(models.TextChoices):
@@ -134,7 +134,7 @@ class PublishedMediator(models.Model):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     level = models.PositiveSmallIntegerField(
-        pgettext_lazy("mediator grade", "level"), choices=Level.choices, null=True, blank=True
+        pgettext_lazy("mediator grade", "level"), null=True, blank=True
     )
     # The level as the mediator's bureau names it (特级..三级 in Zhejiang), copied
     # when published; ``level`` is its rank, which the search filters on.

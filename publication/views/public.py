@@ -39,6 +39,7 @@ from publication.filtersets import PublicRosterFilterSet
 from publication.models import PublishedCommittee, PublishedMediator
 from publication.regions import label_codes, label_names, region_label
 from publication.selectors import bureaus_with_live_roster, live_publication_in
+from registry import levels as levels_
 from registry.models import ExpertiseField, Mediator
 
 PER_PAGE = 20
@@ -150,8 +151,9 @@ def _page_number(request) -> int:
 
 
 def search_choices(publication, cached=None) -> dict:
-    """The regions present in the snapshot (counties with their townships) and the
-    expertise fields, as select choices; *cached* if the caller has read them."""
+    """The regions present in the snapshot (counties with their townships), the
+    expertise fields and the publishing bureau's level names, as select choices;
+    *cached* if the caller has read them."""
     key = keys.regions_key(publication.pk)
     choices = cached or cache.get(key)
     if choices is None:
@@ -170,7 +172,11 @@ def search_choices(publication, cached=None) -> dict:
             for township in sorted(t for t in townships if t.startswith(county[:6])):
                 regions.append((township, "\u3000" + names.get(township, township)))
         expertise = list(ExpertiseField.objects.values_list("code", "name"))
-        choices = {"regions": regions, "expertise": expertise}
+        choices = {
+            "regions": regions,
+            "expertise": expertise,
+            "levels": levels_.choices(publication.bureau),
+        }
         cache.set(key, choices, keys.PAGE_TIMEOUT)
     return choices
 
@@ -272,6 +278,7 @@ def _filterset(data, publication, choices):
         publication=publication,
         regions=choices["regions"],
         expertise=choices["expertise"],
+        levels=choices["levels"],
     )
 
 

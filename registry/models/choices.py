@@ -71,16 +71,6 @@ class MediatorStatus(models.TextChoices):
     LEFT = "left", _("Left")
 
 
-class Level(models.IntegerChoices):
-    """The ranks of the default ``grading_levels`` (一级 highest to 四级), offered by the
-    roster and public filters; a mediator's level name comes from the bureau's rule."""
-
-    FIRST = 1, _("Level 1")
-    SECOND = 2, _("Level 2")
-    THIRD = 3, _("Level 3")
-    FOURTH = 4, _("Level 4")
-
-
 class Post(models.TextChoices):
     DIRECTOR = "director", _("Director")
     DEPUTY = "deputy", _("Deputy director")

@@ -168,6 +168,7 @@ RESULTS = [
     ("callback_draw", {"month": "2026-10-01"}, "回访抽取", "/callbacks/?month=2026-10"),
     ("roster_publication", {"publication": 3}, "名册公示发布", "/roster-publications/3/"),
     ("grading_eligibility", {"round": 5}, "等级评定资格计算", "/grading/rounds/5/"),
+    ("grading_export", {}, "等级评定表格导出", "/jobs/{uuid}/download/"),
 ]
 
 

@@ -11,7 +11,7 @@ import pytest
 from core.tenancy import all_regions
 from grading.models import Application, GradingRound, Objection, RoundStatus
 from tests.e2e.conftest import pick
-from tests.grading_web.conftest import county  # noqa: F401  (a county to grade, with its rules)
+from tests.grading_county import county  # noqa: F401  (a county to grade, with its rules)
 
 pytestmark = pytest.mark.e2e
 

@@ -94,7 +94,7 @@ def test_a_round_runs_through_the_pages(
     cases = staff.get(cases_link.replace("&amp;", "&"))
     assert cases.status_code == 200
     assert len(cases.context["object_list"]) == 4 or strong.name not in cases_link
-    workbook = staff.get(f"{detail}eligibility/?export=xlsx")
+    workbook = staff.post(f"{detail}eligibility/export/")
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
 
     assert staff.post(f"{detail}open/", {"note": ""}).status_code == 302

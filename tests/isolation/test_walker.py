@@ -83,7 +83,12 @@ def _model_of(pattern: URLPattern):
 def _methods(pattern: URLPattern):
     actions = getattr(pattern.callback, "actions", None)
     # HEAD answers as GET does; OPTIONS describes the route, never an object.
-    return {m.upper() for m in actions} - {"HEAD", "OPTIONS"} if actions else {"GET", "POST"}
+    if actions:
+        return {m.upper() for m in actions} - {"HEAD", "OPTIONS"}
+    # A Django view limited to some methods (an export button's POST) is sent those.
+    view_class = getattr(pattern.callback, "view_class", None)
+    allowed = getattr(view_class, "http_method_names", ())
+    return {m.upper() for m in allowed} & {"GET", "POST"} or {"GET", "POST"}
 
 
 def _snapshot(obj):

@@ -165,9 +165,9 @@ def test_search_runs_a_constant_number_of_queries(client, roster, extra, django_
             mediator.expertise.add(roster["medical"])
     publish_roster(roster["bureau"])
     url = _url("search", roster["code"])
-    # Cold: live publication, regions present, their names, expertise fields; then
-    # the count and the rows.
-    with django_assert_num_queries(6):
+    # Cold: live publication, regions present, their names, expertise fields, the
+    # bureau's level names (its city bureau, the rule); then the count and the rows.
+    with django_assert_num_queries(8):
         assert client.get(url, {"expertise": roster["medical"].code}).status_code == 200
     # A new search once the publication is known: the count and the rows.
     with django_assert_num_queries(2):
@@ -439,3 +439,21 @@ def test_fast_path_leaves_other_urls_alone(client, live, fast_path):
     assert client.get("/public/110101000000/").status_code == 404
     client.get(_url("roster_xlsx", live["code"]))
     assert "X-Public-Cache" not in client.get(_url("roster_xlsx", live["code"]))
+
+
+def test_the_level_filter_offers_the_publishing_bureaus_level_names(client, roster):
+    from core.services import set_policy
+
+    with all_regions():
+        set_policy(roster["bureau"], "grading_levels", ["特级", "一级", "二级", "三级"])
+    publish_roster(roster["bureau"])
+    url = _url("search", roster["code"])
+    body = client.get(url).content.decode()
+    select = body[body.index('name="level"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="1">特级</option>' in select
+    assert '<option value="4">三级</option>' in select
+    assert "四级" not in select
+    # The filter still goes by rank: 特级 is rank 1.
+    body = client.get(url, {"level": "1"}).content.decode()
+    assert "王芳" in body and "李强" not in body
