@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from complaints import pow, services
+from complaints import limits, pow, services
 from complaints.forms.public import (
     ComplaintForm,
     NotOnRoster,
@@ -34,7 +34,6 @@ from complaints.forms.public import (
 )
 from complaints.models import Channel, Complaint, ComplaintStatus
 from core.generic_views import see_other
-from core.personal import digest, normalize_phone
 from core.tenancy import all_regions
 from publication.selectors import bureaus_with_live_roster
 
@@ -93,27 +92,9 @@ def _form_page(request, form, target, *, status=200, message=None):
     )
 
 
-def _rate_limited_message(request, phone: str):
-    """Count this filing against the IP's and the phone's limits; the message to
-    show when one of them is exceeded, else None."""
-    if is_ratelimited(
-        request,
-        group="public-complaint-ip",
-        key="ip",
-        rate=settings.COMPLAINT_RATE_PER_IP,
-        increment=True,
-    ):
-        return TOO_MANY_FROM_IP
-    phone_digest = digest(normalize_phone(phone))
-    if is_ratelimited(
-        request,
-        group="public-complaint-phone",
-        key=lambda group, request: phone_digest,
-        rate=settings.COMPLAINT_RATE_PER_PHONE,
-        increment=True,
-    ):
-        return TOO_MANY_FOR_PHONE
-    return None
+def _rate_limited_message(request, phone):
+    exceeded = limits.exceeded(request, phone, group="public-complaint")
+    return {limits.FROM_IP: TOO_MANY_FROM_IP, limits.FOR_PHONE: TOO_MANY_FOR_PHONE}.get(exceeded)
 
 
 @never_cache

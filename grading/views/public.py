@@ -6,7 +6,6 @@ name, committee and level of each mediator."""
 
 import time
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
@@ -16,12 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import is_ratelimited
 
-from complaints import pow
+from complaints import limits, pow
 from core.generic_views import see_other
 from core.models import Bureau
-from core.personal import digest, normalize_phone
 from core.tenancy import all_regions
 from grading import excel, services
 from grading.models import Application, GradingRound, RoundStatus
@@ -136,24 +133,8 @@ def _row(round_, application_id):
 
 
 def _rate_limited(request, phone):
-    if is_ratelimited(
-        request,
-        group="public-objection-ip",
-        key="ip",
-        rate=settings.COMPLAINT_RATE_PER_IP,
-        increment=True,
-    ):
-        return TOO_MANY_FROM_IP
-    phone_digest = digest(normalize_phone(phone))
-    if is_ratelimited(
-        request,
-        group="public-objection-phone",
-        key=lambda group, request: phone_digest,
-        rate=settings.COMPLAINT_RATE_PER_PHONE,
-        increment=True,
-    ):
-        return TOO_MANY_FOR_PHONE
-    return None
+    exceeded = limits.exceeded(request, phone, group="public-objection")
+    return {limits.FROM_IP: TOO_MANY_FROM_IP, limits.FOR_PHONE: TOO_MANY_FOR_PHONE}.get(exceeded)
 
 
 @never_cache
