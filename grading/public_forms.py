@@ -4,8 +4,7 @@ and the mediator named in hidden fields must be on a notice the bureau runs now.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complaints import pow
-from complaints.forms.public import DescribedFieldsMixin
+from complaints.forms.public import DescribedFieldsMixin, ProofOfWorkForm
 from core.form_renderer import PublicForm
 from core.personal import validate_phone
 
@@ -13,11 +12,8 @@ TEXT_MAX = 2000
 NAME_MAX = 50
 
 
-class ObjectionForm(DescribedFieldsMixin, PublicForm):
-    # The proof-of-work is checked first, as on the complaint form; the hidden
-    # application is checked by the service against the round's notice.
-    pow_challenge = forms.CharField(widget=forms.HiddenInput, required=False)
-    pow_counter = forms.CharField(widget=forms.HiddenInput, required=False)
+class ObjectionForm(DescribedFieldsMixin, ProofOfWorkForm, PublicForm):
+    # The hidden application is checked by the service against the round's notice.
     application = forms.CharField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(
         label=_("Your objection"),
@@ -43,13 +39,6 @@ class ObjectionForm(DescribedFieldsMixin, PublicForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.describe_fields()
-
-    def clean_pow_counter(self):
-        try:
-            pow.verify(self.data.get("pow_challenge", ""), self.data.get("pow_counter", ""))
-        except forms.ValidationError as error:
-            self.add_error(None, error)
-        return ""
 
     def clean_text(self):
         value = self.cleaned_data["text"].strip()

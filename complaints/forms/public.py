@@ -123,13 +123,29 @@ class DescribedFieldsMixin:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
-class ComplaintForm(DescribedFieldsMixin, PublicForm):
-    # The proof-of-work is checked first, so that no other work (reading the
-    # attachments) is done for a request that did not pay for it.
-    # Hidden fields carry no limits of their own: pow.verify and resolve_target check
-    # them and report one visible error.
+class ProofOfWorkForm(forms.Form):
+    """The proof-of-work's hidden fields, declared first so they are checked first: no
+    other work is done for a request that did not pay for it (``pow_passed``). A failed
+    proof is one error for the whole form. The hidden fields carry no limits of their
+    own: pow.verify checks them."""
+
     pow_challenge = forms.CharField(widget=forms.HiddenInput, required=False)
     pow_counter = forms.CharField(widget=forms.HiddenInput, required=False)
+    pow_passed = False
+
+    def clean_pow_counter(self):
+        try:
+            pow.verify(self.data.get("pow_challenge", ""), self.data.get("pow_counter", ""))
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        else:
+            self.pow_passed = True
+        return ""
+
+
+class ComplaintForm(DescribedFieldsMixin, ProofOfWorkForm, PublicForm):
+    # Hidden fields carry no limits of their own: resolve_target checks them and
+    # reports one visible error.
     bureau = forms.CharField(widget=forms.HiddenInput, required=False)
     mediator = forms.CharField(widget=forms.HiddenInput, required=False)
     committee = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -160,17 +176,7 @@ class ComplaintForm(DescribedFieldsMixin, PublicForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.target: Target | None = None
-        self.pow_passed = False
         self.describe_fields()
-
-    def clean_pow_counter(self):
-        try:
-            pow.verify(self.data.get("pow_challenge", ""), self.data.get("pow_counter", ""))
-        except forms.ValidationError as error:
-            self.add_error(None, error)
-        else:
-            self.pow_passed = True
-        return ""
 
     def clean_description(self):
         value = self.cleaned_data["description"].strip()
