@@ -250,8 +250,7 @@ def grade_all(rows: list[Figures], rules: dict) -> list[Figures]:
         groups[row.score] = groups.get(row.score, 0) + 1
     for row in rows:
         row.grade = band(row.score, rules["grades"])
-        if row.grade == Grade.EXCELLENT:
-            # A whole group of equal scores is 优秀 only if it fits under the cap.
-            if row.rank - 1 + groups[row.score] > cap:
-                row.grade = Grade.COMPETENT
+        # A whole group of equal scores is 优秀 only if it fits under the cap.
+        if row.grade == Grade.EXCELLENT and row.rank - 1 + groups[row.score] > cap:
+            row.grade = Grade.COMPETENT
     return rows

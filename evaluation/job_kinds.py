@@ -14,9 +14,7 @@ register(
         label=_("Annual evaluation"),
         roles=frozenset(BUREAU_WRITERS),
         shared_with=frozenset(BUREAU_WRITERS),
-        result=lambda job: reverse(
-            "evaluation:evaluation_detail", args=[job.result["evaluation"]]
-        ),
+        result=lambda job: reverse("evaluation:evaluation_detail", args=[job.result["evaluation"]]),
     )
 )
 # A workbook is its owner's alone, as the roster's exports are.

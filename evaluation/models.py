@@ -146,7 +146,9 @@ class EvaluationEntry(TenantModel):
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     computed_grade = models.CharField(_("computed grade"), max_length=12, choices=Grade.choices)
     grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
-    adjustment_reason = models.CharField(_("reason for the grade change"), max_length=300, blank=True)
+    adjustment_reason = models.CharField(
+        _("reason for the grade change"), max_length=300, blank=True
+    )
     adjusted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -196,9 +198,7 @@ class RenewalCandidate(TenantModel):
     decision. Ending the contract ends the mediator's full-time post through the
     roster's exit service, with the evaluation as the reason."""
 
-    evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.PROTECT, related_name="candidates"
-    )
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="candidates")
     entry = models.OneToOneField(
         EvaluationEntry, on_delete=models.PROTECT, related_name="candidate"
     )

@@ -111,14 +111,16 @@ register(
     "evaluation_grades",
     label=_("Annual evaluation: grade bands"),
     help_text=_(
-        "The lowest score of each grade; below the Basically competent band a mediator is Incompetent. "
-        "Excellent goes to the best scores in the band, at most the share given of those "
-        "evaluated (20% at most); the others in the band are Competent."
+        "The lowest score of each grade; below the Basically competent band a mediator "
+        "is Incompetent. Excellent goes to the best scores in the band, at most the "
+        "share given of those evaluated (20% at most); the others in the band are Competent."
     ),
     fields={
         "excellent": Number(_("Excellent from (score)"), min_value=0, max_value=100, places=1),
         "competent": Number(_("Competent from (score)"), min_value=0, max_value=100, places=1),
-        "basic": Number(_("Basically competent from (score)"), min_value=0, max_value=100, places=1),
+        "basic": Number(
+            _("Basically competent from (score)"), min_value=0, max_value=100, places=1
+        ),
         "excellent_share": Percent(_("Share of Excellent, at most")),
     },
     default={"excellent": 90.0, "competent": 75.0, "basic": 60.0, "excellent_share": 0.15},
@@ -138,9 +140,7 @@ register(
         "at least 10% of full-time mediators replaced a year)."
     ),
     fields={
-        "quarters_under": Whole(
-            _("Quarters under target, at least"), min_value=1, max_value=4
-        ),
+        "quarters_under": Whole(_("Quarters under target, at least"), min_value=1, max_value=4),
         "turnover": Percent(_("Annual turnover target, at least")),
     },
     default={"quarters_under": 2, "turnover": 0.1},

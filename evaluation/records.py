@@ -44,9 +44,11 @@ def for_entry(entry) -> list[dict]:
         closed_on__gte=start,
         closed_on__lte=end,
     ).order_by("closed_on", "pk")
-    callbacks = Callback.objects.filter(
-        case__in=cases.values("pk"), called_on__isnull=False
-    ).select_related("case").order_by("called_on", "pk")
+    callbacks = (
+        Callback.objects.filter(case__in=cases.values("pk"), called_on__isnull=False)
+        .select_related("case")
+        .order_by("called_on", "pk")
+    )
     training = (
         TrainingAttendance.objects.filter(
             mediator=entry.mediator_id, session__held_on__gte=start, session__held_on__lte=end
@@ -127,7 +129,9 @@ def _callback_summary(callback) -> str:
     if callback.satisfaction is not None:
         parts.append(_("satisfaction %(n)s") % {"n": callback.satisfaction})
     if callback.fulfilled is not None:
-        parts.append(_("agreement fulfilled") if callback.fulfilled else _("agreement not fulfilled"))
+        parts.append(
+            _("agreement fulfilled") if callback.fulfilled else _("agreement not fulfilled")
+        )
     return "，".join(str(p) for p in parts)
 
 
@@ -140,9 +144,7 @@ def _latest_terms(prefix: str):
         .annotate(n=Max("number"))
         .values("n")
     )
-    return CommitteeTerm.objects.filter(
-        region__code__startswith=prefix, number=Subquery(latest)
-    )
+    return CommitteeTerm.objects.filter(region__code__startswith=prefix, number=Subquery(latest))
 
 
 def terms_ending(evaluation, year: int) -> dict[int, object]:

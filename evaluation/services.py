@@ -38,9 +38,7 @@ def check_year(year: int, today: datetime.date | None = None):
     if year >= today.year:
         raise ValidationError(
             {
-                "year": _(
-                    "%(year)s has not ended yet: a year is evaluated once it is over."
-                )
+                "year": _("%(year)s has not ended yet: a year is evaluated once it is over.")
                 % {"year": year}
             }
         )
@@ -63,9 +61,7 @@ def evaluate_year(bureau, year: int, progress=None) -> Evaluation:
         if blocking is not None:
             raise ValidationError(
                 {
-                    "year": _(
-                        "The %(year)s evaluation is already %(status)s; it is not run again."
-                    )
+                    "year": _("The %(year)s evaluation is already %(status)s; it is not run again.")
                     % {"year": year, "status": blocking.get_status_display()}
                 }
             )
@@ -284,13 +280,13 @@ def decide(
     """The bureau's decision on one candidate. Ending the contract ends the full-time
     post(s) through the roster's exit service (annual elimination), the evaluation
     named in the exit note; renewing needs the reason."""
-    candidate = RenewalCandidate.objects.select_for_update().select_related(
-        "evaluation__bureau__region", "entry", "mediator"
-    ).get(pk=candidate.pk)
+    candidate = (
+        RenewalCandidate.objects.select_for_update()
+        .select_related("evaluation__bureau__region", "entry", "mediator")
+        .get(pk=candidate.pk)
+    )
     if candidate.decision != RenewalDecision.PENDING:
-        raise ValidationError(
-            {"decision": _("This mediator's renewal is already decided.")}
-        )
+        raise ValidationError({"decision": _("This mediator's renewal is already decided.")})
     note = (note or "").strip()
     evaluation = candidate.evaluation
     if decision == RenewalDecision.RENEW:
@@ -312,9 +308,7 @@ def decide(
             raise ValidationError(
                 {NON_FIELD_ERRORS: _("This mediator holds no full-time post to end.")}
             )
-        exit_note = _(
-            "Not renewed: %(evaluation)s, %(grade)s, score %(score)s (%(reason)s)"
-        ) % {
+        exit_note = _("Not renewed: %(evaluation)s, %(grade)s, score %(score)s (%(reason)s)") % {
             "evaluation": evaluation,
             "grade": candidate.entry.get_grade_display(),
             "score": candidate.entry.score,

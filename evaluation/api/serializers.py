@@ -111,7 +111,10 @@ class AdjustSerializer(Serializer):
 
 class DecideSerializer(Serializer):
     decision = serializers.ChoiceField(
-        choices=[(RenewalDecision.END, RenewalDecision.END.label), (RenewalDecision.RENEW, RenewalDecision.RENEW.label)]
+        choices=[
+            (RenewalDecision.END, RenewalDecision.END.label),
+            (RenewalDecision.RENEW, RenewalDecision.RENEW.label),
+        ]
     )
     note = TextField(required=False, allow_blank=True, default="", max_length=300)
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)

@@ -33,9 +33,9 @@ def test_the_demo_city_evaluates_a_year_and_ends_two_contracts(seeded):
         user = Role.objects.filter(bureau=city, kind="bureau_staff").first().user
         evaluation = Evaluation.objects.get(bureau=city, year=year)
         assert evaluation.status == "published"
-        assert RankingSnapshot.objects.filter(
-            bureau=city, year=year, status="published"
-        ).count() == 4
+        assert (
+            RankingSnapshot.objects.filter(bureau=city, year=year, status="published").count() == 4
+        )
         evaluated = evaluation.entries.count()
         assert evaluated > 10
         candidates = list(

@@ -13,7 +13,10 @@ def _errors(key, value):
         policy.get_key(key).validate(value)
         raise AssertionError("accepted")
     with translation.override("zh-hans"):
-        return {field: [str(m) for m in messages] for field, messages in caught.value.message_dict.items()}
+        return {
+            field: [str(m) for m in messages]
+            for field, messages in caught.value.message_dict.items()
+        }
 
 
 def test_weights_must_add_up_to_100_percent():

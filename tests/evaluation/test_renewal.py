@@ -80,8 +80,15 @@ def test_listed_for_incompetence_or_quarters_under_target(county):
             region=county.bureau.region,
         )
         RankingEntry.objects.create(
-            snapshot=snapshot, mediator=slow, rank=1, cases=0, successes=0,
-            success_rate=0, target=3, under_target=True, region=snapshot.region,
+            snapshot=snapshot,
+            mediator=slow,
+            rank=1,
+            cases=0,
+            successes=0,
+            success_rate=0,
+            target=3,
+            under_target=True,
+            region=snapshot.region,
         )
     listed = _candidates(_publish(county))
     assert set(listed) == {weak.pk, slow.pk}
@@ -116,9 +123,7 @@ def test_ending_a_contract_goes_through_the_exit_service(county):
             services.decide(candidate, decision="renew", note="", user=user)
         assert "note" in caught.value.message_dict
         with pytest.raises(ValidationError) as caught:
-            services.decide(
-                candidate, decision="end", ends_on=datetime.date(YEAR, 6, 1), user=user
-            )
+            services.decide(candidate, decision="end", ends_on=datetime.date(YEAR, 6, 1), user=user)
         assert "ends_on" in caught.value.message_dict
         services.decide(candidate, decision="end", ends_on=today, user=user)
         with pytest.raises(ValidationError):

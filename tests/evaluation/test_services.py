@@ -32,7 +32,13 @@ def _entry(evaluation, mediator):
 def test_figures_come_from_the_year_s_records(county):
     good = county.mediator(cases=12, satisfaction=5, fulfilled=True)
     weak = county.mediator(
-        cases=3, failed=2, satisfaction=2, fulfilled=False, trained=False, months=6, present=10,
+        cases=3,
+        failed=2,
+        satisfaction=2,
+        fulfilled=False,
+        trained=False,
+        months=6,
+        present=10,
         complaints=1,
     )
     county.mediator(full_time=False)  # not full-time: not evaluated

@@ -86,12 +86,15 @@ def test_the_sheet_runs_a_constant_number_of_queries(staff, county, evaluation):
 
 def test_a_grade_change_without_reason_is_refused(staff, evaluation):
     entry = _entries(evaluation)[-1]
-    response = staff.post(f"/evaluations/entries/{entry.pk}/grade/", {"grade": "basic", "reason": " "})
+    response = staff.post(
+        f"/evaluations/entries/{entry.pk}/grade/", {"grade": "basic", "reason": " "}
+    )
     assert response.status_code == 200 and "reason" in response.context["form"].errors
     entry.refresh_from_db()
     assert entry.grade == entry.computed_grade
     response = staff.post(
-        f"/evaluations/entries/{entry.pk}/grade/", {"grade": "basic", "reason": "病假较多，酌情调整"}
+        f"/evaluations/entries/{entry.pk}/grade/",
+        {"grade": "basic", "reason": "病假较多，酌情调整"},
     )
     assert response.status_code == 302
     entry.refresh_from_db()
@@ -122,7 +125,9 @@ def test_workflow_renewal_and_workbooks_through_the_pages(staff, county, evaluat
     rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(sheet.streaming_content))).active.values)
     assert rows[0][1] == "调解员" and len(rows) == 7
     listed = staff.post(f"/evaluations/{evaluation.pk}/renewal/export/")
-    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(listed.streaming_content))).active.values)
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(b"".join(listed.streaming_content))).active.values
+    )
     assert len(rows) == 2 and "解除合同" in rows[1]
     dashboard = staff.get("/").content.decode()
     assert "待决定的续聘事项" in dashboard or "续聘" in dashboard
@@ -153,7 +158,9 @@ def test_the_api_lists_filters_and_runs_the_workflow(staff, evaluation):
     assert len(candidates["results"]) == 1
     pk = candidates["results"][0]["id"]
     bad = staff.post(
-        f"/api/v1/evaluations/renewals/{pk}/decide/", {"decision": "x"}, content_type="application/json"
+        f"/api/v1/evaluations/renewals/{pk}/decide/",
+        {"decision": "x"},
+        content_type="application/json",
     )
     assert bad.status_code == 400 and "decision" in bad.json()
     done = staff.post(
@@ -169,6 +176,8 @@ def test_the_api_run_refuses_a_year_not_over(staff, county):
     import datetime
 
     response = staff.post(
-        "/api/v1/evaluations/run/", {"year": datetime.date.today().year}, content_type="application/json"
+        "/api/v1/evaluations/run/",
+        {"year": datetime.date.today().year},
+        content_type="application/json",
     )
     assert response.status_code == 400 and "year" in response.json()
