@@ -104,7 +104,9 @@ class RunSerializer(Serializer):
 
 
 class AdjustSerializer(Serializer):
-    entry = serializers.IntegerField(min_value=1, help_text="The entry's id in this evaluation.")
+    entry = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="The entry's id in this evaluation."
+    )
     grade = serializers.ChoiceField(choices=Grade.choices)
     reason = TextField(max_length=300)
 
