@@ -6,6 +6,8 @@ the bureau. Everything goes through the services, as staff would do it."""
 import datetime
 import time
 
+from core import policy
+from core.models import Policy
 from core.seeding import SeedContext, register
 from evaluation import services
 from mediation import ranking
@@ -18,6 +20,10 @@ def seed_evaluation(ctx: SeedContext):
     """After the complaints (founded ones count) and the cases and callbacks."""
     started = time.perf_counter()
     city = ctx.city_bureau
+    # 绍兴's own weights rule: full marks at the cases and training hours its busiest
+    # full-time mediators reach (the default's would give most of them full marks).
+    weights = {**policy.value(city, "evaluation_weights"), "cases_full": 20, "training_full": 48.0}
+    Policy.objects.create(bureau=city, region=city.region, key="evaluation_weights", value=weights)
     year = datetime.date.today().year - 1
     published = set(
         RankingSnapshot.objects.filter(

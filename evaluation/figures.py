@@ -12,7 +12,8 @@ many mediators (``EvaluationQueries`` lists them; a test asserts the count):
 - the callbacks recorded on those cases: the average satisfaction of those that
   recorded one, and the agreements checked (fulfilled recorded) and fulfilled;
 - training sessions held in the year the mediator attended: hours;
-- monthly attendance reports of the year: months reported and days present;
+- monthly attendance reports of the year: months reported, days present and on
+  approved leave (attendance = present ÷ (working days of those months − leave));
 - complaints against the mediator found founded (concluded) in the year.
 
 How it scores (``score``): each component 0–100 (see the ``evaluation_weights`` rule's
@@ -74,6 +75,7 @@ class Figures:
     training_hours: Decimal = Decimal(0)
     attendance_months: int = 0
     days_present: int = 0
+    days_leave: int = 0
     complaints: int = 0
     score: Decimal = Decimal(0)
     rank: int = 0
@@ -89,9 +91,11 @@ class Figures:
         return _ratio(self.fulfilled, self.fulfilment_checked)
 
     def attendance_rate(self, workdays: int) -> Decimal | None:
+        """Days present ÷ the working days of the months reported less approved leave."""
         if not self.attendance_months:
             return None
-        return min(Decimal(1), _ratio(self.days_present, self.attendance_months * workdays))
+        due = max(1, self.attendance_months * workdays - self.days_leave)
+        return min(Decimal(1), _ratio(self.days_present, due))
 
 
 def _ratio(part, whole) -> Decimal | None:
@@ -162,16 +166,17 @@ def figures(prefix: str, year: int) -> dict[int, Figures]:
     ):
         result[pk].training_hours = Decimal(str(hours or 0))
 
-    for pk, months, present in (
+    for pk, months, present, leave in (
         MonthlyAttendance._base_manager.filter(
             mediator__in=evaluated, month__gte=start, month__lte=end
         )
         .order_by()
         .values("mediator_id")
-        .annotate(months=Count("pk"), present=Sum("days_present"))
-        .values_list("mediator_id", "months", "present")
+        .annotate(months=Count("pk"), present=Sum("days_present"), leave=Sum("days_leave"))
+        .values_list("mediator_id", "months", "present", "leave")
     ):
-        result[pk].attendance_months, result[pk].days_present = months, present or 0
+        row = result[pk]
+        row.attendance_months, row.days_present, row.days_leave = months, present, leave
 
     for pk, n in (
         Complaint._base_manager.filter(

@@ -139,6 +139,7 @@ class EvaluationEntry(TenantModel):
     training_hours = models.DecimalField(_("training hours"), max_digits=6, decimal_places=1)
     attendance_months = models.PositiveSmallIntegerField(_("months of attendance reported"))
     days_present = models.PositiveIntegerField(_("days present"))
+    days_leave = models.PositiveIntegerField(_("days on leave"), default=0)
     attendance_rate = models.DecimalField(
         _("attendance rate"), max_digits=5, decimal_places=4, null=True
     )

@@ -28,6 +28,7 @@ def as_figures(entry) -> Figures:
         training_hours=entry.training_hours,
         attendance_months=entry.attendance_months,
         days_present=entry.days_present,
+        days_leave=entry.days_leave,
         complaints=entry.complaints,
     )
 

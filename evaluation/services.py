@@ -103,6 +103,7 @@ def evaluate_year(bureau, year: int, progress=None) -> Evaluation:
                     training_hours=row.training_hours,
                     attendance_months=row.attendance_months,
                     days_present=row.days_present,
+                    days_leave=row.days_leave,
                     attendance_rate=row.attendance_rate(workdays),
                     complaints=row.complaints,
                     score=row.score,

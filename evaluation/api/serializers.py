@@ -59,6 +59,7 @@ class EntrySerializer(ModelSerializer):
             "training_hours",
             "attendance_months",
             "days_present",
+            "days_leave",
             "attendance_rate",
             "complaints",
             "score",
