@@ -21,7 +21,7 @@ PYTEST_ARGS ?=
 # test database); PYTEST_WORKERS=0 runs them in this process, e.g. to debug with -x --pdb.
 PYTEST_WORKERS ?= auto
 
-.PHONY: help venv assets run test lint format messages clean bench-roster bench-ranking bench-public bench-grading
+.PHONY: help venv assets run test lint format messages clean bench-roster bench-ranking bench-public bench-grading bench-evaluation
 
 help:
 	@echo "make run       serve http://127.0.0.1:8000 with demo data (SQLite, Celery eager)"
@@ -34,6 +34,7 @@ help:
 	@echo "make bench-roster  Excel import/export against calamine and the bare writer (ROWS=, EXPORT_ROWS=)"
 	@echo "make bench-ranking  the ranking job against one hand-written SQL query (PostgreSQL: DATABASE_URL=..., ROWS=cases)"
 	@echo "make bench-grading  a city's grading eligibility against one hand-written SQL query (PostgreSQL: DATABASE_URL=..., SCALE=)"
+	@echo "make bench-evaluation  a city's annual evaluation next to its quarterly ranking (SCALE=, any database)"
 	@echo "make bench-public  public roster search vs a static file under 50 clients (gunicorn, PostgreSQL, Redis)"
 	@echo "make clean     remove generated files (keeps .venv and db.sqlite3)"
 
@@ -100,6 +101,11 @@ bench-ranking: $(VENV_STAMP)
 bench-grading: $(VENV_STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) bench_grading --scale $(or $(SCALE),1)
+
+# Any database; seeds the demo city at SCALE into an empty database first.
+bench-evaluation: $(VENV_STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) bench_evaluation --scale $(or $(SCALE),1)
 
 clean:
 	rm -rf static/vendor staticfiles node_modules test-artifacts .pytest_cache .ruff_cache *.egg-info dist

@@ -30,6 +30,8 @@ SEPARATOR = " · "
 MULTI_SEPARATORS = re.compile(r"[\n\r;；、,，]+")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 50
+# Longer than any label a picker offers (name · committee · region): refused unsearched.
+LONGEST_TEXT = 300
 # Candidates an ambiguity error lists; more are summed up.
 LISTED_CANDIDATES = 8
 
@@ -127,6 +129,10 @@ class Picker:
         if not text:
             raise ValidationError(self.not_found, code="invalid_choice")
         validators.single_line(text)  # before any query: see _unsearchable
+        if len(text) > LONGEST_TEXT:
+            # No label is this long, and SQLite refuses a LIKE pattern of a hostile
+            # length with an error rather than no match.
+            raise ValidationError(self.not_found, code="invalid_choice")
         keyed = self.keyed(queryset, text)
         if keyed is not None:
             found = list(keyed[:2])

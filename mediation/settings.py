@@ -54,6 +54,7 @@ PROJECT_APPS = [
     "publication",
     "complaints",
     "grading",
+    "evaluation",
     "subsidies",
 ]
 INSTALLED_APPS = [

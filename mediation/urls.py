@@ -8,6 +8,7 @@ from complaints.api.urls import router as complaints_router
 from core.api.routers import Router
 from core.api.urls import router as core_router
 from core.api.views import MeView, TokenView
+from evaluation.api.urls import router as evaluation_router
 from grading.api.urls import router as grading_router
 from mediation.api.urls import router as mediation_router
 from publication.api.urls import router as publication_router
@@ -22,6 +23,7 @@ for app_router in (
     publication_router,
     complaints_router,
     grading_router,
+    evaluation_router,
 ):
     api_router.registry.extend(app_router.registry)
 
@@ -32,6 +34,7 @@ urlpatterns = [
     path("", include("publication.urls")),
     path("", include("complaints.urls")),
     path("", include("grading.urls")),
+    path("", include("evaluation.urls")),
     # The public side: no login. Complaints first, so /public/complaints/ is not
     # taken for a bureau's code.
     path("public/complaints/", include("complaints.public_urls")),

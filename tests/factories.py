@@ -510,3 +510,9 @@ FACTORIES = {
     Objection: _objection,
     LevelChange: _level_change,
 }
+
+# The annual evaluation's objects (tests/evaluation_factories.py, kept apart so each
+# app's factories stay in a file of their own).
+from tests.evaluation_factories import EVALUATION_FACTORIES  # noqa: E402
+
+FACTORIES.update(EVALUATION_FACTORIES)
