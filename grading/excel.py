@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.excel import Column
 from core.exports import CHUNK, ListExport, filtered
-from grading.filtersets import ApplicationFilterSet, EligibilityFilterSet
+from grading.filtersets import ApplicationFilterSet, EligibilityFilterSet, NoticeFilterSet
 from grading.models import (
     BASIC_CRITERIA,
     Application,
@@ -161,12 +161,9 @@ class RoundExport(ListExport):
     def job_params(self):
         return {"sheet": self.key, "round": self.round.pk}
 
-    def filter_query(self):
-        return self.query
-
     def queryset(self):
         rows = self.model.objects.filter(round=self.round)
-        return filtered(self.filterset_class, self.filter_query(), rows).order_by(*self.order)
+        return filtered(self.filterset_class, self.query, rows).order_by(*self.order)
 
 
 class EligibilityExport(RoundExport):
@@ -199,15 +196,13 @@ class DecisionExport(RoundExport):
 class NoticeExport(RoundExport):
     key = "notice"
     name = "grading-notice"
-    filterset_class = ApplicationFilterSet
+    filterset_class = NoticeFilterSet
     model = Application
     order = ("rank", "mediator__name", "pk")
 
-    def filter_query(self):
-        """The notice lists the approved only, whatever the query asks."""
-        query = self.query.copy()
-        query["status"] = ApplicationStatus.APPROVED
-        return query
+    def queryset(self):
+        # The notice lists the approved only, as its page does.
+        return super().queryset().filter(status=ApplicationStatus.APPROVED)
 
     def write(self, target, progress=None):
         applications = list(self.queryset().select_related("mediator"))

@@ -67,6 +67,17 @@ class ApplicationFilterSet(TenantFilterSet):
         fields = ["round", "status", "source", "rank", "mediator"]
 
 
+class NoticeFilterSet(TenantFilterSet):
+    """The notice lists the approved applications only: no status or source to choose."""
+
+    rank = RankFilter(label=_("Level applied for"))
+    mediator = PickerFilter("mediator", label=_("Mediator"))
+
+    class Meta:
+        model = Application
+        fields = ["rank", "mediator"]
+
+
 class ObjectionFilterSet(TenantFilterSet):
     round = django_filters.ModelChoiceFilter(
         queryset=GradingRound.objects.all(), label=_("Grading round")

@@ -28,7 +28,12 @@ from core.models.roles import BUREAU_WRITERS, WRITE_KINDS
 from core.pickers import SEPARATOR
 from grading import excel, services, tasks
 from grading.eligibility import Window, rules_for
-from grading.filtersets import ApplicationFilterSet, EligibilityFilterSet, RoundFilterSet
+from grading.filtersets import (
+    ApplicationFilterSet,
+    EligibilityFilterSet,
+    NoticeFilterSet,
+    RoundFilterSet,
+)
 from grading.forms import ApplicationForm, ConfirmForm, NoticeForm, RoundForm
 from grading.models import (
     BASIC_CRITERIA,
@@ -470,19 +475,15 @@ class NoticeListView(RoundChildListView):
 
     child_model = Application
     template_name = "grading/notice_list.html"
-    filterset_class = ApplicationFilterSet
+    filterset_class = NoticeFilterSet
     default_sort = "rank"
     paginate_by = 100
-
-    def filter_data(self):
-        data = self.request.GET.copy()
-        data["status"] = ApplicationStatus.APPROVED
-        return data
 
     def get_queryset(self):
         return (
             super()
             .get_queryset()
+            .filter(status=ApplicationStatus.APPROVED)
             .select_related("mediator")
             .order_by("rank", "mediator__name", "pk")
         )

@@ -8,6 +8,7 @@ initial values. No answer may be a 5xx, every such field must carry its own erro
 where the value must be refused, and a refused request writes nothing.
 """
 
+from django.conf import settings
 from django.forms import BaseForm, FileField
 from django.forms.formsets import BaseFormSet
 from django_filters import FilterSet
@@ -19,7 +20,6 @@ from tests.isolation.test_walker import ROUTES, _concrete, _model_of
 # Logging in and out and switching roles are the session's, not a record's.
 SKIPPED = ("login/", "logout/", "role/", "api/")
 USERS = ("county_user", "clerk_user")
-PROJECT_APPS = {"core", "registry", "mediation", "publication", "complaints"}
 
 
 def _context_values(context):
@@ -50,7 +50,7 @@ def _name(form) -> str:
 
 
 def _ours(form) -> bool:
-    return type(form).__module__.split(".")[0] in PROJECT_APPS
+    return type(form).__module__.split(".")[0] in settings.PROJECT_APPS
 
 
 def _initial_data(form, management) -> dict:
