@@ -112,7 +112,12 @@ class EvaluationEntry(TenantModel):
     """One mediator's figures, score and grade in an evaluation, as computed when it
     ran; only the grade changes afterwards, by a reviewer with a reason."""
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="entries")
+    evaluation = models.ForeignKey(
+        Evaluation,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("annual evaluation"),
+    )
     mediator = models.ForeignKey(
         "registry.Mediator", on_delete=models.PROTECT, related_name="+", verbose_name=_("mediator")
     )
@@ -199,9 +204,17 @@ class RenewalCandidate(TenantModel):
     decision. Ending the contract ends the mediator's full-time post through the
     roster's exit service, with the evaluation as the reason."""
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="candidates")
+    evaluation = models.ForeignKey(
+        Evaluation,
+        on_delete=models.PROTECT,
+        related_name="candidates",
+        verbose_name=_("annual evaluation"),
+    )
     entry = models.OneToOneField(
-        EvaluationEntry, on_delete=models.PROTECT, related_name="candidate"
+        EvaluationEntry,
+        on_delete=models.PROTECT,
+        related_name="candidate",
+        verbose_name=_("evaluation entry"),
     )
     mediator = models.ForeignKey(
         "registry.Mediator", on_delete=models.PROTECT, related_name="+", verbose_name=_("mediator")

@@ -351,6 +351,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleKindEnum": "core.models.roles.RoleKind",
         "GradingApplicationSourceEnum": "grading.models.choices.ApplicationSource",
+        "EvaluationGradeEnum": "evaluation.models.Grade",
     },
 }
 

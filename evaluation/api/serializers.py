@@ -100,7 +100,7 @@ class CandidateSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class RunSerializer(Serializer):
+class EvaluationRunSerializer(Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
 
 

@@ -19,8 +19,8 @@ from evaluation.api.serializers import (
     CandidateSerializer,
     DecideSerializer,
     EntrySerializer,
+    EvaluationRunSerializer,
     EvaluationSerializer,
-    RunSerializer,
 )
 from evaluation.forms import CandidateFilterSet, EntryFilterSet, EvaluationFilterSet
 from evaluation.models import Evaluation, EvaluationEntry, RenewalCandidate
@@ -95,12 +95,12 @@ class EvaluationRunViewSet(JurisdictionAPIMixin, viewsets.ViewSet):
 
     basename = "evaluation-run"
 
-    @extend_schema(request=RunSerializer, responses={202: JobStarted})
+    @extend_schema(request=EvaluationRunSerializer, responses={202: JobStarted})
     def create(self, request, **kwargs):
         """Evaluate a year that has ended for the role's bureau: starts the job (poll
         the URL); the result is the year's draft."""
         _require_bureau_writer(request)
-        body = RunSerializer(data=request.data)
+        body = EvaluationRunSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.check_year(body.validated_data["year"])
         role = request.active_role

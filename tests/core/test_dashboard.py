@@ -54,6 +54,9 @@ STAFF_WAITING = {
     "grading_to_review",
     "grading_to_decide",
     "grading_objections",
+    "evaluation_to_review",
+    "evaluation_to_publish",
+    "renewal_to_decide",
 }
 ADMIN_WAITING = STAFF_WAITING | {"users_never_logged_in", "users_temporary_password"}
 

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from core import job_kinds
 from core.models import Job, JobStatus, Role
 from core.tenancy import all_regions
+from tests.evaluation_factories import _evaluation
 from tests.factories import _draw, _publication, _round, _snapshot
 
 
@@ -20,6 +21,8 @@ def _result(world, kind):
         return {"month": _draw(world, "a").month.isoformat()}
     if kind == "grading_eligibility":
         return {"round": _round(world, "a").pk, "mediators": 0}
+    if kind == "evaluate_year":
+        return {"evaluation": _evaluation(world, "a").pk}
     if kind == "roster_publication":
         return {"publication": _publication(world, "a").pk}
     if kind.startswith("import_"):

@@ -169,6 +169,8 @@ RESULTS = [
     ("roster_publication", {"publication": 3}, "名册公示发布", "/roster-publications/3/"),
     ("grading_eligibility", {"round": 5}, "等级评定资格计算", "/grading/rounds/5/"),
     ("grading_export", {}, "等级评定表格导出", "/jobs/{uuid}/download/"),
+    ("evaluate_year", {"evaluation": 4}, "年度考评", "/evaluations/4/"),
+    ("evaluation_export", {}, "考评表导出", "/jobs/{uuid}/download/"),
 ]
 
 
