@@ -510,3 +510,9 @@ FACTORIES = {
     Objection: _objection,
     LevelChange: _level_change,
 }
+
+
+# Subsidies' factories live in their own module (tests/subsidies_factories.py).
+from tests.subsidies_factories import SUBSIDY_FACTORIES  # noqa: E402
+
+FACTORIES.update(SUBSIDY_FACTORIES)
