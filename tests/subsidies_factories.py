@@ -5,8 +5,14 @@ import datetime
 
 from core.tenancy import all_regions
 from subsidies import settle
-from subsidies.models import Adjustment, CaseReview, SettledCase, Settlement, SettlementLine
-from subsidies.models import SubsidyRuleVersion
+from subsidies.models import (
+    Adjustment,
+    CaseReview,
+    SettledCase,
+    Settlement,
+    SettlementLine,
+    SubsidyRuleVersion,
+)
 from subsidies.rules import RULES
 from tests.factories import AppointmentFactory, CommitteeFactory, MediatorFactory, make_case
 
