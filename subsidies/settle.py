@@ -106,18 +106,20 @@ CASE_COLUMNS = (
 )
 
 
-def _insert(cursor, model, columns, rows):
+def _insert(cursor, model, columns, rows, batch=500):
+    """Multi-row INSERTs of *rows*, *batch* rows a statement (one round trip each)."""
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(column) for column in columns),
-        ", ".join(["%s"] * len(columns)),
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
     )
-    cursor.executemany(sql, rows)
+    row = "({})".format(", ".join(["%s"] * len(columns)))
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        cursor.execute(head + ", ".join([row] * len(chunk)), [v for r in chunk for v in r])
 
 
 def write_lines(settlement, version, lines, cases):
-    """Insert the computed lines and their cases with two statements each (the ORM's
+    """Insert the computed lines, then their cases, by multi-row INSERTs (the ORM's
     bulk_create spent most of a city's settlement preparing every value)."""
     ops = connection.ops
     month = ops.adapt_datefield_value(settlement.month)
