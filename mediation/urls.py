@@ -13,6 +13,7 @@ from grading.api.urls import router as grading_router
 from mediation.api.urls import router as mediation_router
 from publication.api.urls import router as publication_router
 from registry.api.urls import router as registry_router
+from subsidies.api.urls import router as subsidies_router
 
 # One API root: each app's router contributes its registrations.
 api_router = Router()
@@ -24,6 +25,7 @@ for app_router in (
     complaints_router,
     grading_router,
     evaluation_router,
+    subsidies_router,
 ):
     api_router.registry.extend(app_router.registry)
 
@@ -35,6 +37,7 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("", include("grading.urls")),
     path("", include("evaluation.urls")),
+    path("", include("subsidies.urls")),
     # The public side: no login. Complaints first, so /public/complaints/ is not
     # taken for a bureau's code.
     path("public/complaints/", include("complaints.public_urls")),

@@ -516,3 +516,9 @@ FACTORIES = {
 from tests.evaluation_factories import EVALUATION_FACTORIES  # noqa: E402
 
 FACTORIES.update(EVALUATION_FACTORIES)
+
+# Subsidies' factories live in their own module (tests/subsidies_factories.py).
+from tests.subsidies_factories import SUBSIDY_FACTORIES  # noqa: E402
+
+FACTORIES.update(SUBSIDY_FACTORIES)
+
