@@ -55,6 +55,8 @@ PROJECT_APPS = [
     "complaints",
     "grading",
     "subsidies",
+    "honours",
+    "caselibrary",
 ]
 INSTALLED_APPS = [
     "django.contrib.admin",
