@@ -510,3 +510,11 @@ FACTORIES = {
     Objection: _objection,
     LevelChange: _level_change,
 }
+
+
+# The apps above grading keep their factories in files of their own, joined here.
+from tests.caselibrary_factories import FACTORIES as _CASELIBRARY  # noqa: E402
+from tests.honours_factories import FACTORIES as _HONOURS  # noqa: E402
+
+FACTORIES.update(_HONOURS)
+FACTORIES.update(_CASELIBRARY)
