@@ -286,12 +286,15 @@ def panel_of(call: HonourCall):
 
 def panel_candidates(call: HonourCall):
     """The users who may sit on *call*'s panel: those holding a current role in the
-    call's region (bureau staff, or a judicial office's clerk)."""
+    call's region (bureau staff, or a judicial office's clerk), or in the city bureau
+    above it."""
     from django.contrib.auth import get_user_model
 
+    bureaus = [b.pk for b in call.bureau.ancestors_and_self()]
     with all_regions():
         ids = Role.objects.filter(
-            ended_at__isnull=True, region__code__startswith=call.region.prefix
+            Q(region__code__startswith=call.region.prefix) | Q(bureau_id__in=bureaus),
+            ended_at__isnull=True,
         ).values_list("user_id", flat=True)
         return (
             get_user_model().objects.filter(pk__in=list(ids), is_active=True).order_by("username")
