@@ -1,8 +1,8 @@
 """The check a library text passes before it is stored or published: it may not name
 a party of its case, nor hold a number that looks like an ID card or phone number.
 
-Text is normalised first (NFKC: full-width digits and letters become ASCII, so
-"１３８" is "138"; zero-width and other format characters go), and names are looked
+Text is normalised first (full-width digits and letters become ASCII, so "１３８"
+is "138"; zero-width and other format characters go), and names are looked
 for with the spaces taken out of both sides ("张 三" is 张三). A run of digits
 broken only by spaces, dashes or dots counts as one number, so "138 0013 8000" and
 "0575-8512-3456" are caught; dates ("2024-05-01", "2024年5月1日") and amounts
@@ -24,8 +24,18 @@ AMOUNT_BEFORE = "¥￥$"
 SPACE = re.compile(r"\s+")
 
 
+# Full-width digits, letters, space and dash to their ASCII forms, one for one (the
+# rest of the text, Chinese punctuation included, is left as it is).
+WIDE = {0xFF10 + i: ord("0") + i for i in range(10)}
+WIDE.update({0xFF21 + i: ord("A") + i for i in range(26)})
+WIDE.update({0xFF41 + i: ord("a") + i for i in range(26)})
+WIDE.update({0x3000: ord(" "), 0xFF0D: ord("-")})
+
+
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "")
+    """*text* with full-width digits and letters made ASCII and invisible format
+    characters (zero-width spaces and joiners) removed."""
+    text = (text or "").translate(WIDE)
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
