@@ -62,7 +62,7 @@ class CallSerializer(TenantModelSerializer):
         read_only_fields = ["method", "status", "announced_on", "region"]
 
     def get_panel(self, obj) -> list[dict]:
-        return PanelMemberSerializer(services.panel_of(obj), many=True).data
+        return PanelMemberSerializer(obj.panel.all(), many=True).data
 
     def validate_bureau(self, bureau):
         request = self.context.get("request")

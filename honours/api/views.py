@@ -3,7 +3,7 @@ start judging, announce), the panel, nominating and the result; nominations with
 the panel's ``score`` action; the scores, read-only. Every write is an
 honours.services call; a rule broken is a 400 with the message beside the field."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -28,7 +28,7 @@ from honours.api.serializers import (
     ScoreSerializer,
 )
 from honours.filtersets import CallFilterSet, NominationFilterSet, ScoreFilterSet
-from honours.models import HonourCall, Nomination, Score
+from honours.models import HonourCall, Nomination, PanelMember, Score
 from honours.views import may_manage, nominations_of
 
 
@@ -57,7 +57,8 @@ class CallViewSet(TenantModelViewSet):
         role = self.request.active_role
         if role is None:
             return HonourCall.objects.none()
-        return services.visible_calls(role)
+        panel = PanelMember._base_manager.select_related("user", "office")
+        return services.visible_calls(role).prefetch_related(Prefetch("panel", queryset=panel))
 
     def _managed(self):
         call = self.get_object()  # a foreign call is a 404 before the body is read
