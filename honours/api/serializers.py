@@ -62,7 +62,11 @@ class CallSerializer(TenantModelSerializer):
         read_only_fields = ["method", "status", "announced_on", "region"]
 
     def get_panel(self, obj) -> list[dict]:
-        return PanelMemberSerializer(obj.panel.all(), many=True).data
+        # Prefetched by the viewset's lists; read by the call otherwise (an office
+        # clerk on the panel does not govern the call's region).
+        prefetched = getattr(obj, "_prefetched_objects_cache", {}).get("panel")
+        members = prefetched if prefetched is not None else services.panel_of(obj)
+        return PanelMemberSerializer(members, many=True).data
 
     def validate_bureau(self, bureau):
         request = self.context.get("request")
