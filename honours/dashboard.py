@@ -30,16 +30,14 @@ def register():
         roles=BUREAU_KINDS | CLERKS,
         order=75,
         query=f"status={CallStatus.OPEN}",
-        count=_open_calls,
     )
     dashboard.register(
         "honours_to_score",
         _("Nominees awaiting your score"),
-        "honours:call_list",
+        "honours:nomination_list",
         roles=BUREAU_KINDS | CLERKS,
         order=76,
-        query=f"status={CallStatus.JUDGING}",
-        count=_awaiting_my_score,
+        query="awaiting=me",
     )
     dashboard.register(
         "honours_judging",

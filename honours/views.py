@@ -294,7 +294,17 @@ class NominationListView(TenantListView):
     default_sort = "-created_at"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("call", "mediator", "case", "office")
+        # The jurisdiction's nominations and those before a panel the user sits on;
+        # ``?awaiting=me``: those the user has still to score (the dashboard's link).
+        self.queryset = _nominations_for(self.request)
+        if self.request.GET.get("awaiting") == "me":
+            self.queryset = services.awaiting_my_score(self.request.user, self.queryset)
+        return super().get_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["awaiting"] = self.request.GET.get("awaiting") == "me"
+        return context
 
 
 def _nominations_for(request):

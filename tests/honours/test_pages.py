@@ -53,7 +53,7 @@ def test_a_county_creates_a_call_with_its_criteria(client, world):
 
 
 def test_the_office_nominates_and_a_late_one_is_refused_beside_the_field(client, world, county):
-    mediator = county.mediator(name="李调解")
+    county.mediator(name="李调解")
     call = county.call()
     _login(client, world["a"]["clerk_user"])
     assert client.get(f"/honours/{call.pk}/").status_code == 200
@@ -159,9 +159,13 @@ def test_hostile_queries_never_fail(client, world, county, query):
 
 
 def test_the_dashboard_shows_what_waits(client, world, county):
-    call, nomination = _judging(county)
+    _judging(county)
     _login(client, world["a"]["county_user"])
     page = client.get("/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "等待您评分的推荐对象" in body or "Nominees awaiting your score" in body
+    assert "等待您评分的推荐对象" in body
+    items = {item["key"]: item for item in page.context["dashboard"]["waiting"]}
+    assert items["honours_to_score"]["value"] == 1
+    listed = client.get(items["honours_to_score"]["url"])
+    assert listed.context["paginator"].count == 1

@@ -93,7 +93,7 @@ def test_a_panel_member_scores_once(county):
         nomination = _nominate(county, county.mediator(), call=call)
         services.start_judging(call)
         services.score(nomination, user=county.a["county_user"], points=[50, 30])
-        with pytest.raises(ValidationError, match="once|一次"):
+        with pytest.raises(ValidationError, match=r"once|一次"):
             services.score(nomination, user=county.a["county_user"], points=[10, 10])
     assert _count(Score) == 1
 
@@ -192,8 +192,8 @@ def test_the_bureau_may_drop_the_highest_and_lowest_score(county):
 
 
 def test_a_case_call_takes_closed_cases_and_commends_their_lead_mediator(county):
-    from tests.factories import _appointment, make_case
     from mediation import services as cases
+    from tests.factories import _appointment, make_case
 
     with all_regions():
         appointment = _appointment(county.world, "a")
