@@ -27,7 +27,8 @@ from core.jurisdiction import require_role
 from core.models import RoleKind
 from core.models.roles import BUREAU_WRITERS, WRITE_KINDS
 from core.tenancy import all_regions
-from honours import excel, services
+from core import history as core_history
+from honours import excel, history, services
 from honours.filtersets import CallFilterSet, NominationFilterSet
 from honours.forms import CallForm, ConfirmForm, MemberForm, NominationForm, ScoreForm
 from honours.models import CallStatus, HonourCall, Nomination, Score, Subject
@@ -113,6 +114,7 @@ class CallDetailView(TenantDetailView):
         if step and manage:
             context["step"] = {"url_name": step[0], "label": step[1]}
         context["days_left"] = services.deadline_days_left(call)
+        context.update(core_history.context(self.request, call, history.of_call(call)))
         return context
 
 
@@ -336,6 +338,9 @@ class NominationDetailView(TenantDetailView):
         show = may_manage(role, call) or call.status == CallStatus.ANNOUNCED
         context["scores"] = list(nomination.scores.select_related("member__user")) if show else None
         context["criteria"] = call.criteria
+        context.update(
+            core_history.context(self.request, nomination, history.of_nomination(nomination))
+        )
         member = services.member_of(call, self.request.user)
         context["may_score"] = (
             member is not None

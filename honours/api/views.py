@@ -12,12 +12,12 @@ from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet
+from core.api.viewsets import HistoryMixin, TenantModelViewSet, TenantReadOnlyViewSet
 from core.excel import XLSX_CONTENT_TYPE
 from core.models import RoleKind
 from core.models.roles import BUREAU_WRITERS
 from core.tenancy import all_regions
-from honours import excel, services
+from honours import excel, history, services
 from honours.api.serializers import (
     CallSerializer,
     NominateSerializer,
@@ -59,6 +59,9 @@ class CallViewSet(TenantModelViewSet):
             return HonourCall.objects.none()
         panel = PanelMember._base_manager.select_related("user", "office")
         return services.visible_calls(role).prefetch_related(Prefetch("panel", queryset=panel))
+
+    def history_entries(self, obj):
+        return history.of_call(obj)
 
     def _managed(self):
         call = self.get_object()  # a foreign call is a 404 before the body is read
@@ -159,7 +162,7 @@ class CallViewSet(TenantModelViewSet):
         return HttpResponse(excel.result_workbook(call, rows), content_type=XLSX_CONTENT_TYPE)
 
 
-class NominationViewSet(TenantReadOnlyViewSet):
+class NominationViewSet(HistoryMixin, TenantReadOnlyViewSet):
     """Nominations: the caller's jurisdiction's, and those before a panel they sit
     on. ``score`` records the caller's score as a panel member."""
 
@@ -184,6 +187,9 @@ class NominationViewSet(TenantReadOnlyViewSet):
                 .distinct()
                 .select_related("call", "mediator", "case", "office")
             )
+
+    def history_entries(self, obj):
+        return history.of_nomination(obj)
 
     @extend_schema(request=ScoreBodySerializer, responses={201: ScoreSerializer})
     @action(detail=True, methods=["post"])

@@ -169,3 +169,14 @@ def test_the_dashboard_shows_what_waits(client, world, county):
     assert items["honours_to_score"]["value"] == 1
     listed = client.get(items["honours_to_score"]["url"])
     assert listed.context["paginator"].count == 1
+
+
+def test_the_call_and_nomination_histories_include_the_panel_and_its_scores(client, world, county):
+    call, nomination = _judging(county)
+    with county.scope():
+        services.score(nomination, user=county.a["county_user"], points=[50, 30])
+    _login(client, world["a"]["county_admin"])
+    call_page = client.get(f"/honours/{call.pk}/?history_page=1")
+    assert len(call_page.context["history"].object_list) >= 4  # the call, three members
+    scores = client.get(f"/api/v1/honour-nominations/{nomination.pk}/history/").json()
+    assert len(scores["results"]) >= 2  # the nomination and its score
