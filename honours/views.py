@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
+from core import history as core_history
 from core.excel import XLSX_CONTENT_TYPE
 from core.exports import file_name
 from core.generic_views import (
@@ -27,7 +28,6 @@ from core.jurisdiction import require_role
 from core.models import RoleKind
 from core.models.roles import BUREAU_WRITERS, WRITE_KINDS
 from core.tenancy import all_regions
-from core import history as core_history
 from honours import excel, history, services
 from honours.filtersets import CallFilterSet, NominationFilterSet
 from honours.forms import CallForm, ConfirmForm, MemberForm, NominationForm, ScoreForm
