@@ -332,10 +332,12 @@ def add_member(call: HonourCall, user) -> PanelMember:
 
 
 @transaction.atomic
-def remove_member(member: PanelMember):
+def remove_member(member: PanelMember) -> HonourCall:
+    """Take *member* off the panel, before judging starts."""
     call = _locked(member.call)
     _require_status(call, CallStatus.DRAFT, CallStatus.OPEN)
     member.delete()
+    return call
 
 
 # --- Nominations ----------------------------------------------------------------------
@@ -404,10 +406,12 @@ def nominate(
 
 
 @transaction.atomic
-def withdraw(nomination: Nomination):
+def withdraw(nomination: Nomination) -> HonourCall:
     """The office withdraws its nomination while the call is open."""
-    _require_status(_locked(nomination.call), CallStatus.OPEN)
+    call = _locked(nomination.call)
+    _require_status(call, CallStatus.OPEN)
     nomination.delete()
+    return call
 
 
 # --- Scores ---------------------------------------------------------------------------

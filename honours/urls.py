@@ -16,6 +16,7 @@ urlpatterns = [
     path("honours/<int:pk>/announce/", views.CallAnnounceView.as_view(), name="call_announce"),
     path("honours/<int:pk>/panel/", views.PanelAddView.as_view(), name="panel_add"),
     path("honours/<int:pk>/nominate/", views.NominateView.as_view(), name="nominate"),
+    path("honours/panel/<int:pk>/remove/", views.PanelRemoveView.as_view(), name="panel_remove"),
     path("honours/<int:pk>/result.xlsx", views.result_export, name="result_export"),
     path("honours/nominations/", views.NominationListView.as_view(), name="nomination_list"),
     path(
@@ -24,4 +25,9 @@ urlpatterns = [
         name="nomination_detail",
     ),
     path("honours/nominations/<int:pk>/score/", views.ScoreView.as_view(), name="score"),
+    path(
+        "honours/nominations/<int:pk>/withdraw/",
+        views.WithdrawView.as_view(),
+        name="nomination_withdraw",
+    ),
 ]

@@ -31,7 +31,7 @@ from core.tenancy import all_regions
 from honours import excel, history, services
 from honours.filtersets import CallFilterSet, NominationFilterSet
 from honours.forms import CallForm, ConfirmForm, MemberForm, NominationForm, ScoreForm
-from honours.models import CallStatus, HonourCall, Nomination, Score, Subject
+from honours.models import CallStatus, HonourCall, Nomination, PanelMember, Score, Subject
 
 STEPS = {
     CallStatus.DRAFT: ("honours:call_open", gettext_lazy("Open for nominations")),
@@ -244,6 +244,38 @@ class PanelAddView(CallActionView):
         return self.object
 
 
+class PanelRemoveView(ObjectFormView):
+    """Take a member off the panel (the page's ``pk`` names the member)."""
+
+    model = PanelMember
+    write_roles = BUREAU_WRITERS
+    form_class = ConfirmForm
+    template_name = "honours/call_action.html"
+    success_message = gettext_lazy("The member is off the panel.")
+
+    def get_queryset(self):
+        calls = services.visible_calls(require_role(self.request)).values("pk")
+        with all_regions():
+            return PanelMember.objects.filter(call__in=calls).select_related("call", "user")
+
+    def get_title(self):
+        return _("Take %(member)s off the panel") % {"member": self.object.display_name}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        call = context["call"] = self.object.call
+        if not may_manage(self.request.active_role, call):
+            context["refused"] = _("Only the staff of %(bureau)s run this call.") % {
+                "bureau": call.bureau.name
+            }
+        return context
+
+    def perform(self, data):
+        if not may_manage(self.request.active_role, self.object.call):
+            raise PermissionDenied
+        return services.remove_member(self.object)
+
+
 class NominateView(CallActionView):
     """An office's nomination (bureau staff of the call's bureau may file one for an
     office they pick)."""
@@ -338,6 +370,11 @@ class NominationDetailView(TenantDetailView):
         show = may_manage(role, call) or call.status == CallStatus.ANNOUNCED
         context["scores"] = list(nomination.scores.select_related("member__user")) if show else None
         context["criteria"] = call.criteria
+        context["may_withdraw"] = (
+            call.status == CallStatus.OPEN
+            and role.may_write(WRITE_KINDS)
+            and Nomination.objects.filter(pk=nomination.pk).exists()
+        )
         context.update(
             core_history.context(self.request, nomination, history.of_nomination(nomination))
         )
@@ -349,6 +386,32 @@ class NominationDetailView(TenantDetailView):
             and not Score._base_manager.filter(member=member, nomination=nomination).exists()
         )
         return context
+
+
+class WithdrawView(ObjectFormView):
+    """The nominating office withdraws its nomination while the call is open."""
+
+    model = Nomination
+    form_class = ConfirmForm
+    template_name = "honours/score.html"
+    success_message = gettext_lazy("The nomination is withdrawn.")
+
+    def get_queryset(self):
+        # The office's own (or its bureau's) nominations: those inside the jurisdiction.
+        return Nomination.objects.select_related("call", "office", "mediator", "case")
+
+    def get_title(self):
+        return _("Withdraw the nomination: %(nominee)s") % {"nominee": self.object}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["nomination"] = self.object
+        if self.object.call.status != CallStatus.OPEN:
+            context["refused"] = _("This call is not taking nominations.")
+        return context
+
+    def perform(self, data):
+        return services.withdraw(self.object)
 
 
 class ScoreView(ObjectFormView):

@@ -180,3 +180,21 @@ def test_the_call_and_nomination_histories_include_the_panel_and_its_scores(clie
     assert len(call_page.context["history"].object_list) >= 4  # the call, three members
     scores = client.get(f"/api/v1/honour-nominations/{nomination.pk}/history/").json()
     assert len(scores["results"]) >= 2  # the nomination and its score
+
+
+def test_the_office_withdraws_its_nomination_and_the_bureau_its_panel_member(client, world, county):
+    call = county.call()
+    with county.scope():
+        nomination = services.nominate(
+            call, county.a["office"], mediator=county.mediator(), statement="好"
+        )
+        member = services.panel_of(call).get(user=county.a["county_user"])
+    _login(client, world["a"]["clerk_user"])
+    assert client.get(f"/honours/nominations/{nomination.pk}/").context["may_withdraw"]
+    assert client.post(f"/honours/panel/{member.pk}/remove/", {}).status_code == 403
+    assert client.post(f"/honours/nominations/{nomination.pk}/withdraw/", {}).status_code == 302
+    _login(client, world["a"]["county_admin"])
+    assert client.post(f"/honours/panel/{member.pk}/remove/", {}).status_code == 302
+    with all_regions():
+        assert not Nomination.objects.exists()
+        assert services.panel_of(call).count() == 2
