@@ -2,6 +2,9 @@
 the judicial offices' nominations, the panel and each member's scores, and the
 result that enters the integrity file. Rows move only through honours.services."""
 
+import ast
+import json
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -24,6 +27,32 @@ class Subject(models.TextChoices):
 
     MEDIATOR = "mediator", _("A mediator")
     CASE = "case", _("A case")
+
+
+class ResultMethod(models.TextChoices):
+    """How a nominee's result is made from the panel's scores (the bureau's rule)."""
+
+    AVERAGE = "average", _("The average of the panel's scores")
+    TRIMMED = "trimmed", _("The average without the highest and the lowest score")
+
+
+def criteria_display(value, _entry=None) -> str:
+    """Criteria as the history shows them: 调解成效（60分）、群众评价（40分）."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            try:
+                value = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                return value
+    if not isinstance(value, list):
+        return str(value)
+    return "、".join(
+        _("%(name)s (%(points)s points)") % {"name": c.get("name"), "points": c.get("points")}
+        for c in value
+        if isinstance(c, dict)
+    )
 
 
 # The titles seed 004 names, offered first; a bureau may name its own.
@@ -63,7 +92,7 @@ class HonourCall(TenantModel):
     description = models.TextField(_("notice"), max_length=4000, blank=True)
     criteria = models.JSONField(_("criteria"), default=list)
     # The bureau's rule as it stood when judging began: the result is made by it.
-    method = models.CharField(_("result"), max_length=10, blank=True)
+    method = models.CharField(_("result"), max_length=10, choices=ResultMethod.choices, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=CallStatus.choices, default=CallStatus.DRAFT
     )
@@ -73,6 +102,7 @@ class HonourCall(TenantModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     fixed_fields = ("region", "bureau")
+    history_displays = {"criteria": criteria_display}
 
     class Meta:
         ordering = ["-year", "-pk"]

@@ -2,17 +2,11 @@
 county inherits its city's unless it sets its own): how the panel's scores make a
 nominee's result, and how large a panel must be before judging starts."""
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.policy import register
 from core.policy_fields import Choice, Whole
-
-
-class ResultMethod(models.TextChoices):
-    AVERAGE = "average", _("The average of the panel's scores")
-    TRIMMED = "trimmed", _("The average without the highest and the lowest score")
-
+from honours.models import ResultMethod
 
 register(
     "honours_scoring",

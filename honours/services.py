@@ -20,8 +20,15 @@ from complaints import services as integrity
 from core import policy
 from core.models import Bureau, JudicialOffice, Role
 from core.tenancy import all_regions
-from honours.models import CallStatus, HonourCall, Nomination, PanelMember, Score, Subject
-from honours.policies import ResultMethod
+from honours.models import (
+    CallStatus,
+    HonourCall,
+    Nomination,
+    PanelMember,
+    ResultMethod,
+    Score,
+    Subject,
+)
 from mediation.models import Case
 from mediation.models.choices import CaseStatus
 from registry.models import Mediator, MediatorStatus

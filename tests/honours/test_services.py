@@ -12,8 +12,7 @@ from complaints.models import IntegrityKind, IntegrityRecord
 from core.models import Policy
 from core.tenancy import all_regions, jurisdiction
 from honours import services
-from honours.models import CallStatus, Nomination, Score
-from honours.policies import ResultMethod
+from honours.models import CallStatus, Nomination, ResultMethod, Score
 from tests.honours.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
