@@ -152,3 +152,29 @@ def test_lists_run_a_constant_number_of_queries(client, world, url):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_public_list_runs_a_constant_number_of_queries_and_then_none(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.caselibrary_factories import _entry
+
+    def publish(count):
+        with all_regions():
+            for _n in range(count):
+                LibraryEntry.objects.filter(pk=_entry(world, "a").pk).update(published=True)
+
+    url = f"/public/{world['a']['county'].code}/cases/"
+    publish(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    publish(8)
+    cache.clear()
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
+    with CaptureQueriesContext(connection) as cached:
+        response = client.get(url)
+    assert response["Cache-Control"].startswith("public") and "Cookie" in response["Vary"]
+    assert len(cached) == 1  # the bureau, to answer 404 for a region without one
