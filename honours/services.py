@@ -442,11 +442,15 @@ def score(nomination: Nomination, *, user, points, note: str = "") -> Score:
         raise ValidationError(_("Only a member of this call's panel scores its nominees."))
     if member.office_id is not None and member.office_id == nomination.office_id:
         raise ValidationError(
-            _("%(office)s nominated this; its own staff do not score it.")
-            % {"office": nomination.office.name}
+            {
+                "nomination": _("%(office)s nominated this; its own staff do not score it.")
+                % {"office": nomination.office.name}
+            }
         )
     if Score._base_manager.filter(nomination=nomination, member=member).exists():
-        raise ValidationError(_("You have already scored this nominee; a score is given once."))
+        raise ValidationError(
+            {"nomination": _("You have already scored this nominee; a score is given once.")}
+        )
     criteria = call.criteria
     if not isinstance(points, (list, tuple)) or len(points) != len(criteria):
         raise ValidationError(

@@ -56,7 +56,7 @@ def test_the_flow_through_the_api(client, world, county):
         )
         assert scored.status_code == 201, scored.content
     twice = _post(client, f"/api/v1/honour-nominations/{nomination}/score/", {"points": [1, 1]})
-    assert twice.status_code == 400
+    assert twice.status_code == 400 and "nomination" in twice.json()
     announced = _post(client, f"/api/v1/honours/{call}/announce/")
     assert announced.status_code == 200 and announced.json()["status"] == CallStatus.ANNOUNCED
     listed = client.get(f"/api/v1/honours/{call}/nominations/").json()["results"]
