@@ -56,6 +56,8 @@ PROJECT_APPS = [
     "grading",
     "evaluation",
     "subsidies",
+    "honours",
+    "caselibrary",
 ]
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -4,12 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from caselibrary.api.urls import router as caselibrary_router
 from complaints.api.urls import router as complaints_router
 from core.api.routers import Router
 from core.api.urls import router as core_router
 from core.api.views import MeView, TokenView
 from evaluation.api.urls import router as evaluation_router
 from grading.api.urls import router as grading_router
+from honours.api.urls import router as honours_router
 from mediation.api.urls import router as mediation_router
 from publication.api.urls import router as publication_router
 from registry.api.urls import router as registry_router
@@ -26,6 +28,8 @@ for app_router in (
     grading_router,
     evaluation_router,
     subsidies_router,
+    honours_router,
+    caselibrary_router,
 ):
     api_router.registry.extend(app_router.registry)
 
@@ -38,11 +42,14 @@ urlpatterns = [
     path("", include("grading.urls")),
     path("", include("evaluation.urls")),
     path("", include("subsidies.urls")),
+    path("", include("honours.urls")),
+    path("", include("caselibrary.urls")),
     # The public side: no login. Complaints first, so /public/complaints/ is not
     # taken for a bureau's code.
     path("public/complaints/", include("complaints.public_urls")),
     path("public/", include("publication.public_urls")),
     path("public/", include("grading.public_urls")),
+    path("public/", include("caselibrary.public_urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -522,3 +522,10 @@ from tests.subsidies_factories import SUBSIDY_FACTORIES  # noqa: E402
 
 FACTORIES.update(SUBSIDY_FACTORIES)
 
+
+# The apps above grading keep their factories in files of their own, joined here.
+from tests.caselibrary_factories import FACTORIES as _CASELIBRARY  # noqa: E402
+from tests.honours_factories import FACTORIES as _HONOURS  # noqa: E402
+
+FACTORIES.update(_HONOURS)
+FACTORIES.update(_CASELIBRARY)

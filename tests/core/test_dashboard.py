@@ -39,6 +39,8 @@ CLERK_WAITING = {
     "imports_to_confirm",
     "grading_to_check",
     "grading_to_review",
+    "honours_open",
+    "honours_to_score",
 }
 STAFF_WAITING = {
     "callbacks",
@@ -57,6 +59,9 @@ STAFF_WAITING = {
     "evaluation_to_review",
     "evaluation_to_publish",
     "renewal_to_decide",
+    "honours_open",
+    "honours_to_score",
+    "honours_judging",
 }
 ADMIN_WAITING = STAFF_WAITING | {"users_never_logged_in", "users_temporary_password"}
 
@@ -186,6 +191,8 @@ def test_a_clerk_sees_the_work_of_their_township_and_office(login, world, desk):
         "imports_to_confirm": 1,
         "grading_to_check": 0,
         "grading_to_review": 0,
+        "honours_open": 0,
+        "honours_to_score": 0,
     }
     assert values["reports_to_file"] >= 1
     # Oldest first, the late one in red, on the list and on the dashboard.
