@@ -12,6 +12,7 @@ from grading.api.urls import router as grading_router
 from mediation.api.urls import router as mediation_router
 from publication.api.urls import router as publication_router
 from registry.api.urls import router as registry_router
+from subsidies.api.finance_urls import router as finance_router
 
 # One API root: each app's router contributes its registrations.
 api_router = Router()
@@ -22,6 +23,7 @@ for app_router in (
     publication_router,
     complaints_router,
     grading_router,
+    finance_router,
 ):
     api_router.registry.extend(app_router.registry)
 
@@ -32,6 +34,7 @@ urlpatterns = [
     path("", include("publication.urls")),
     path("", include("complaints.urls")),
     path("", include("grading.urls")),
+    path("", include("subsidies.finance_urls")),
     # The public side: no login. Complaints first, so /public/complaints/ is not
     # taken for a bureau's code.
     path("public/complaints/", include("complaints.public_urls")),

@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SubsidiesConfig(AppConfig):
     name = "subsidies"
+    verbose_name = _("Subsidies")
+
+    def ready(self):
+        from subsidies import web
+
+        web.ready()

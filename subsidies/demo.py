@@ -1,0 +1,1 @@
+"""Subsidies' step of ``manage.py seed_demo`` (filled in below)."""
