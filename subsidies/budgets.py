@@ -14,12 +14,11 @@ each fund pays:
 - bonuses and awards: the quarterly performance bonus and special awards.
 """
 
-import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Sum, Value
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils.translation import gettext as _
 
 from core.policy_fields import format_money
@@ -42,33 +41,45 @@ def _sum(expression):
     return Coalesce(Sum(expression), Value(ZERO))
 
 
-def monthly(bureau_ids, year: int, statuses=COMMITTED, exclude_settlement=None) -> dict:
-    """{(bureau id, payer, month number): {fund: amount}} of the lines of the bureaus'
-    settlements of *year* in *statuses*: one grouped query."""
+def monthly(bureau_ids, years, statuses=COMMITTED, exclude_settlement=None) -> dict:
+    """{(bureau id, payer, year, month number): {fund: amount}} of the lines of the
+    bureaus' settlements of *years* (a year or several) in *statuses*: one grouped
+    query."""
+    years = [years] if isinstance(years, int) else list(years)
     lines = SettlementLine.objects.filter(
         settlement__bureau_id__in=list(bureau_ids),
-        settlement__month__year=year,
+        settlement__month__year__in=years,
         settlement__status__in=list(statuses),
     )
     if exclude_settlement is not None:
         lines = lines.exclude(settlement_id=exclude_settlement)
     rows = (
         lines.order_by()
-        .values("settlement__bureau_id", "payer", number=ExtractMonth("settlement__month"))
+        .values(
+            "settlement__bureau_id",
+            "payer",
+            year=ExtractYear("settlement__month"),
+            number=ExtractMonth("settlement__month"),
+        )
         .annotate(**{fund: _sum(expression) for fund, expression in FUND_AMOUNTS.items()})
     )
     found = {}
     for row in rows:
-        key = (row["settlement__bureau_id"], row["payer"], row["number"])
+        key = (row["settlement__bureau_id"], row["payer"], row["year"], row["number"])
         found[key] = {fund: Decimal(row[fund]).quantize(ZERO) for fund in FUND_AMOUNTS}
     return found
 
 
 def _months_of(budget, spending) -> list[Decimal]:
-    """The budget's fund and payer out of ``monthly``'s rows: 12 amounts."""
+    """The budget's bureau, year, fund and payer out of ``monthly``'s rows: 12
+    amounts."""
     amounts = [ZERO] * 12
-    for (bureau_id, payer, number), funds in spending.items():
-        if bureau_id == budget.bureau_id and (not budget.payer or payer == budget.payer):
+    for (bureau_id, payer, year, number), funds in spending.items():
+        if (
+            bureau_id == budget.bureau_id
+            and year == budget.year
+            and (not budget.payer or payer == budget.payer)
+        ):
             amounts[number - 1] += funds[budget.fund]
     return amounts
 
@@ -78,7 +89,6 @@ class BudgetStatus:
     budget: Budget
     months: list  # committed spending per month, January first
     pending: Decimal = ZERO  # what draft and reviewed settlements would add
-    today: datetime.date = field(default_factory=datetime.date.today)
 
     @property
     def spent(self) -> Decimal:
@@ -140,29 +150,27 @@ def spending_chart(months, budget) -> dict:
     }
 
 
-def statuses(budgets, today=None) -> list[BudgetStatus]:
+def statuses(budgets) -> list[BudgetStatus]:
     """Each budget's status, for a page of budgets: two queries however many."""
     budgets = list(budgets)
-    by_year: dict[int, set] = {}
-    for budget in budgets:
-        by_year.setdefault(budget.year, set()).add(budget.bureau_id)
-    committed, pending = {}, {}
-    for year, bureau_ids in by_year.items():
-        committed[year] = monthly(bureau_ids, year)
-        pending[year] = monthly(bureau_ids, year, statuses=_open_statuses())
+    if not budgets:
+        return []
+    bureau_ids = {budget.bureau_id for budget in budgets}
+    years = {budget.year for budget in budgets}
+    committed = monthly(bureau_ids, years)
+    pending = monthly(bureau_ids, years, statuses=_open_statuses())
     return [
         BudgetStatus(
             budget,
-            _months_of(budget, committed[budget.year]),
-            sum(_months_of(budget, pending[budget.year]), ZERO),
-            today or datetime.date.today(),
+            _months_of(budget, committed),
+            sum(_months_of(budget, pending), ZERO),
         )
         for budget in budgets
     ]
 
 
-def status(budget, today=None) -> BudgetStatus:
-    return statuses([budget], today)[0]
+def status(budget) -> BudgetStatus:
+    return statuses([budget])[0]
 
 
 def _open_statuses():
@@ -217,9 +225,9 @@ def _settlement_rows(settlement) -> dict:
         .values("payer")
         .annotate(**{fund: _sum(expression) for fund, expression in FUND_AMOUNTS.items()})
     )
-    number = settlement.month.month
+    year, number = settlement.month.year, settlement.month.month
     return {
-        (settlement.bureau_id, row["payer"], number): {
+        (settlement.bureau_id, row["payer"], year, number): {
             fund: Decimal(row[fund]).quantize(ZERO) for fund in FUND_AMOUNTS
         }
         for row in rows

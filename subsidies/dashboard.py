@@ -34,7 +34,7 @@ def _spending_chart(request) -> dict:
     found = budgets.statuses(Budget.objects.filter(year=year, bureau=bureau, payer=""))
     months = budgets.monthly([bureau.pk], year)
     spent = [Decimal("0.00")] * 12
-    for (_bureau, _payer, number), funds in months.items():
+    for (_bureau, _payer, _year, number), funds in months.items():
         spent[number - 1] += sum(funds.values(), Decimal("0.00"))
     total = sum((status.budget.amount for status in found), Decimal("0.00"))
     return budgets.spending_chart(spent, total)

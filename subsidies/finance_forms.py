@@ -24,6 +24,11 @@ class BudgetForm(ModelForm):
             self.instance.bureau = bureau
             self.instance.region = bureau.region
 
+    def _get_validation_exclusions(self):
+        # The bureau is set by the view, not typed: the one-budget-per-fund rule
+        # still applies to it (Django skips constraints on fields the form lacks).
+        return super()._get_validation_exclusions() - {"bureau"}
+
 
 class WorkbookForm(Form):
     """What a finance workbook holds: one payer's sheet or every payer's."""
