@@ -512,6 +512,11 @@ FACTORIES = {
 }
 
 
+# Subsidies' factories live in their own module (tests/subsidies_factories.py).
+from tests.subsidies_factories import SUBSIDY_FACTORIES  # noqa: E402
+
+FACTORIES.update(SUBSIDY_FACTORIES)
+
 # Subsidies' finance side, in one block.
 from subsidies.models.budget import Budget  # noqa: E402
 

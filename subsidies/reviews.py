@@ -1,0 +1,69 @@
+"""Case review (以奖代补): the queue of closed cases waiting for a reviewer, and the
+review itself, which also decides the case's open anomaly flags."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mediation.models import Case, CaseFlag
+from mediation.models.choices import CaseStatus
+from subsidies.models import CaseReview, SettledCase
+
+
+def open_flags(case_field="pk"):
+    return Exists(CaseFlag.objects.filter(case=OuterRef(case_field), reviewed_at__isnull=True))
+
+
+def queue():
+    """Closed cases of the active jurisdiction not reviewed yet, oldest first, with
+    whether each has open anomaly flags."""
+    return (
+        Case.objects.filter(status=CaseStatus.CLOSED, subsidy_review__isnull=True)
+        .annotate(flagged=open_flags())
+        .select_related("committee", "lead_mediator")
+        .order_by("closed_on", "pk")
+    )
+
+
+def queue_counts():
+    """The queue's size per committee's region (a township or county), and in all:
+    one aggregate query."""
+    rows = (
+        queue()
+        .order_by()
+        .values("region__name", "region_id")
+        .annotate(waiting=Count("pk"), flagged=Count("pk", filter=Q(flagged=True)))
+        .order_by("region__name")
+    )
+    return list(rows)
+
+
+def save_review(review: CaseReview, user) -> CaseReview:
+    """Store *review* (new or changed) by *user*. A case must be closed; open anomaly
+    flags need the reviewer's decision, which closes them; a case already counted by
+    a settlement is no longer reviewed again."""
+    case = review.case
+    if case.status != CaseStatus.CLOSED:
+        raise ValidationError(_("Only a closed case is reviewed."))
+    if SettledCase._base_manager.filter(case=case).exists():
+        raise ValidationError(_("A settlement has already counted this case; its review is final."))
+    flags = CaseFlag.objects.filter(case=case, reviewed_at__isnull=True)
+    note = (review.flags_decision or "").strip()
+    if flags.exists() and not note:
+        raise ValidationError(
+            {"flags_decision": _("The case has open anomaly flags: record your decision on them.")}
+        )
+    review.reviewed_by = user
+    review.full_clean(exclude=["case", "reviewed_by"])
+    try:
+        with transaction.atomic():
+            review.save()
+            for flag in flags:
+                flag.reviewed_by, flag.reviewed_at = user, timezone.now()
+                flag.review_note = note[:300]
+                flag.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("This case has already been reviewed.")) from exc
+    return review
