@@ -5,8 +5,9 @@ before approval (``check``): one that would take a fund past its budget is warne
 and may only go on with a recorded reason (subsidies.workflow asks for it).
 
 Spending is always read from the settlement lines, one grouped query per call, so
-the budget pages and the API cannot drift from what was paid. Which parts of a line
-each fund pays:
+the budget pages and the API cannot drift from what was paid. A line blocked for want
+of a bank account is not paid, so it spends nothing. Which parts of a line each fund
+pays:
 
 - base subsidies: the posts' monthly base;
 - the case fund: case subsidies less what the monthly cap held back, plus
@@ -22,6 +23,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils.translation import gettext as _
 
 from core.policy_fields import format_money
+from core.tenancy import all_regions
 from subsidies.models import LOCKED, SettlementLine, SettlementStatus
 from subsidies.models.budget import Budget, Fund
 
@@ -37,8 +39,17 @@ FUND_AMOUNTS = {
 COMMITTED = tuple(LOCKED)
 
 
-def _sum(expression):
-    return Coalesce(Sum(expression), Value(ZERO))
+def _sums() -> dict:
+    # Aliases apart from the columns' names: an aggregate named like a column
+    # would shadow it in the aggregates after it.
+    return {
+        f"fund_{fund}": Coalesce(Sum(expression), Value(ZERO))
+        for fund, expression in FUND_AMOUNTS.items()
+    }
+
+
+def _funds(row) -> dict:
+    return {fund: Decimal(row[f"fund_{fund}"]).quantize(ZERO) for fund in FUND_AMOUNTS}
 
 
 def monthly(bureau_ids, years, statuses=COMMITTED, exclude_settlement=None) -> dict:
@@ -47,6 +58,7 @@ def monthly(bureau_ids, years, statuses=COMMITTED, exclude_settlement=None) -> d
     query."""
     years = [years] if isinstance(years, int) else list(years)
     lines = SettlementLine.objects.filter(
+        blocked="",
         settlement__bureau_id__in=list(bureau_ids),
         settlement__month__year__in=years,
         settlement__status__in=list(statuses),
@@ -61,12 +73,12 @@ def monthly(bureau_ids, years, statuses=COMMITTED, exclude_settlement=None) -> d
             year=ExtractYear("settlement__month"),
             number=ExtractMonth("settlement__month"),
         )
-        .annotate(**{fund: _sum(expression) for fund, expression in FUND_AMOUNTS.items()})
+        .annotate(**_sums())
     )
     found = {}
     for row in rows:
         key = (row["settlement__bureau_id"], row["payer"], row["year"], row["number"])
-        found[key] = {fund: Decimal(row[fund]).quantize(ZERO) for fund in FUND_AMOUNTS}
+        found[key] = _funds(row)
     return found
 
 
@@ -202,11 +214,14 @@ def overruns(settlement) -> list[Overrun]:
     their amount, counting what other settlements of the year have committed. Empty:
     within every budget (or no budget set)."""
     year = settlement.month.year
-    budgets = list(Budget.objects.filter(bureau_id=settlement.bureau_id, year=year))
-    if not budgets:
-        return []
-    others = monthly([settlement.bureau_id], year, exclude_settlement=settlement.pk)
-    mine = _settlement_rows(settlement)
+    # The settlement is the caller's to check (a job or a step on it): its bureau's
+    # figures are read whatever jurisdiction is active, or none.
+    with all_regions():
+        budgets = list(Budget.objects.filter(bureau_id=settlement.bureau_id, year=year))
+        if not budgets:
+            return []
+        others = monthly([settlement.bureau_id], year, exclude_settlement=settlement.pk)
+        mine = _settlement_rows(settlement)
     found = []
     for budget in budgets:
         committed = sum(_months_of(budget, others), ZERO)
@@ -219,19 +234,10 @@ def overruns(settlement) -> list[Overrun]:
 
 def _settlement_rows(settlement) -> dict:
     """``monthly``'s rows of one settlement's own lines, whatever its status."""
-    lines = SettlementLine.objects.filter(settlement_id=settlement.pk)
-    rows = (
-        lines.order_by()
-        .values("payer")
-        .annotate(**{fund: _sum(expression) for fund, expression in FUND_AMOUNTS.items()})
-    )
+    lines = SettlementLine.objects.filter(settlement_id=settlement.pk, blocked="")
+    rows = lines.order_by().values("payer").annotate(**_sums())
     year, number = settlement.month.year, settlement.month.month
-    return {
-        (settlement.bureau_id, row["payer"], year, number): {
-            fund: Decimal(row[fund]).quantize(ZERO) for fund in FUND_AMOUNTS
-        }
-        for row in rows
-    }
+    return {(settlement.bureau_id, row["payer"], year, number): _funds(row) for row in rows}
 
 
 def check(settlement) -> str | None:

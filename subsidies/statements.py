@@ -4,7 +4,6 @@ the rate applied, and the cases they mediated that month that were not counted,
 each with the reason (subsidies.eligibility.why_not, the settlement's own words).
 A constant number of queries per statement."""
 
-import calendar
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mediation.models import Case
+from subsidies import months
 from subsidies.models import SettledCase, SettlementLine
 
 ZERO = Decimal("0.00")
@@ -42,13 +42,13 @@ class Statement:
 
 def months_of(mediator, limit=24) -> list[datetime.date]:
     """The months the mediator has settlement lines in, newest first."""
-    months = (
+    found = (
         SettlementLine.objects.filter(mediator=mediator)
         .order_by("-month")
         .values_list("month", flat=True)
         .distinct()
     )
-    return list(months[:limit])
+    return list(found[:limit])
 
 
 def statement(mediator, month: datetime.date) -> Statement:
@@ -78,7 +78,7 @@ def _not_counted(mediator, month, lines, counted_ids) -> list[NotCounted]:
         Case.objects.filter(
             Q(lead_mediator=mediator) | Q(assistants=mediator),
             closed_on__gte=month,
-            closed_on__lte=month.replace(day=calendar.monthrange(month.year, month.month)[1]),
+            closed_on__lte=months.last_day(month),
         )
         .exclude(pk__in=counted_ids)
         .select_related("subsidy_review")
