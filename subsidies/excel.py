@@ -28,6 +28,7 @@ from core.jobs import start_job
 from core.models import RoleKind
 from core.personal import mask_bank_account, mask_id_number
 from registry import levels
+from registry.models import Mediator
 from registry.models.choices import PaidBy
 from registry.personal_access import log_reveals
 from subsidies.models import SettledCase, SettlementLine
@@ -142,16 +143,16 @@ class FinanceWorkbook:
         cell = _CellWriter(self.book, sheet)
         headers = [
             (_("Mediator"), 12),
-            (_("Payer"), 12),
+            (_("Paid by"), 12),
             (_("Case number"), 22),
             (_("Closed on"), 12),
             (_("Role"), 10),
-            (_("Rate"), 16),
+            (_("Rate applied"), 16),
             (_("Rate for the case"), 12),
-            (_("Share"), 8),
+            (_("Share of the case"), 8),
             (_("Factors"), 12),
             (_("Special award"), 12),
-            (_("Amount"), 12),
+            (_("Amount paid"), 12),
         ]
         for index, (header, width) in enumerate(headers):
             sheet.set_column(index, index, width)
@@ -207,10 +208,10 @@ class _PayerSheet:
         )
         self.columns = [
             (_("No."), 6),
-            (_("Name"), 10),
+            (Mediator._meta.get_field("name").verbose_name, 10),
             (_("ID card number"), 22),
             (_("Bank"), 16),
-            (_("Bank account"), 24),
+            (_("bank account"), 24),
             (_("Level"), 8),
             (_("Cases counted"), 8),
             (_("Base subsidy"), 12),

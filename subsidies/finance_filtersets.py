@@ -13,7 +13,7 @@ from subsidies.models.budget import Budget, Fund
 class BudgetFilterSet(TenantFilterSet):
     year = YearFilter(field_name="year", label=_("Year"))
     fund = django_filters.ChoiceFilter(choices=Fund.choices, label=_("Fund"))
-    payer = django_filters.ChoiceFilter(choices=PaidBy.choices, label=_("Payer"))
+    payer = django_filters.ChoiceFilter(choices=PaidBy.choices, label=_("Paid by"))
     at_risk = django_filters.BooleanFilter(
         method="filter_at_risk", label=_("Overspent or forecast to overspend")
     )

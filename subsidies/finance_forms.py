@@ -34,7 +34,7 @@ class WorkbookForm(Form):
     """What a finance workbook holds: one payer's sheet or every payer's."""
 
     payer = forms.ChoiceField(
-        label=_("Payer"),
+        label=_("Paid by"),
         choices=[("", _("Every payer")), *PaidBy.choices],
         required=False,
     )

@@ -127,7 +127,7 @@ def workbook_view(request, pk):
     settlement = get_object_or_404(
         Settlement.objects.select_related("bureau", "rule_version"), pk=pk
     )
-    form = WorkbookForm(request.POST or None)
+    form = WorkbookForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["reveal"] and role.kind != RoleKind.FINANCE:
             form.add_error("reveal", _("Only the finance role may see the numbers in full."))

@@ -39,7 +39,7 @@ class Budget(TenantModel):
     )
     fund = models.CharField(_("fund"), max_length=10, choices=Fund.choices)
     payer = models.CharField(
-        _("payer"),
+        _("paid by"),
         max_length=10,
         choices=PaidBy.choices,
         blank=True,
@@ -52,7 +52,7 @@ class Budget(TenantModel):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_BUDGET)],
     )
     note = models.CharField(
-        _("note"),
+        _("Note"),
         max_length=200,
         blank=True,
         help_text=_("Where the money comes from, e.g. the budget document's number."),
