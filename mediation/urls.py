@@ -13,6 +13,7 @@ from mediation.api.urls import router as mediation_router
 from publication.api.urls import router as publication_router
 from registry.api.urls import router as registry_router
 from subsidies.api.finance_urls import router as finance_router
+from subsidies.api.urls import router as subsidies_router
 
 # One API root: each app's router contributes its registrations.
 api_router = Router()
@@ -24,6 +25,7 @@ for app_router in (
     complaints_router,
     grading_router,
     finance_router,
+    subsidies_router,
 ):
     api_router.registry.extend(app_router.registry)
 
@@ -34,6 +36,7 @@ urlpatterns = [
     path("", include("publication.urls")),
     path("", include("complaints.urls")),
     path("", include("grading.urls")),
+    path("", include("subsidies.urls")),
     path("", include("subsidies.finance_urls")),
     # The public side: no login. Complaints first, so /public/complaints/ is not
     # taken for a bureau's code.

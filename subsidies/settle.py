@@ -292,3 +292,13 @@ def build_lines(settlement, version, progress=None):
     report(6)
     ordered = [lines[key] for key in sorted(lines)]
     return ordered, settled
+
+
+def start_settlement(role, settlement: Settlement):
+    """Queue the computation of a draft *settlement* as a job with progress."""
+    from core.jobs import start_job
+    from subsidies.tasks import settle_month_job
+
+    if settlement.status != SettlementStatus.DRAFT:
+        raise ValidationError(_("Only a draft settlement is computed."))
+    return start_job(role, "subsidy_settlement", settle_month_job, settlement=settlement.pk)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Bureau
 from subsidies import months
-from subsidies.models import Settlement, SubsidyRuleVersion
+from subsidies.models import Settlement, SettlementStatus, SubsidyRuleVersion
 from subsidies.rules import RULES
 from subsidies.settle import build_lines
 from subsidies.totals import settlement_totals
@@ -18,6 +18,8 @@ from subsidies.totals import settlement_totals
 def save_version(version: SubsidyRuleVersion, user) -> SubsidyRuleVersion:
     """Validate and store *version*; the overlap check runs under a lock on the
     bureau's row so two saves cannot both pass it."""
+    if version.pk is not None and in_use(version):
+        raise ValidationError(_("A settlement has used this version; add a new version instead."))
     try:
         version.rules = RULES.validate(version.rules)
     except ValidationError as exc:
@@ -65,3 +67,12 @@ def preview(version: SubsidyRuleVersion, month: datetime.date | None = None) -> 
         "difference": would_pay - paid,
         "settled": settlement is not None,
     }
+
+
+def in_use(version: SubsidyRuleVersion) -> bool:
+    """Whether a settlement past draft used *version*: then it is a record."""
+    return (
+        Settlement._base_manager.filter(rule_version=version)
+        .exclude(status=SettlementStatus.DRAFT)
+        .exists()
+    )
