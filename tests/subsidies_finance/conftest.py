@@ -11,7 +11,7 @@ from tests.subsidies_finance import factories as f
 @pytest.fixture
 def county(world):
     """越城区 with its rules, three full-time mediators (two paid by the court, one by
-    the bureau) and the first quarter of 2026 settled: January and February approved
+    the bureau) and the first quarter of this year settled: January and February approved
     (committed), March a draft."""
     unit = world["a"]
     bureau = unit["county_bureau"]
@@ -28,7 +28,7 @@ def county(world):
             (2, SettlementStatus.PAID),
             (3, SettlementStatus.DRAFT),
         ):
-            month = datetime.date(2026, number, 1)
+            month = datetime.date(f.YEAR, number, 1)
             settlement = f.settlement(bureau, month, status, version)
             for mediator in mediators[:2]:  # the court pays the base, the bureau the cases
                 f.line(settlement, mediator, PaidBy.COURT, base=2500)

@@ -11,6 +11,8 @@ from subsidies.models import Settlement, SettlementLine, SettlementStatus, Subsi
 from subsidies.models.budget import Budget, Fund
 from tests.factories import AppointmentFactory, CommitteeFactory, MediatorFactory
 
+# The finance tests' year: the current one, as the dashboard counts it.
+YEAR = datetime.date.today().year
 MONEY = ("base", "case_amount", "bonus", "award", "capped", "adjustment")
 
 
@@ -18,14 +20,14 @@ class BudgetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Budget
 
-    year = 2026
+    year = YEAR
     fund = Fund.BASE
     payer = ""
     amount = Decimal("180000.00")
     region = factory.LazyAttribute(lambda o: o.bureau.region)
 
 
-def rule_version(bureau, start=datetime.date(2026, 1, 1), name="2026年补贴标准"):
+def rule_version(bureau, start=datetime.date(YEAR, 1, 1), name="本年度补贴标准"):
     return SubsidyRuleVersion.objects.create(
         bureau=bureau, region=bureau.region, name=name, effective_from=start, rules={}
     )

@@ -57,7 +57,7 @@ def test_editing_keeps_what_the_budget_is(login, world):
     assert response.status_code == 302
     with all_regions():
         budget.refresh_from_db()
-    assert (budget.year, budget.fund, budget.payer) == (2026, Fund.BASE, "")
+    assert (budget.year, budget.fund, budget.payer) == (f.YEAR, Fund.BASE, "")
     assert budget.amount == Decimal("200000.00")
 
 
@@ -145,6 +145,6 @@ def test_lists_run_a_constant_number_of_queries(login, county, url, django_asser
         for number in range(4, 13):
             import datetime
 
-            f.settlement(county["bureau"], datetime.date(2026, number, 1), "draft")
+            f.settlement(county["bureau"], datetime.date(f.YEAR, number, 1), "draft")
     with django_assert_max_num_queries(len(few) + 2):  # a year more: two grouped queries
         assert client.get(url).status_code == 200
