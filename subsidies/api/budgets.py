@@ -95,7 +95,7 @@ class BudgetViewSet(TenantModelViewSet):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        if page is not None:
+        if page is not None and self.action == "list":
             self._statuses = {s.budget.pk: s for s in budgets.statuses(page)}
         return page
 
