@@ -76,13 +76,22 @@ def case_queryset(settlement, payer=""):
 
 class FinanceWorkbook:
     """One settlement's workbook (*payer*: one payer's sheet only). *lines* and
-    *cases* default to the settlement's (``line_queryset``); a benchmark passes its
-    own. *revealed*: the numbers shown in full."""
+    *cases* default to the settlement's (``line_queryset``) and *level_names* to its
+    bureau's; a benchmark passes its own. *revealed*: the numbers shown in full."""
 
-    def __init__(self, settlement, *, payer="", revealed=frozenset(), lines=None, cases=None):
+    def __init__(
+        self,
+        settlement,
+        *,
+        payer="",
+        revealed=frozenset(),
+        lines=None,
+        cases=None,
+        level_names=None,
+    ):
         self.settlement, self.payer, self.revealed = settlement, payer, revealed
         self._lines, self._cases = lines, cases
-        self.level_names = levels.names(settlement.bureau)
+        self.level_names = level_names or levels.names(settlement.bureau)
         self.payers = dict(PaidBy.choices)
 
     def lines(self):
