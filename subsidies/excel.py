@@ -12,11 +12,13 @@ formulas: a formula has no value until a spreadsheet program recalculates it, an
 finance systems that import the file read values. Up to STREAM_LIMIT lines are
 written in the request, more by a job (subsidies.tasks.export_finance_workbook)."""
 
+import contextlib
 import datetime
 import tempfile
 from decimal import Decimal
 
 import xlsxwriter
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.http import FileResponse
 from django.utils import timezone
@@ -31,7 +33,8 @@ from registry import levels
 from registry.models import Mediator
 from registry.models.choices import PaidBy
 from registry.personal_access import log_reveals
-from subsidies.models import SettledCase, SettlementLine
+from subsidies import workflow
+from subsidies.models import SettledCase, SettlementLine, SettlementStatus
 
 AMOUNT_FORMAT = "#,##0.00"
 # The personal numbers the workbook shows, and who may see them in full: finance
@@ -279,7 +282,8 @@ class _PayerSheet:
 class FinanceExport:
     """The workbook of *settlement* for *role*: streamed in the request when it has
     up to STREAM_LIMIT lines, else a job (``answer``). Revealed numbers are audited
-    on each mediator's record as the file is written."""
+    on each mediator's record as the file is written. Once finance has the file of
+    an approved settlement, the settlement is exported (subsidies.workflow)."""
 
     job_kind = "finance_workbook"
 
@@ -308,6 +312,7 @@ class FinanceExport:
             )
         target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
         self.write(target)
+        self.exported()
         target.seek(0)
         return FileResponse(
             target,
@@ -321,8 +326,21 @@ class FinanceExport:
             rows = self.write(target, progress=progress)
             target.seek(0)
             job.result_file.save(file_name(self.settlement, self.payer), File(target), save=False)
+        self.exported()
         progress(rows, rows)
         return rows
+
+    def exported(self):
+        """Record the export of an approved settlement when finance took its file (a
+        settlement already exported, or exported meanwhile by a colleague, stays so)."""
+        if (
+            self.role.kind != RoleKind.FINANCE
+            or self.settlement.status != SettlementStatus.APPROVED
+        ):
+            return
+        # No longer approved: someone else moved it on meanwhile.
+        with contextlib.suppress(ValidationError):
+            self.settlement = workflow.mark_exported(self.settlement, self.role.user)
 
 
 def _audited(lines, fields, role):

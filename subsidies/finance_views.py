@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse
@@ -121,8 +120,8 @@ class BudgetUpdateView(TenantUpdateView):
 @login_required
 def workbook_view(request, pk):
     """The settlement's finance workbook: a form (payer, numbers in full), then the
-    file, or the job that writes a big one. Downloading an approved settlement as
-    finance marks it exported."""
+    file, or the job that writes a big one (finance taking an approved settlement's
+    file exports it: subsidies.excel.FinanceExport)."""
     role = require_role(request)
     settlement = get_object_or_404(
         Settlement.objects.select_related("bureau", "rule_version"), pk=pk
@@ -136,7 +135,6 @@ def workbook_view(request, pk):
                 role, settlement, form.cleaned_data["payer"], form.cleaned_data["reveal"]
             )
             answer = export.answer(finance_tasks.export_finance_workbook)
-            _mark_exported(request, role, settlement)
             if isinstance(answer, FileResponse):
                 return answer
             return redirect(answer)
@@ -146,18 +144,6 @@ def workbook_view(request, pk):
         "title": _("Finance workbook: %(settlement)s") % {"settlement": settlement},
     }
     return render(request, "subsidies/finance/workbook.html", context)
-
-
-def _mark_exported(request, role, settlement):
-    """Finance's download of an approved settlement is its export."""
-    if role.kind != RoleKind.FINANCE or settlement.status != SettlementStatus.APPROVED:
-        return
-    from subsidies import workflow
-
-    try:
-        workflow.mark_exported(settlement, request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.warning(request, " ".join(getattr(exc, "messages", [str(exc)])))
 
 
 @for_model(Mediator)

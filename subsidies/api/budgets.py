@@ -1,10 +1,11 @@
 """API of budgets (``/api/v1/budgets/``): a bureau's budgets per year and fund with
 what has been spent, what drafts would add and the forecast to December, read from
-the settlements. A budget is created for the caller's own bureau; afterwards only its
-amount and note change."""
+the settlements. A budget is created for the caller's own bureau (``bureau`` must
+name it); afterwards only its amount and note change."""
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -59,7 +60,7 @@ class BudgetSerializer(TenantModelSerializer):
             "region",
             "created_at",
         ]
-        read_only_fields = ["bureau", "region", "created_at"]
+        read_only_fields = ["region", "created_at"]
 
     def _status(self, budget):
         known = self.context.setdefault("statuses", {})
@@ -73,13 +74,18 @@ class BudgetSerializer(TenantModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         if self.instance is not None and not isinstance(self.instance, list):
-            for name in ("year", "fund", "payer"):
+            for name in ("bureau", "year", "fund", "payer"):
                 fields[name].read_only = True
         return fields
 
+    def validate_bureau(self, bureau):
+        role = getattr(self.context.get("request"), "active_role", None)
+        if role is None or role.home_bureau.pk != bureau.pk:
+            raise serializers.ValidationError(_("A bureau's budgets are kept by its own staff."))
+        return bureau
+
     def create(self, validated_data):
-        bureau = self.context["request"].active_role.home_bureau
-        return super().create({**validated_data, "bureau": bureau, "region": bureau.region})
+        return super().create({**validated_data, "region": validated_data["bureau"].region})
 
 
 class BudgetViewSet(TenantModelViewSet):

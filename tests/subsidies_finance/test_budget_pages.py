@@ -97,13 +97,24 @@ def test_the_api_lists_budgets_with_their_spending(login, county):
 
 def test_the_api_creates_for_the_callers_bureau_and_refuses_bad_input(login, world):
     client = login(world["a"]["county_admin"])
-    created = client.post(
+    foreign = client.post(
         "/api/v1/budgets/",
         {
             "year": 2026,
             "fund": "case",
             "amount": "100000.00",
             "bureau": world["b"]["city_bureau"].pk,
+        },
+        content_type="application/json",
+    )
+    assert foreign.status_code == 400 and "bureau" in foreign.json()
+    created = client.post(
+        "/api/v1/budgets/",
+        {
+            "year": 2026,
+            "fund": "case",
+            "amount": "100000.00",
+            "bureau": world["a"]["county_bureau"].pk,
         },
         content_type="application/json",
     )
