@@ -5,7 +5,10 @@ before approval (``check``): one that would take a fund past its budget is warne
 and may only go on with a recorded reason (subsidies.workflow asks for it).
 
 Spending is always read from the settlement lines, one grouped query per call, so
-the budget pages and the API cannot drift from what was paid. A line blocked for want
+the budget pages and the API cannot drift from what was paid. The lines are read by
+their settlement's bureau, whatever jurisdiction is active: the caller holds a
+budget or a settlement of that bureau already (read through the scoped managers),
+and a bureau's settlement pays mediators across its whole region. A line blocked for want
 of a bank account is not paid, so it spends nothing. Which parts of a line each fund
 pays:
 
@@ -23,7 +26,6 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils.translation import gettext as _
 
 from core.policy_fields import format_money
-from core.tenancy import all_regions
 from subsidies.models import LOCKED, SettlementLine, SettlementStatus
 from subsidies.models.budget import Budget, Fund
 
@@ -57,7 +59,7 @@ def monthly(bureau_ids, years, statuses=COMMITTED, exclude_settlement=None) -> d
     bureaus' settlements of *years* (a year or several) in *statuses*: one grouped
     query."""
     years = [years] if isinstance(years, int) else list(years)
-    lines = SettlementLine.objects.filter(
+    lines = SettlementLine._base_manager.filter(
         blocked="",
         settlement__bureau_id__in=list(bureau_ids),
         settlement__month__year__in=years,
@@ -214,14 +216,11 @@ def overruns(settlement) -> list[Overrun]:
     their amount, counting what other settlements of the year have committed. Empty:
     within every budget (or no budget set)."""
     year = settlement.month.year
-    # The settlement is the caller's to check (a job or a step on it): its bureau's
-    # figures are read whatever jurisdiction is active, or none.
-    with all_regions():
-        budgets = list(Budget.objects.filter(bureau_id=settlement.bureau_id, year=year))
-        if not budgets:
-            return []
-        others = monthly([settlement.bureau_id], year, exclude_settlement=settlement.pk)
-        mine = _settlement_rows(settlement)
+    budgets = list(Budget._base_manager.filter(bureau_id=settlement.bureau_id, year=year))
+    if not budgets:
+        return []
+    others = monthly([settlement.bureau_id], year, exclude_settlement=settlement.pk)
+    mine = _settlement_rows(settlement)
     found = []
     for budget in budgets:
         committed = sum(_months_of(budget, others), ZERO)
@@ -234,7 +233,7 @@ def overruns(settlement) -> list[Overrun]:
 
 def _settlement_rows(settlement) -> dict:
     """``monthly``'s rows of one settlement's own lines, whatever its status."""
-    lines = SettlementLine.objects.filter(settlement_id=settlement.pk, blocked="")
+    lines = SettlementLine._base_manager.filter(settlement_id=settlement.pk, blocked="")
     rows = lines.order_by().values("payer").annotate(**_sums())
     year, number = settlement.month.year, settlement.month.month
     return {(settlement.bureau_id, row["payer"], year, number): _funds(row) for row in rows}
