@@ -8,9 +8,9 @@ Spending is always read from the settlement lines, one grouped query per call, s
 the budget pages and the API cannot drift from what was paid. The lines are read by
 their settlement's bureau, whatever jurisdiction is active: the caller holds a
 budget or a settlement of that bureau already (read through the scoped managers),
-and a bureau's settlement pays mediators across its whole region. A line blocked for want
-of a bank account is not paid, so it spends nothing. Which parts of a line each fund
-pays:
+and a bureau's settlement pays mediators across its whole region. A line blocked
+for want of a bank account is not paid, so it spends nothing. Which parts of a line
+each fund pays:
 
 - base subsidies: the posts' monthly base;
 - the case fund: case subsidies less what the monthly cap held back, plus
