@@ -6,7 +6,6 @@ name it); afterwards only its amount and note change."""
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -21,7 +20,8 @@ from subsidies.models.budget import Budget
 def _money(name, help_text):
     """A read-only amount of the budget's status, as a decimal string."""
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    # Described as DRF describes a money field: a decimal string.
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2))
     def get(self, budget) -> str:
         return f"{Decimal(getattr(self._status(budget), name)):.2f}"
 
