@@ -21,7 +21,7 @@ PYTEST_ARGS ?=
 # test database); PYTEST_WORKERS=0 runs them in this process, e.g. to debug with -x --pdb.
 PYTEST_WORKERS ?= auto
 
-.PHONY: help venv assets run test lint format messages clean bench-roster bench-ranking bench-public bench-grading
+.PHONY: help venv assets run test lint format messages clean bench-roster bench-ranking bench-public bench-grading bench-settlement
 
 help:
 	@echo "make run       serve http://127.0.0.1:8000 with demo data (SQLite, Celery eager)"
@@ -34,6 +34,7 @@ help:
 	@echo "make bench-roster  Excel import/export against calamine and the bare writer (ROWS=, EXPORT_ROWS=)"
 	@echo "make bench-ranking  the ranking job against one hand-written SQL query (PostgreSQL: DATABASE_URL=..., ROWS=cases)"
 	@echo "make bench-grading  a city's grading eligibility against one hand-written SQL query (PostgreSQL: DATABASE_URL=..., SCALE=)"
+	@echo "make bench-settlement  a city's monthly subsidy settlement against one SQL statement (MEDIATORS=, CASES=)"
 	@echo "make bench-public  public roster search vs a static file under 50 clients (gunicorn, PostgreSQL, Redis)"
 	@echo "make clean     remove generated files (keeps .venv and db.sqlite3)"
 
@@ -110,3 +111,9 @@ clean:
 BENCH_PUBLIC_ARGS ?=
 bench-public: $(VENV_STAMP)
 	$(PY) scripts/bench_public/run.py $(BENCH_PUBLIC_ARGS)
+
+# A synthetic city's month settled against one SQL statement, same totals to the fen;
+# rolled back at the end (SQLite unless DATABASE_URL is set). MEDIATORS=, CASES=.
+bench-settlement: $(VENV_STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) bench_settlement --mediators $(or $(MEDIATORS),10000) --cases $(or $(CASES),2000) --repeat $(REPEAT)

@@ -151,7 +151,7 @@ class FinanceWorkbook:
         return mask_id_number(value) if field == "id_number" else mask_bank_account(value)
 
     def _write_cases(self):
-        sheet = self.book.add_worksheet(sheet_title(_("Cases paid")))
+        sheet = self.book.add_worksheet(sheet_title(_("Case detail")))
         cell = _CellWriter(self.book, sheet)
         headers = [
             (_("Mediator"), 12),

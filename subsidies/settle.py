@@ -101,7 +101,15 @@ def compute(settlement: Settlement, user=None, progress=None) -> Settlement:
         with transaction.atomic():
             version = version_for(settlement.bureau, settlement.month)
             lines, cases = build_lines(settlement, version, progress)
-            settlement.lines.all().delete()
+            # A draft's lines are its computation, recorded whole by the digest and the
+            # settlement's own trail: replaced by two plain deletes, not one signal
+            # per row.
+            SettledCase._base_manager.filter(line__settlement=settlement)._raw_delete(
+                SettledCase._base_manager.db
+            )
+            SettlementLine._base_manager.filter(settlement=settlement)._raw_delete(
+                SettlementLine._base_manager.db
+            )
             SettlementLine.objects.bulk_create(lines, batch_size=1000)
             for case in cases:
                 case.line_id = case.line.pk

@@ -24,7 +24,7 @@ def make_version(bureau, effective_from=datetime.date(2025, 1, 1), effective_to=
         return SubsidyRuleVersion.objects.create(
             bureau=bureau,
             region=bureau.region,
-            name=f"{effective_from:%Y}年补贴办法",
+            name=f"{bureau.name}{effective_from:%Y}年补贴办法",
             effective_from=effective_from,
             effective_to=effective_to,
             rules=RULES.validate({**RULES.default, **rules}),

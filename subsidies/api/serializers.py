@@ -176,6 +176,8 @@ class SettlementSerializer(TenantModelSerializer):
             "created_at",
         ]
         read_only_fields = [f for f in fields if f not in ("bureau", "month", "note")]
+        # The service refuses a month settled twice, with the message on ``month``.
+        validators = []
 
     def validate_bureau(self, bureau):
         return _own_bureau(self, bureau, _("A bureau settles its own months."))

@@ -142,6 +142,6 @@ class RulePreviewView(TenantDetailView):
         context = super().get_context_data(**kwargs)
         form = MonthForm(self.request.GET or None)
         month = form.cleaned_data.get("month") if form.is_bound and form.is_valid() else None
-        context["form"] = form
+        context["month_form"] = form
         context["preview"] = versions.preview(self.object, month)
         return context

@@ -6,7 +6,7 @@ adjustment to a locked line."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
@@ -152,7 +152,7 @@ class SettlementStepView(ObjectFormView):
             except ValidationError as exc:
                 form.add_service_error(exc)
                 return self.form_invalid(form)
-            return see_other(job.get_absolute_url())
+            return redirect(job.get_absolute_url())
         return super().form_valid(form)
 
     def perform(self, data):

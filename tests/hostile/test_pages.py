@@ -19,7 +19,7 @@ from tests.isolation.test_walker import ROUTES, _concrete, _model_of
 # Logging in and out and switching roles are the session's, not a record's.
 SKIPPED = ("login/", "logout/", "role/", "api/")
 USERS = ("county_user", "clerk_user")
-PROJECT_APPS = {"core", "registry", "mediation", "publication", "complaints"}
+PROJECT_APPS = {"core", "registry", "mediation", "publication", "complaints", "subsidies"}
 
 
 def _context_values(context):
