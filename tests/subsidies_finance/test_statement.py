@@ -117,3 +117,15 @@ def test_the_statement_runs_a_constant_number_of_queries(
         settle.compute(found["settlement"])
     with django_assert_max_num_queries(len(few)):
         assert client.get(url).status_code == 200
+
+
+def test_the_settlement_and_its_lines_link_the_workbook_and_the_statement(login, world):
+    found = _month(world)
+    client = login(world["a"]["county_user"])
+    settlement = found["settlement"]
+    page = client.get(f"/subsidies/settlements/{settlement.pk}/").content.decode()
+    assert f"/subsidies/settlements/{settlement.pk}/workbook/" in page
+    with all_regions():
+        line = settlement.lines.get()
+    page = client.get(f"/subsidies/lines/{line.pk}/").content.decode()
+    assert f"/subsidies/mediators/{line.mediator_id}/statement/?month=2025-03" in page
