@@ -154,10 +154,15 @@ def statement_view(request, pk):
     month, the months they have statements for."""
     require_role(request)
     mediator = get_object_or_404(Mediator, pk=pk)
-    form = StatementMonthForm(request.GET or None)
-    context = {"mediator": mediator, "form": form, "months": statements.months_of(mediator)}
-    if form.is_bound and form.is_valid():
-        context["statement"] = statements.statement(mediator, form.cleaned_data["month"])
+    # Not "form": the page posts nothing (the isolation walk posts a page's form).
+    month_form = StatementMonthForm(request.GET or None)
+    context = {
+        "mediator": mediator,
+        "month_form": month_form,
+        "months": statements.months_of(mediator),
+    }
+    if month_form.is_bound and month_form.is_valid():
+        context["statement"] = statements.statement(mediator, month_form.cleaned_data["month"])
     return render(request, "subsidies/finance/statement.html", context)
 
 

@@ -92,7 +92,7 @@ def test_without_a_month_the_page_lists_the_months_and_refuses_a_bad_one(login, 
     assert 'data-testid="statement"' not in page
     bad = client.get(url, {"month": "2025-13"})
     assert bad.status_code == 200
-    assert bad.context["form"].errors["month"]
+    assert bad.context["month_form"].errors["month"]
     assert 'data-testid="statement"' not in bad.content.decode()
 
 
