@@ -127,7 +127,7 @@ def test_the_claim_stops_a_second_worker(unit):
     settlement = _settle(unit)
     with all_regions():
         Settlement.objects.filter(pk=settlement.pk).update(computing="another-worker")
-        with pytest.raises(ValidationError, match="another job"):
+        with pytest.raises(ValidationError, match="另一任务"):
             settle.compute(settlement)
 
 
@@ -161,3 +161,26 @@ def test_workflow_needs_other_people_and_locks(unit):
         assert settlement.status == "paid"
         with pytest.raises(ValidationError):
             workflow.mark_paid(settlement, unit["approver"])
+
+
+def test_a_second_worker_is_refused_while_the_first_computes(unit, monkeypatch):
+    """The claim is taken before the computation starts: a second compute arriving
+    while the first is still building its lines is refused, and the first completes."""
+    counted_case(unit["committee"], unit["lead"], unit["reviewer"])
+    with all_regions():
+        settlement = settle.create_settlement(unit["bureau"], MONTH, unit["preparer"])
+    real = settle.build_lines
+    refused = []
+
+    def racing(target, version, progress=None):
+        try:
+            settle.compute(Settlement.objects.get(pk=target.pk))
+        except ValidationError as exc:
+            refused.append(exc)
+        return real(target, version, progress)
+
+    monkeypatch.setattr(settle, "build_lines", racing)
+    with all_regions():
+        done = settle.compute(settlement)
+        assert refused and "另一任务" in str(refused[0])
+        assert done.lines.count() == 2 and not Settlement.objects.get().computing
