@@ -147,10 +147,13 @@ class BudgetStatus:
 def spending_chart(months, budget) -> dict:
     """Spending per month (January first) and its running total against *budget*:
     the data static/js/charts.js draws as "budget-chart"."""
+    # The running total stops at the last month spent in: the months after have not
+    # been settled, and a flat line would read as "nothing more will be spent".
+    last = max((n for n, amount in zip(MONTHS, months, strict=True) if amount), default=0)
     running, total = [], ZERO
-    for amount in months:
+    for number, amount in zip(MONTHS, months, strict=True):
         total += amount
-        running.append(float(total))
+        running.append(float(total) if number <= last else None)
     return {
         "months": [f"{n}月" for n in MONTHS],
         "spent": [float(amount) for amount in months],

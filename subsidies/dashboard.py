@@ -6,6 +6,7 @@ the budget as a chart; the budgets and settlements among the links."""
 import datetime
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from core import dashboard
@@ -25,19 +26,21 @@ def _budgets_at_risk(request) -> int:
 
 
 def _spending_chart(request) -> dict:
-    """This year's spending of the user's bureau, all funds, against its budgets."""
+    """This year's spending of the jurisdiction's bureaus (a city's counties
+    included), every fund, against the sum of their budgets that cover every payer."""
     from subsidies import budgets
+    from subsidies.models import Settlement
     from subsidies.models.budget import Budget
 
     year = datetime.date.today().year
-    bureau = request.active_role.home_bureau
-    found = budgets.statuses(Budget.objects.filter(year=year, bureau=bureau, payer=""))
-    months = budgets.monthly([bureau.pk], year)
+    bureau_ids = set(
+        Settlement.objects.filter(month__year=year).values_list("bureau_id", flat=True)
+    )
     spent = [Decimal("0.00")] * 12
-    for (_bureau, _payer, _year, number), funds in months.items():
+    for (_bureau, _payer, _year, number), funds in budgets.monthly(bureau_ids, year).items():
         spent[number - 1] += sum(funds.values(), Decimal("0.00"))
-    total = sum((status.budget.amount for status in found), Decimal("0.00"))
-    return budgets.spending_chart(spent, total)
+    total = Budget.objects.filter(year=year, payer="").aggregate(total=Sum("amount"))["total"]
+    return budgets.spending_chart(spent, total or Decimal("0.00"))
 
 
 def register():

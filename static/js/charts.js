@@ -119,7 +119,8 @@
       tooltip: tooltip({trigger: "axis"}),
       legend: {top: 0},
       xAxis: {type: "category", data: data.months},
-      yAxis: {type: "value"},
+      // Tall enough to show the budget's line even before spending nears it.
+      yAxis: {type: "value", max: function (v) { return Math.max(v.max, data.budget * 1.05); }},
       series: [
         {type: "bar", name: data.labels.spent, data: data.spent},
         {type: "line", name: data.labels.running, data: data.running,

@@ -53,3 +53,13 @@ def test_the_payment_list_defaults_to_what_waits_for_finance(login, county):
 def test_a_clerk_sees_no_finance_items(login, county):
     response = login(county["clerk_user"]).get("/")
     assert not {k for k in _items(response) if k.startswith("subsidies_budgets")}
+
+
+def test_the_city_chart_adds_up_its_counties_spending(login, county):
+    with all_regions():
+        f.BudgetFactory(bureau=county["bureau"], fund=Fund.BASE, amount=90000)
+    response = login(county["finance_user"]).get("/")
+    chart = next(c for c in response.context["dashboard"]["charts"] if c["key"] == "budget-chart")
+    # January and February committed: 3 x 2,500 + 3 x 300 + 3 x 100 a month.
+    assert chart["data"]["spent"][:3] == [8700.0, 8700.0, 0.0]
+    assert chart["data"]["budget"] == 90000.0
