@@ -120,7 +120,9 @@
       legend: {top: 0},
       xAxis: {type: "category", data: data.months},
       // Tall enough to show the budget's line even before spending nears it.
-      yAxis: {type: "value", max: function (v) { return Math.max(v.max, data.budget * 1.05); }},
+      yAxis: {type: "value", max: function (v) {
+        return Math.ceil(Math.max(v.max, data.budget * 1.05) / 10000) * 10000;
+      }},
       series: [
         {type: "bar", name: data.labels.spent, data: data.spent},
         {type: "line", name: data.labels.running, data: data.running,
