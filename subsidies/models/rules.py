@@ -36,6 +36,9 @@ class SubsidyRuleVersion(TenantModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     fixed_fields = ("region", "bureau")
+    # The rules are a typed record shown whole on the version's page; the trail
+    # says they changed rather than quoting their JSON.
+    history_displays = {"rules": lambda value, entry: _("the subsidy rules (see the version)")}
 
     class Meta:
         ordering = ["bureau_id", "-effective_from", "-pk"]

@@ -78,6 +78,8 @@ class Settlement(TenantModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     fixed_fields = ("region", "bureau", "month")
+    # The claim token is bookkeeping of the job computing the lines, not a change.
+    audit_options = {"exclude_fields": ["computing"]}
 
     class Meta:
         ordering = ["-month", "bureau_id", "-pk"]
