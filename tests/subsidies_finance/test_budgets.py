@@ -116,3 +116,16 @@ def test_absurd_amounts_are_refused_in_chinese(login, world, amount, message):
     assert any("确保" in str(e) or "大于" in str(e) or "小于" in str(e) for e in errors), errors
     with all_regions():
         assert not f.Budget.objects.exists()
+
+
+@pytest.mark.parametrize("year", ["1999", "2101", "二〇二六"])
+def test_a_year_out_of_range_is_refused_in_chinese(login, world, year):
+    client = login(world["a"]["county_admin"])
+    response = client.post(
+        "/subsidies/budgets/new/", {"year": year, "fund": "base", "amount": "1000"}
+    )
+    assert response.status_code == 200
+    errors = str(response.context["form"].errors["year"])
+    assert "确保" in errors or "整数" in errors, errors
+    with all_regions():
+        assert not f.Budget.objects.exists()

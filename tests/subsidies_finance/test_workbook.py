@@ -134,3 +134,21 @@ def test_an_unknown_payer_is_a_field_error(login, county, payer):
     )
     assert response.status_code == 200
     assert "选择一个有效的选项" in str(response.context["form"].errors["payer"])
+
+
+def test_the_workbook_runs_a_constant_number_of_queries(
+    login, county, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settlement = county["settlements"][3]
+    client = login(county["finance_user"])
+    _download(client, settlement, reveal="on")
+    with CaptureQueriesContext(connection) as few:
+        _download(client, settlement, reveal="on")
+    with all_regions():
+        for n in range(20):
+            f.line(settlement, f.full_time_mediator(county, name=f"新调解员{n}"), base=2500)
+    with django_assert_max_num_queries(len(few)):
+        _download(client, settlement, reveal="on")
