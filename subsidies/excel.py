@@ -3,14 +3,15 @@ sheet headed by the bureau, the month, the payer and the rule version, one row p
 mediator (ID card and bank account masked unless a finance user asked for them in
 full, each such read audited on the mediator's record), base / case / bonus / award
 / cap / adjustment / total as numbers with two decimals, a totals row, and the
-signature lines (制表人, 审核人, 负责人); then a sheet of every case paid.
+signature lines (制表人, 审核人, 负责人); then a sheet of every case paid. Every
+workbook written leaves an entry on the settlement's trail (who took which bill).
 
 Written by XlsxWriter in constant-memory mode through core.excel's cell writer
 (text stays text, control characters replaced), so a city's 10,000 lines stream
 with flat memory. Totals are written as numbers (summed while streaming), not
 formulas: a formula has no value until a spreadsheet program recalculates it, and
 finance systems that import the file read values. Up to STREAM_LIMIT lines are
-written in the request, more by a job (subsidies.tasks.export_finance_workbook)."""
+written in the request, more by a job (subsidies.finance_tasks)."""
 
 import contextlib
 import datetime
@@ -18,12 +19,14 @@ import tempfile
 from decimal import Decimal
 
 import xlsxwriter
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import role_data
 from core.excel import XLSX_CONTENT_TYPE, _CellWriter, sheet_title
 from core.exports import CHUNK, STREAM_LIMIT
 from core.jobs import start_job
@@ -298,7 +301,27 @@ class FinanceExport:
         workbook = FinanceWorkbook(self.settlement, payer=self.payer, revealed=self.revealed)
         if self.revealed:
             workbook._lines = _audited(workbook.lines(), sorted(self.revealed), self.role)
-        return workbook.write(target, progress, self.count() if progress else None)
+        rows = workbook.write(target, progress, self.count() if progress else None)
+        self._audit(rows)
+        return rows
+
+    def _audit(self, rows):
+        """An "access" entry on the settlement's trail for every workbook written: who
+        took which payer's bill, and which numbers it shows in full."""
+        LogEntry.objects.log_create(
+            self.settlement,
+            force_log=True,
+            action=LogEntry.Action.ACCESS,
+            # The keys of a job's download (core.jobs.audit_download), so the trail
+            # reads "downloaded <file>, showing … in full" (core.history).
+            changes={
+                "downloaded": [file_name(self.settlement, self.payer)],
+                "revealed": sorted(self.revealed),
+                "lines": [rows],
+            },
+            actor=self.role.user,
+            additional_data={"role": role_data(self.role)},
+        )
 
     def answer(self, task):
         if self.count() > STREAM_LIMIT:
@@ -349,8 +372,8 @@ def _audited(lines, fields, role):
     for line in lines:
         ids.append(line.mediator_id)
         if len(ids) == CHUNK:
-            log_reveals(ids, fields, role=role, via="finance_workbook")
+            log_reveals(ids, fields, role=role, via="export")
             ids = []
         yield line
     if ids:
-        log_reveals(ids, fields, role=role, via="finance_workbook")
+        log_reveals(ids, fields, role=role, via="export")

@@ -63,11 +63,18 @@ def test_numbers_are_masked_unless_finance_asks_and_each_read_is_audited(login, 
     assert full[4][4] == "6228480012345678901"
     with all_regions():
         assert full[4][2] == county["mediators"][0].id_number
-    audited = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() - before
-    assert audited == 5  # one entry per line read in full
-    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).latest("pk")
-    assert entry.changes["via"] == "finance_workbook"
-    assert set(entry.changes["revealed"]) == {"id_number", "bank_account"}
+    entries = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).order_by("pk")[before:]
+    by_mediator = [e for e in entries if e.content_type.model == "mediator"]
+    assert len(by_mediator) == 5  # one entry per line read in full
+    assert by_mediator[0].changes["via"] == "export"
+    assert set(by_mediator[0].changes["revealed"]) == {"id_number", "bank_account"}
+    # And the settlement's trail says who took which bill, numbers in full.
+    export = next(e for e in entries if e.content_type.model == "settlement")
+    assert export.object_id == settlement.pk and export.actor == county["finance_user"]
+    assert export.changes["downloaded"] == [f"subsidies-{settlement.month:%Y-%m}.xlsx"]
+    assert export.changes["lines"] == [5]
+    history = client.get(f"/subsidies/settlements/{settlement.pk}/").content.decode()
+    assert f"subsidies-{settlement.month:%Y-%m}.xlsx" in history
 
 
 def test_only_finance_may_ask_for_numbers_in_full(login, county):
