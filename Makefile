@@ -21,7 +21,7 @@ PYTEST_ARGS ?=
 # test database); PYTEST_WORKERS=0 runs them in this process, e.g. to debug with -x --pdb.
 PYTEST_WORKERS ?= auto
 
-.PHONY: help venv assets run test lint format messages clean bench-roster bench-ranking bench-public bench-grading bench-evaluation bench-settlement
+.PHONY: help venv assets run test lint format messages clean bench-roster bench-ranking bench-public bench-grading bench-evaluation bench-settlement bench-finance
 
 help:
 	@echo "make run       serve http://127.0.0.1:8000 with demo data (SQLite, Celery eager)"
@@ -36,6 +36,7 @@ help:
 	@echo "make bench-grading  a city's grading eligibility against one hand-written SQL query (PostgreSQL: DATABASE_URL=..., SCALE=)"
 	@echo "make bench-evaluation  a city's annual evaluation next to its quarterly ranking (SCALE=, any database)"
 	@echo "make bench-settlement  a city's monthly subsidy settlement against one SQL statement (MEDIATORS=, CASES=)"
+	@echo "make bench-finance  the finance workbook of ROWS mediators against bare openpyxl write_only"
 	@echo "make bench-public  public roster search vs a static file under 50 clients (gunicorn, PostgreSQL, Redis)"
 	@echo "make clean     remove generated files (keeps .venv and db.sqlite3)"
 
@@ -123,3 +124,8 @@ bench-public: $(VENV_STAMP)
 bench-settlement: $(VENV_STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) bench_settlement --mediators $(or $(MEDIATORS),10000) --cases $(or $(CASES),2000) --repeat $(REPEAT)
+
+# The finance workbook of ROWS mediators (default 10,000) against bare openpyxl
+# write_only, from the same lines in memory; no database.
+bench-finance: $(VENV_STAMP)
+	$(MANAGE) bench_finance_workbook --rows $(or $(ROWS),10000) --repeat $(REPEAT)

@@ -15,6 +15,7 @@ from honours.api.urls import router as honours_router
 from mediation.api.urls import router as mediation_router
 from publication.api.urls import router as publication_router
 from registry.api.urls import router as registry_router
+from subsidies.api.finance_urls import router as finance_router
 from subsidies.api.urls import router as subsidies_router
 
 # One API root: each app's router contributes its registrations.
@@ -27,6 +28,7 @@ for app_router in (
     complaints_router,
     grading_router,
     evaluation_router,
+    finance_router,
     subsidies_router,
     honours_router,
     caselibrary_router,
@@ -44,6 +46,7 @@ urlpatterns = [
     path("", include("subsidies.urls")),
     path("", include("honours.urls")),
     path("", include("caselibrary.urls")),
+    path("", include("subsidies.finance_urls")),
     # The public side: no login. Complaints first, so /public/complaints/ is not
     # taken for a bureau's code.
     path("public/complaints/", include("complaints.public_urls")),

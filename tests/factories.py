@@ -529,3 +529,16 @@ from tests.honours_factories import FACTORIES as _HONOURS  # noqa: E402
 
 FACTORIES.update(_HONOURS)
 FACTORIES.update(_CASELIBRARY)
+
+# Subsidies' finance side, in one block.
+from subsidies.models.budget import Budget  # noqa: E402
+
+
+def _budget(world, side):
+    bureau = world[side]["county_bureau"]
+    return Budget.objects.create(
+        bureau=bureau, region=bureau.region, year=2026, fund="base", amount=180000
+    )
+
+
+FACTORIES[Budget] = _budget

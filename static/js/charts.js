@@ -111,6 +111,27 @@
     };
   });
 
+  // Subsidies: spending per month, and the running total against the budget.
+  draw("budget-chart", function (element, data) {
+    var budget = data.budget ? [{yAxis: data.budget, name: data.labels.budget}] : [];
+    return {
+      grid: {left: 64, right: 16, top: 32, bottom: 32},
+      tooltip: tooltip({trigger: "axis"}),
+      legend: {top: 0},
+      xAxis: {type: "category", data: data.months},
+      // Tall enough to show the budget's line even before spending nears it.
+      yAxis: {type: "value", max: function (v) {
+        return Math.ceil(Math.max(v.max, data.budget * 1.05) / 10000) * 10000;
+      }},
+      series: [
+        {type: "bar", name: data.labels.spent, data: data.spent},
+        {type: "line", name: data.labels.running, data: data.running,
+         markLine: {symbol: "none", lineStyle: {type: "dashed", color: "#dc3545"},
+                    label: {formatter: data.labels.budget}, data: budget}}
+      ]
+    };
+  });
+
   window.addEventListener("resize", function () {
     charts.forEach(function (chart) { chart.resize(); });
   });

@@ -25,3 +25,4 @@ __all__ = [
     "SettlementStatus",
     "SubsidyRuleVersion",
 ]
+from subsidies.models.budget import Budget  # noqa: F401
