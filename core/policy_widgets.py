@@ -39,6 +39,9 @@ class RowsWidget(forms.Widget):
     ``min_rows``, at most ``max_rows``): clearing a row removes it, filling an empty one
     adds one, and saving brings fresh empty rows."""
 
+    # Several inputs under one label: the form lays them out as a fieldset with a
+    # legend, which aria-describedby ties to the help and the errors.
+    use_fieldset = True
     template_name = "core/widgets/rows.html"
 
     def __init__(self, *, row_widget, extra_rows=2, min_rows=1, max_rows=None):
@@ -106,6 +109,9 @@ class MappingWidget(forms.Widget):
     """A two-column table: one row per key, its label and an input named
     ``<name>-<key>``."""
 
+    # Several inputs under one label: the form lays them out as a fieldset with a
+    # legend, which aria-describedby ties to the help and the errors.
+    use_fieldset = True
     template_name = "core/widgets/mapping.html"
 
     def __init__(self, *, rows, key_label, value_label, cell_widget):
@@ -179,6 +185,9 @@ class TableWidget(forms.Widget):
     """A grid: one row per key, its label and one input per column, named
     ``<name>-<row>-<column>``."""
 
+    # Several inputs under one label: the form lays them out as a fieldset with a
+    # legend, which aria-describedby ties to the help and the errors.
+    use_fieldset = True
     template_name = "core/widgets/table.html"
 
     def __init__(self, *, rows, row_label, columns):

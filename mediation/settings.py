@@ -354,6 +354,7 @@ SPECTACULAR_SETTINGS = {
         "RoleKindEnum": "core.models.roles.RoleKind",
         "GradingApplicationSourceEnum": "grading.models.choices.ApplicationSource",
         "EvaluationGradeEnum": "evaluation.models.Grade",
+        "PaidByEnum": "registry.models.choices.PaidBy",
     },
 }
 

@@ -12,7 +12,7 @@ from core.api.serializers import TenantModelSerializer
 from mediation.models import Case, DisputeType
 
 
-class EntrySerializer(TenantModelSerializer):
+class LibraryEntrySerializer(TenantModelSerializer):
     """A library case. ``case`` must be a closed case of the jurisdiction; ``title``,
     ``account`` and ``commentary`` may not name a party or hold an ID or phone
     number. ``published`` moves only through the actions."""

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from caselibrary import services
-from caselibrary.api.serializers import EntrySerializer
+from caselibrary.api.serializers import LibraryEntrySerializer
 from caselibrary.filtersets import EntryFilterSet
 from caselibrary.models import LibraryEntry
 from core.api.viewsets import TenantModelViewSet
@@ -17,7 +17,7 @@ from core.models.roles import BUREAU_WRITERS
 
 class EntryViewSet(TenantModelViewSet):
     queryset = LibraryEntry.objects.select_related("dispute_type", "region")
-    serializer_class = EntrySerializer
+    serializer_class = LibraryEntrySerializer
     filterset_class = EntryFilterSet
     ordering_fields = ["id", "year"]
     ordering = ["-year", "-id"]
@@ -31,13 +31,13 @@ class EntryViewSet(TenantModelViewSet):
         entry = service(self.get_object())
         return Response(self.get_serializer(entry).data)
 
-    @extend_schema(request=None, responses=EntrySerializer)
+    @extend_schema(request=None, responses=LibraryEntrySerializer)
     @action(detail=True, methods=["post"], write_roles=BUREAU_WRITERS)
     def publish(self, request, pk=None, **kwargs):
         """Put the case on the bureau's public site (its texts are checked again)."""
         return self._bureau_step(request, services.publish)
 
-    @extend_schema(request=None, responses=EntrySerializer)
+    @extend_schema(request=None, responses=LibraryEntrySerializer)
     @action(detail=True, methods=["post"], write_roles=BUREAU_WRITERS)
     def withdraw(self, request, pk=None, **kwargs):
         """Take the case off the public site."""

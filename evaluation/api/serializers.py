@@ -36,7 +36,7 @@ class EvaluationSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class EntrySerializer(ModelSerializer):
+class EvaluationEntrySerializer(ModelSerializer):
     mediator_name = serializers.CharField(source="mediator.name", read_only=True)
 
     class Meta:

@@ -18,7 +18,7 @@ from evaluation.api.serializers import (
     AdjustSerializer,
     CandidateSerializer,
     DecideSerializer,
-    EntrySerializer,
+    EvaluationEntrySerializer,
     EvaluationRunSerializer,
     EvaluationSerializer,
 )
@@ -44,7 +44,7 @@ class EvaluationViewSet(HistoryMixin, TenantReadOnlyViewSet):
     ordering_fields = ["id", "year"]
     ordering = ["-year", "-version", "-id"]
 
-    @extend_schema(responses=EntrySerializer(many=True))
+    @extend_schema(responses=EvaluationEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def entries(self, request, pk=None, **kwargs):
         """The evaluation's sheet in rank order (paginated; filter ``mediator``,
@@ -55,9 +55,9 @@ class EvaluationViewSet(HistoryMixin, TenantReadOnlyViewSet):
         if not rows.is_valid():
             raise exceptions.ValidationError(rows.errors)
         page = self.paginate_queryset(rows.qs.order_by("rank", "mediator_id"))
-        return self.get_paginated_response(EntrySerializer(page, many=True).data)
+        return self.get_paginated_response(EvaluationEntrySerializer(page, many=True).data)
 
-    @extend_schema(request=AdjustSerializer, responses=EntrySerializer)
+    @extend_schema(request=AdjustSerializer, responses=EvaluationEntrySerializer)
     @action(detail=True, methods=["post"], url_path="adjust-grade")
     def adjust_grade(self, request, pk=None, **kwargs):
         """Change one entry's grade, with the reason (before publication; 优秀 within
@@ -71,7 +71,7 @@ class EvaluationViewSet(HistoryMixin, TenantReadOnlyViewSet):
         entry = services.adjust_grade(
             entry, grade=data["grade"], reason=data["reason"], user=request.user
         )
-        return Response(EntrySerializer(entry).data)
+        return Response(EvaluationEntrySerializer(entry).data)
 
     @extend_schema(request=None, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"])

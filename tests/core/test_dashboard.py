@@ -56,6 +56,8 @@ STAFF_WAITING = {
     "grading_to_review",
     "grading_to_decide",
     "grading_objections",
+    "subsidies_to_export",
+    "subsidies_budgets_at_risk",
     "evaluation_to_review",
     "evaluation_to_publish",
     "renewal_to_decide",
@@ -63,6 +65,7 @@ STAFF_WAITING = {
     "honours_to_score",
     "honours_judging",
 }
+FINANCE_WAITING = {"subsidies_to_export", "subsidies_to_pay", "subsidies_budgets_at_risk"}
 ADMIN_WAITING = STAFF_WAITING | {"users_never_logged_in", "users_temporary_password"}
 
 
@@ -167,7 +170,7 @@ def test_every_count_is_what_its_link_lists(login, world, desk, role):
         ("county_user", STAFF_WAITING),
         ("city_user", STAFF_WAITING),
         ("county_admin", ADMIN_WAITING),
-        ("finance_user", set()),
+        ("finance_user", FINANCE_WAITING),
     ],
 )
 def test_each_role_sees_what_waits_for_it(login, world, desk, role, waiting):
@@ -248,10 +251,10 @@ def test_a_bureau_admin_sees_who_has_not_started(login, world, desk):
     assert items["users_temporary_password"]["value"] == 1
 
 
-def test_finance_has_a_friendly_empty_state_and_its_exports(login, world, desk):
+def test_finance_sees_its_settlements_budgets_and_exports(login, world, desk):
     response = login(world["a"]["finance_user"]).get("/")
     body = response.content.decode()
-    assert 'data-testid="nothing-waiting"' in body and "补贴" in body
+    assert "已批准待导出的结算" in body and "补贴" in body
     links = response.context["dashboard"]["links"]
     assert links and all(link.url() in body for link in links)
     for link in links:
@@ -334,10 +337,13 @@ def test_charts_are_drawn_by_the_charts_script_for_directors_only(login, world, 
     body = login(world["a"]["county_user"]).get("/").content.decode()
     assert "/static/js/charts.js" in body and "/static/vendor/echarts/echarts.min.js" in body
     assert "<script>" not in body  # no inline script: the CSP forbids it
-    for role in ("clerk_user", "finance_user"):
-        response = login(world["a"][role]).get("/")
-        assert response.context["dashboard"]["charts"] == []
-        assert "charts.js" not in response.content.decode()
+    response = login(world["a"]["clerk_user"]).get("/")
+    assert response.context["dashboard"]["charts"] == []
+    assert "charts.js" not in response.content.decode()
+    # Finance's one chart: the year's subsidy spending against the budget.
+    response = login(world["a"]["finance_user"]).get("/")
+    assert len(response.context["dashboard"]["charts"]) == 1
+    assert "charts.js" in response.content.decode()
 
 
 def test_the_month_chart_counts_the_year_from_one_query(world, years, django_assert_num_queries):

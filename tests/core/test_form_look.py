@@ -99,10 +99,17 @@ def _tag_with_id(html, id_):
     return match.group(0) if match else ""
 
 
+def _first_of_group(html, field):
+    """Where the group's first input is: a choice's ``<id>_0``, a rule table's
+    ``<id>-<row>``."""
+    match = re.search(rf'id="{re.escape(field.auto_id)}[_-]', html)
+    return match.start() if match else -1
+
+
 def _label_of(html, field):
     """The label (or, for a group of choices, the legend) the page gives *field*."""
     if field.layout == "group":
-        first_option = html.find(f'id="{field.auto_id}_0"')
+        first_option = _first_of_group(html, field)
         legend = html.rfind("<legend", 0, first_option)
         return html[legend : html.find("</legend>", legend)] if legend >= 0 else ""
     match = re.search(
@@ -117,7 +124,7 @@ def _described_element(html, field):
     """The element whose aria-describedby names the field's help and errors: the
     input, or the fieldset around a group of choices."""
     if field.layout == "group":
-        first_option = html.find(f'id="{field.auto_id}_0"')
+        first_option = _first_of_group(html, field)
         start = html.rfind("<fieldset", 0, first_option)
         return html[start : html.find(">", start) + 1] if start >= 0 else ""
     return _tag_with_id(html, field.id_for_label)
@@ -160,7 +167,8 @@ def _invalid_post(form):
     """Data with the first required field empty and TYPED in every other text field:
     invalid whatever the form, so nothing is written."""
     fields = _visible_fields(form)
-    blank = next(f for f in fields if f.field.required)
+    # A disabled field (a record's fixed key) ignores what is posted.
+    blank = next(f for f in fields if f.field.required and not f.field.disabled)
     data = {"csrfmiddlewaretoken": "x"}  # a browser's POST is never empty
     for field in fields:
         widget = field.field.widget

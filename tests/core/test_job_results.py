@@ -11,6 +11,7 @@ from core.models import Job, JobStatus, Role
 from core.tenancy import all_regions
 from tests.evaluation_factories import _evaluation
 from tests.factories import _draw, _publication, _round, _snapshot
+from tests.subsidies_factories import _settlement
 
 
 def _result(world, kind):
@@ -21,6 +22,8 @@ def _result(world, kind):
         return {"month": _draw(world, "a").month.isoformat()}
     if kind == "grading_eligibility":
         return {"round": _round(world, "a").pk, "mediators": 0}
+    if kind == "subsidy_settlement":
+        return {"settlement": _settlement(world, "a").pk}
     if kind == "evaluate_year":
         return {"evaluation": _evaluation(world, "a").pk}
     if kind == "roster_publication":

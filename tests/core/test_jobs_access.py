@@ -171,6 +171,8 @@ RESULTS = [
     ("grading_export", {}, "等级评定表格导出", "/jobs/{uuid}/download/"),
     ("evaluate_year", {"evaluation": 4}, "年度考评", "/evaluations/4/"),
     ("evaluation_export", {}, "考评表导出", "/jobs/{uuid}/download/"),
+    ("subsidy_settlement", {"settlement": 6}, "补贴月度结算", "/subsidies/settlements/6/"),
+    ("finance_workbook", {}, "财务发放表", "/jobs/{uuid}/download/"),
 ]
 
 
