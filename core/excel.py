@@ -114,10 +114,10 @@ def build_workbook(title: str, columns: list[Column], rows) -> bytes:
     return buffer.getvalue()
 
 
-def write_workbook(target, title, columns, rows, progress=None, total=None, every=2000):
-    """Stream *rows* into an .xlsx at *target* (a path or a seekable binary file),
-    calling ``progress(done, total)`` every *every* rows. Returns the number of rows."""
-    workbook = xlsxwriter.Workbook(
+def streaming_workbook(target):
+    """An XlsxWriter workbook at *target* that streams its rows (constant memory) and
+    writes every string as text: never a formula, a link or a number."""
+    return xlsxwriter.Workbook(
         target,
         {
             "constant_memory": True,
@@ -126,6 +126,12 @@ def write_workbook(target, title, columns, rows, progress=None, total=None, ever
             "strings_to_numbers": False,
         },
     )
+
+
+def write_workbook(target, title, columns, rows, progress=None, total=None, every=2000):
+    """Stream *rows* into an .xlsx at *target* (a path or a seekable binary file),
+    calling ``progress(done, total)`` every *every* rows. Returns the number of rows."""
+    workbook = streaming_workbook(target)
     sheet = workbook.add_worksheet(sheet_title(title))
     cell = _CellWriter(workbook, sheet)
     bold = workbook.add_format({"bold": True})

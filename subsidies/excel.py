@@ -18,7 +18,6 @@ import datetime
 import tempfile
 from decimal import Decimal
 
-import xlsxwriter
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -27,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import role_data
-from core.excel import XLSX_CONTENT_TYPE, _CellWriter, sheet_title
+from core.excel import XLSX_CONTENT_TYPE, _CellWriter, sheet_title, streaming_workbook
 from core.exports import CHUNK, STREAM_LIMIT
 from core.jobs import start_job
 from core.models import RoleKind
@@ -112,15 +111,7 @@ class FinanceWorkbook:
 
     def write(self, target, progress=None, total=None) -> int:
         """Write to *target* (a path or a binary file); returns the number of lines."""
-        book = xlsxwriter.Workbook(
-            target,
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
+        book = streaming_workbook(target)
         self.formats = {
             "title": book.add_format({"bold": True, "font_size": 14}),
             "head": book.add_format({"bold": True, "border": 1, "text_wrap": True}),

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from caselibrary import services
 from caselibrary.models import LibraryEntry
 from core.api.inputs import TextField
-from core.api.serializers import TenantModelSerializer
+from core.api.serializers import KeyRelatedField, TenantModelSerializer
 from mediation.models import Case, DisputeType
 
 
@@ -18,9 +18,7 @@ class LibraryEntrySerializer(TenantModelSerializer):
     number. ``published`` moves only through the actions."""
 
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
-    dispute_type = serializers.PrimaryKeyRelatedField(
-        queryset=DisputeType.objects.all(), required=False
-    )
+    dispute_type = KeyRelatedField(queryset=DisputeType.objects.all(), required=False)
     dispute_type_name = serializers.CharField(source="dispute_type.name", read_only=True)
     account = TextField(max_length=8000)
     commentary = TextField(max_length=4000, required=False, allow_blank=True, default="")

@@ -3,10 +3,23 @@ from django.db import models
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 
-from core import services
+from core import services, validators
 from core.api.inputs import ModelSerializer
 from core.api.policy_values import PolicyValueField, value_errors
 from core.models import Bureau, JudicialOffice, Policy, Region, Role
+
+
+class KeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related row named by its key, whose text is checked before any query: a
+    code key (a dispute type's, a region's) holding a NUL is a field error, where
+    PostgreSQL would refuse the query parameter with a server error."""
+
+    def to_internal_value(self, data):
+        try:
+            validators.single_line(data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return super().to_internal_value(data)
 
 
 class TenantModelSerializer(ModelSerializer):
@@ -22,6 +35,8 @@ class TenantModelSerializer(ModelSerializer):
     save, and a body that tries to change one is refused with a field error rather
     than silently ignored.
     """
+
+    serializer_related_field = KeyRelatedField
 
     def get_fields(self):
         fields = super().get_fields()
