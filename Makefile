@@ -18,8 +18,9 @@ ASSETS_STAMP := static/vendor/.installed
 
 PYTEST_ARGS ?=
 # Tests run in parallel, one process per core (pytest-xdist gives each worker its own
-# test database; work stealing keeps both busy to the end); PYTEST_WORKERS=0 runs them in
-# this process, e.g. to debug with -x --pdb.
+# test database); PYTEST_WORKERS=0 runs them in this process, e.g. to debug with -x --pdb.
+# Not --dist worksteal: a stolen test may run after a transactional test has truncated the
+# reference lists (dispute types), which pytest-django's ordering otherwise prevents.
 PYTEST_WORKERS ?= auto
 
 .PHONY: help venv assets run test lint format messages clean bench-roster bench-ranking bench-public bench-grading bench-evaluation bench-settlement bench-finance
@@ -71,7 +72,7 @@ lint: $(VENV_STAMP)
 
 test: $(VENV_STAMP) $(ASSETS_STAMP) lint
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 format: $(VENV_STAMP)
 	$(BIN)/ruff format .
