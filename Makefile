@@ -18,9 +18,8 @@ ASSETS_STAMP := static/vendor/.installed
 
 PYTEST_ARGS ?=
 # Tests run in parallel, one process per core (pytest-xdist gives each worker its own
-# test database); PYTEST_WORKERS=0 runs them in this process, e.g. to debug with -x --pdb.
-# Not --dist worksteal: a stolen test may run after a transactional test has truncated the
-# reference lists (dispute types), which pytest-django's ordering otherwise prevents.
+# test database), and an idle worker steals tests from a busy one so neither waits at the
+# end; PYTEST_WORKERS=0 runs them in this process, e.g. to debug with -x --pdb.
 PYTEST_WORKERS ?= auto
 
 .PHONY: help venv assets run test lint format messages clean bench-roster bench-ranking bench-public bench-grading bench-evaluation bench-settlement bench-finance
@@ -72,7 +71,7 @@ lint: $(VENV_STAMP)
 
 test: $(VENV_STAMP) $(ASSETS_STAMP) lint
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(if $(filter 0,$(PYTEST_WORKERS)),,--dist worksteal) $(PYTEST_ARGS)
 
 format: $(VENV_STAMP)
 	$(BIN)/ruff format .
