@@ -1,7 +1,7 @@
 from auditlog.middleware import AuditlogMiddleware
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from core import audit, validators
 from core.audit import restored_audit_context
@@ -22,6 +22,12 @@ class JurisdictionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.admin_prefix = None
+        # Import the URLconf, and with it every view, serializer, FilterSet and form
+        # module, now, when the process loads its middleware: querysets their classes
+        # build at import then belong to no request's jurisdiction. Imported lazily,
+        # they would be built inside the first request's (core.tenancy.ScopedQuerySet
+        # keeps that from leaking, but a sibling's requests would then find nothing).
+        get_resolver().url_patterns  # noqa: B018 (the import is the point)
 
     def __call__(self, request):
         roles = roles_of(request.user)

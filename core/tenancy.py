@@ -46,6 +46,100 @@ def _active_filter(region_code_path: str):
     return {f"{region_code_path}__startswith": prefix} if prefix else {}
 
 
+# Every path by which a queryset reaches the database, so a scoped queryset can check
+# (or an unscoped one refuse) before any SQL runs.
+EVALUATIONS = (
+    "_fetch_all",
+    "iterator",
+    "count",
+    "exists",
+    "aggregate",
+    "update",
+    "delete",
+    "_raw_delete",
+    "explain",
+    "in_bulk",
+    "contains",
+    "resolve_expression",  # used as a subquery
+)
+
+
+def _scope_filter(path: str, prefix: str) -> dict:
+    return {f"{path}__startswith": prefix}
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset of a scoped model, built inside a jurisdiction or all regions, that
+    remembers which (``built_prefix``: "" for all regions).
+
+    A queryset can outlive the scope it was built in: a view's, serializer's or form's
+    class attribute is built when its module is first imported, and that may happen
+    inside the first request a process serves (Django imports the URLconf then), or in
+    ``all_regions()``. Answering later requests with that scope would leak one user's
+    jurisdiction to the next. So ``all()``, which DRF and form fields call per request,
+    narrows it to the jurisdiction active then; and any other evaluation inside a
+    jurisdiction narrower than the one it was built for is refused (ScopeError), never
+    answered with rows from outside it. A queryset evaluated inside a wider scope than
+    it was built for (all regions, or no scope, as a streamed response is read after
+    its request) keeps its own filter, which is narrower."""
+
+    region_code_path = ""
+    built_prefix = ""
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.region_code_path = self.region_code_path
+        clone.built_prefix = self.built_prefix
+        return clone
+
+    def across_regions(self):
+        """This queryset, built inside ``all_regions()``, says itself what it may
+        reach (a bureau's calls seen by the offices below it): evaluate it in any
+        jurisdiction as it is."""
+        if self.built_prefix != "":
+            raise ScopeError("across_regions() is for a queryset built in all_regions().")
+        clone = self._chain()
+        clone.built_prefix = None
+        return clone
+
+    def _wider_than_active(self) -> str | None:
+        """The active prefix when this queryset was built for a wider scope."""
+        current = active_prefix()
+        if self.built_prefix is None or not current or self.built_prefix.startswith(current):
+            return None
+        return current
+
+    def all(self):
+        clone = super().all()
+        current = clone._wider_than_active()
+        if current is None:
+            return clone
+        clone = clone.filter(**_scope_filter(self.region_code_path, current))
+        clone.built_prefix = current
+        return clone
+
+
+def _checked(name):
+    method = getattr(models.QuerySet, name)
+
+    @wraps(method)
+    def evaluate(self, *args, **kwargs):
+        current = self._wider_than_active()
+        if current is not None:
+            raise ScopeError(
+                f"{self.model.__name__}: this query was built for the region "
+                f"{self.built_prefix or 'of all regions'!r} and would run inside {current!r}; "
+                "build it inside the jurisdiction (or call all() on it there)."
+            )
+        return method(self, *args, **kwargs)
+
+    return evaluate
+
+
+for _name in EVALUATIONS:
+    setattr(ScopedQuerySet, _name, _checked(_name))
+
+
 class UnscopedQuerySet(models.QuerySet):
     """A queryset built while no jurisdiction was active.
 
@@ -69,39 +163,35 @@ class UnscopedQuerySet(models.QuerySet):
         return clone
 
     def all(self):
-        scoped_filter = _active_filter(self.region_code_path)
-        if scoped_filter is None:
+        current = active_prefix()
+        if current is None:
             return super().all()
-        clone = super().all()
-        clone.__class__ = models.QuerySet
-        return clone.filter(**scoped_filter) if scoped_filter else clone
+        clone = models.QuerySet.all(self)
+        clone.__class__ = ScopedQuerySet
+        clone.built_prefix = current
+        return clone.filter(**_scope_filter(self.region_code_path, current)) if current else clone
 
-    _fetch_all = _refuse
-    iterator = _refuse
-    count = _refuse
-    exists = _refuse
-    aggregate = _refuse
-    update = _refuse
-    delete = _refuse
-    _raw_delete = _refuse
-    explain = _refuse
-    in_bulk = _refuse
-    contains = _refuse
-    resolve_expression = _refuse  # used as a subquery
-    select_for_update = _refuse
+
+for _name in EVALUATIONS:
+    setattr(UnscopedQuerySet, _name, UnscopedQuerySet._refuse)
+UnscopedQuerySet.select_for_update = UnscopedQuerySet._refuse
 
 
 class JurisdictionManager(models.Manager):
     region_code_path = ""
 
     def get_queryset(self):
-        scoped_filter = _active_filter(self.region_code_path)
-        if scoped_filter is None:
+        current = active_prefix()
+        if current is None:
             queryset = UnscopedQuerySet(self.model, using=self._db)
             queryset.region_code_path = self.region_code_path
             return queryset
-        queryset = super().get_queryset()
-        return queryset.filter(**scoped_filter) if scoped_filter else queryset
+        queryset = ScopedQuerySet(self.model, using=self._db)
+        queryset.region_code_path = self.region_code_path
+        queryset.built_prefix = current
+        if not current:
+            return queryset
+        return queryset.filter(**_scope_filter(self.region_code_path, current))
 
 
 def jurisdiction_manager(region_code_path: str) -> JurisdictionManager:

@@ -66,9 +66,13 @@ def visible_calls(role):
     (or a county) the calls of the bureaus above it, to which it nominates."""
     bureaus = [b.pk for b in role.home_bureau.ancestors_and_self()]
     with all_regions():
-        return HonourCall.objects.filter(
-            Q(region__code__startswith=role.jurisdiction_prefix) | Q(bureau_id__in=bureaus)
-        ).select_related("bureau", "region")
+        return (
+            HonourCall.objects.filter(
+                Q(region__code__startswith=role.jurisdiction_prefix) | Q(bureau_id__in=bureaus)
+            )
+            .select_related("bureau", "region")
+            .across_regions()
+        )
 
 
 # --- Calls -----------------------------------------------------------------------------

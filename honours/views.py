@@ -50,7 +50,7 @@ def nominations_of(call, role, user):
     bureau, else those inside the jurisdiction (an office: its own)."""
     if may_manage(role, call) or services.member_of(call, user) is not None:
         with all_regions():
-            return Nomination.objects.filter(call=call)
+            return Nomination.objects.filter(call=call).across_regions()
     return Nomination.objects.filter(call=call)
 
 
@@ -256,7 +256,11 @@ class PanelRemoveView(ObjectFormView):
     def get_queryset(self):
         calls = services.visible_calls(require_role(self.request)).values("pk")
         with all_regions():
-            return PanelMember.objects.filter(call__in=calls).select_related("call", "user")
+            return (
+                PanelMember.objects.filter(call__in=calls)
+                .select_related("call", "user")
+                .across_regions()
+            )
 
     def get_title(self):
         return _("Take %(member)s off the panel") % {"member": self.object.display_name}
@@ -353,6 +357,7 @@ def _nominations_for(request):
             Nomination.objects.filter(Q(region__code__startswith=role.jurisdiction_prefix) | calls)
             .distinct()
             .select_related("call__bureau", "mediator", "case", "office")
+            .across_regions()
         )
 
 

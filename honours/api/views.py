@@ -186,6 +186,7 @@ class NominationViewSet(HistoryMixin, TenantReadOnlyViewSet):
                 )
                 .distinct()
                 .select_related("call", "mediator", "case", "office")
+                .across_regions()
             )
 
     def history_entries(self, obj):

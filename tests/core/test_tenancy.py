@@ -29,6 +29,38 @@ def test_a_queryset_built_without_scope_works_once_a_scope_is_active(world):
         assert list(built_early.all()) == [world["a"]["office"]]
 
 
+@pytest.mark.parametrize("built_in", ["all regions", "another county"])
+def test_a_queryset_kept_from_a_wider_or_other_scope_never_answers_with_its_rows(world, built_in):
+    """A class attribute built when its module was first imported inside a request
+    (or inside all_regions()) must not carry that scope to the next request."""
+    wider = all_regions() if built_in == "all regions" else jurisdiction("330102")
+    with wider:
+        kept = JudicialOffice.objects.select_related("region")
+    own = world["a"]["office"]
+    with jurisdiction(world["a"]["county"].prefix):
+        # all(), as DRF and form fields call per request: narrowed to this jurisdiction.
+        assert set(kept.all()) <= {own}
+        assert world["b"]["office"] not in set(kept.all())
+        # Any other evaluation is refused rather than answered from the wider scope.
+        for evaluate in (list, lambda q: q.count(), lambda q: q.exists(), lambda q: q.get()):
+            with pytest.raises(ScopeError):
+                evaluate(kept.filter(name__contains="镇"))
+        with pytest.raises(ScopeError):
+            list(Bureau.objects.filter(offices__in=kept))
+    if built_in == "all regions":
+        with jurisdiction(world["a"]["county"].prefix):
+            assert list(kept.all()) == [own]
+
+
+def test_a_queryset_built_in_a_jurisdiction_may_be_read_in_a_wider_one(world):
+    with jurisdiction(world["a"]["county"].prefix):
+        narrow = JudicialOffice.objects.all()
+    with jurisdiction(world["a"]["city"].prefix):
+        assert list(narrow) == [world["a"]["office"]]
+    with all_regions():
+        assert list(narrow.all()) == [world["a"]["office"]]
+
+
 def test_an_unscoped_queryset_used_as_a_subquery_raises(world):
     unscoped = JudicialOffice.objects.filter(name__contains="镇")
     with jurisdiction("3306"), pytest.raises(ScopeError):
@@ -89,3 +121,18 @@ def test_the_task_decorator_refuses_a_task_with_no_jurisdiction(world):
 
     with pytest.raises(ScopeError):
         task()
+
+
+def test_the_urlconf_is_imported_when_the_site_starts_outside_any_request():
+    """Views' class-level querysets are built at import: a process must import them
+    before its first request, whose jurisdiction they would otherwise be built in."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, django; django.setup(); "
+        "from django.core.handlers.wsgi import WSGIHandler; "
+        "assert 'registry.api.mediators' not in sys.modules; WSGIHandler(); "
+        "assert 'registry.api.mediators' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True, timeout=60)

@@ -45,7 +45,7 @@ PARTS = 2
 # Examples per operation: a quick pass over every operation first, so a slow machine
 # still touches each one, then a deeper pass while the budget lasts. Derandomized,
 # the deeper pass starts with the quick pass's examples.
-PASSES = (5, 20)
+PASSES = (5, 12)
 # Per half: side by side on two cores the fuzz takes about this long, one after the
 # other twice that, within three minutes either way.
 BUDGET_SECONDS = 80

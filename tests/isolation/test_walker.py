@@ -112,13 +112,30 @@ def _send(client, method, url):
     return getattr(client, method.lower())(url, data=body, content_type="application/json")
 
 
+@pytest.fixture
+def as_user(db):
+    """One logged-in client per user for the whole walk: logging in again before every
+    route cost a third of the walk's time."""
+    from django.test import Client
+
+    clients = {}
+
+    def client_of(user):
+        if user.pk not in clients:
+            clients[user.pk] = Client()
+            clients[user.pk].force_login(user)
+        return clients[user.pk]
+
+    return client_of
+
+
 def test_every_detail_route_names_a_model_with_a_factory():
     missing = [route for route, p in DETAIL_ROUTES if _model_of(p) not in FACTORIES]
     assert not missing, f"add a factory to tests/factories.FACTORIES for: {missing}"
     assert len(DETAIL_ROUTES) >= 10, "the walk found too few routes to be walking them"
 
 
-def test_foreign_objects_answer_404_on_every_detail_route(client, world, objects):
+def test_foreign_objects_answer_404_on_every_detail_route(as_user, world, objects):
     checked = 0
     for route, pattern in DETAIL_ROUTES:
         model = _model_of(pattern)
@@ -126,9 +143,8 @@ def test_foreign_objects_answer_404_on_every_detail_route(client, world, objects
             obj = objects[unit][model]
             before = _snapshot(obj)
             url = _concrete(route, pattern, obj)
-            client.force_login(viewer)
             for method in sorted(_methods(pattern)):
-                status = _send(client, method, url).status_code
+                status = _send(as_user(viewer), method, url).status_code
                 if method == "GET":
                     assert status == 404, f"GET {url} as {key} of another unit: {status}"
                 else:
@@ -140,16 +156,13 @@ def test_foreign_objects_answer_404_on_every_detail_route(client, world, objects
     assert checked > 100
 
 
-def test_own_objects_are_reachable_so_the_404s_mean_something(client, world, objects):
+def test_own_objects_are_reachable_so_the_404s_mean_something(as_user, world, objects):
     users = [world["a"][k] for k in VIEWER_KEYS]
     for route, pattern in DETAIL_ROUTES:
         if "GET" not in _methods(pattern) or route.endswith("download/"):
             continue  # a job with no file answers 404 to everyone, by design
         url = _concrete(route, pattern, objects["a"][_model_of(pattern)])
-        codes = []
-        for user in users:
-            client.force_login(user)
-            codes.append(client.get(url).status_code)
+        codes = [as_user(user).get(url).status_code for user in users]
         assert 200 in codes, f"GET {url}: no user of its own unit could open it ({codes})"
 
 
@@ -161,7 +174,7 @@ def _listed_ids(body: str):
     return {str(r.get("id", r.get("code"))) for r in rows if isinstance(r, dict)}
 
 
-def test_list_routes_show_nothing_from_another_unit(client, world, objects):
+def test_list_routes_show_nothing_from_another_unit(as_user, world, objects):
     pages = 0
     for route, pattern in LIST_ROUTES:
         if "GET" not in _methods(pattern):
@@ -169,8 +182,7 @@ def test_list_routes_show_nothing_from_another_unit(client, world, objects):
         url = _concrete(route, pattern)
         model = _model_of(pattern)
         for key, viewer, unit in _pairs(world):
-            client.force_login(viewer)
-            response = client.get(url)
+            response = as_user(viewer).get(url)
             if response.status_code != 200:
                 continue
             pages += 1
