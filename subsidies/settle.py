@@ -1,7 +1,7 @@
 """Settling a bureau's month: the lines, and the cases each pays, computed and written
-by the database itself, two ``INSERT … SELECT`` statements over the cases, their
-reviews and mediators, the posts, the quarter's ranking and the adjustments, with the
-rule version's numbers (``subsidies.rules``) as parameters. Reading a city's rows into
+by the database itself, by ``INSERT … SELECT`` statements over the cases, their reviews
+and mediators, the posts, the quarter's ranking and the adjustments, with the rule
+version's numbers (``subsidies.rules``) as parameters. Reading a city's rows into
 Python to price them and writing them back cost ten to fifty times one SQL query
 (``make bench-settlement``); ``subsidies.eligibility`` prices a single case in Python
 for the statements' explanations, and the tests hold the two to the same rules.
@@ -406,7 +406,7 @@ def would_pay(settlement, version) -> Decimal:
     with connection.cursor() as cursor:
         cursor.execute(f"{query.with_clause} SELECT SUM(total) FROM lines", query.params)
         (total,) = cursor.fetchone()
-    return Decimal(total or 0) / 100
+    return (Decimal(total or 0) / 100).quantize(Decimal("0.01"))
 
 
 def digest(lines, cases) -> str:
