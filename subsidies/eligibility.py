@@ -1,58 +1,19 @@
 """Which cases a settlement counts (一案卷、调解成功、协议履行), at which rate, and, for
-a case not counted, why not (the settlement's and the mediator statement's words)."""
+a case not counted, why not (the mediator statement's words), one case at a time.
+The settlement applies the same rules to a month's cases in SQL (subsidies.settle);
+tests/subsidies/test_settle_sql.py holds the two to the same results."""
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from mediation.models import Case
 from mediation.models.choices import AgreementForm, CaseResult, CaseStatus, Difficulty
-from subsidies.models import CaseRate, ReviewDecision, SettledCase
-
-CASE_FIELDS = (
-    "pk",
-    "region_id",
-    "difficulty",
-    "result",
-    "agreement_form",
-    "fulfilled",
-    "amount",
-    "lead_mediator_id",
-    "subsidy_review__participation_evidenced",
-    "subsidy_review__handled_properly",
-)
-
-
-def candidate_cases(prefix: str, month_end, settlement_id=None):
-    """Closed cases of the region *prefix*, closed by *month_end*, reviewed and
-    accepted, and not yet counted by any settlement (other than *settlement_id*,
-    being recomputed): a case reviewed late counts in the month it is settled in,
-    and only once."""
-    counted = SettledCase._base_manager.filter(case=OuterRef("pk"))
-    if settlement_id is not None:
-        counted = counted.exclude(line__settlement_id=settlement_id)
-    return Case._base_manager.filter(
-        region__code__startswith=prefix,
-        status=CaseStatus.CLOSED,
-        closed_on__lte=month_end,
-        subsidy_review__decision=ReviewDecision.ACCEPTED,
-    ).filter(~Exists(counted))
-
-
-def case_rows(prefix: str, month_end, min_score: int, settlement_id=None):
-    """The candidates with what pricing needs, and their number of parties: one query."""
-    return (
-        candidate_cases(prefix, month_end, settlement_id)
-        .filter(subsidy_review__score__gte=min_score)
-        .values(*CASE_FIELDS)
-        .annotate(persons=Count("parties"))
-        .order_by("pk")
-    )
+from subsidies.models import CaseRate, ReviewDecision
 
 
 def price(row, rules):
-    """(rate kind, rate, factors, award) for a candidate case row, or None when the
+    """(rate kind, rate, factors, award) for a case row (its fields, its review's as
+    ``subsidy_review__…`` and its number of parties as ``persons``), or None when the
     rules do not pay it."""
     result, form = row["result"], row["agreement_form"]
     if result == CaseResult.SUCCESS:

@@ -1,6 +1,15 @@
-"""Settling a bureau's month: the lines computed from the rule version in force, by a
-handful of set queries (cases, assistants, posts, rankings, mediators, adjustments)
-whatever the number of mediators, and written in bulk.
+"""Settling a bureau's month: the lines, and the cases each pays, computed and written
+by the database itself, by ``INSERT … SELECT`` statements over the cases, their reviews
+and mediators, the posts, the quarter's ranking and the adjustments, with the rule
+version's numbers (``subsidies.rules``) as parameters. Reading a city's rows into
+Python to price them and writing them back cost ten to fifty times one SQL query
+(``make bench-settlement``); ``subsidies.eligibility`` prices a single case in Python
+for the statements' explanations, and the tests hold the two to the same rules.
+
+Amounts are computed as integers, in fen, and shares in ten-thousandths (``SHARE``):
+SQLite's decimal arithmetic is floating point, and integers keep every fen exact on
+both databases. Each rounding (to the fen, half up, per case, as
+``Decimal.quantize(ROUND_HALF_UP)`` would) is an integer division.
 
 Two guards keep a mediator-month from being paid twice: the settlement is claimed by
 a conditional update (``computing``) before it is computed, so two workers never
@@ -10,25 +19,31 @@ payer, or a second payment of a case to a mediator, whichever bureau settles it.
 import datetime
 import hashlib
 import uuid
-from collections import defaultdict
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mediation.models import Case, RankingEntry, RankingSnapshot
-from mediation.models.choices import SnapshotStatus
+from mediation.models import Case, Party, RankingEntry, RankingSnapshot
+from mediation.models.choices import (
+    AgreementForm,
+    CaseResult,
+    CaseStatus,
+    Difficulty,
+    SnapshotStatus,
+)
 from registry.models import Appointment, Mediator
 from registry.models.appointments import NO_PAYER
-from subsidies import eligibility, hooks, months
+from subsidies import hooks, months
 from subsidies.models import (
     Adjustment,
     BlockReason,
+    CaseRate,
+    CaseReview,
     MediatorRole,
+    ReviewDecision,
     SettledCase,
     Settlement,
     SettlementLine,
@@ -36,142 +51,369 @@ from subsidies.models import (
 )
 from subsidies.rules import rules_of, version_for
 
-FEN = Decimal("0.01")
 SHARE = Decimal("0.0001")
+UNIT = 10000  # a share of 1 in ten-thousandths, SHARE's unit
 MONEY = ("base", "case_amount", "bonus", "award", "capped", "adjustment", "total")
 
 
-@dataclass(slots=True)
-class Line:
-    """A line being computed (plain attributes: thousands are built per month)."""
-
-    mediator_id: int
-    region_id: str
-    payer: str
-    level: int | None
-    full_time: bool
-    blocked: str
-    cases: int = 0
-    base: Decimal = Decimal("0.00")
-    case_amount: Decimal = Decimal("0.00")
-    bonus: Decimal = Decimal("0.00")
-    award: Decimal = Decimal("0.00")
-    capped: Decimal = Decimal("0.00")
-    adjustment: Decimal = Decimal("0.00")
-    total: Decimal = Decimal("0.00")
-
-
-@dataclass(slots=True)
-class Paid:
-    """A case paid on a line being computed."""
-
-    line: Line
-    case_id: int
-    mediator_id: int
-    region_id: str
-    role: str
-    rate_kind: str
-    rate: Decimal
-    share: Decimal
-    factors: Decimal
-    award: Decimal
-    amount: Decimal
-
-
-LINE_COLUMNS = (
-    "settlement_id",
-    "rule_version_id",
-    "month",
-    "mediator_id",
-    "region_id",
-    "payer",
-    "level",
-    "full_time",
-    "blocked",
-    "cases",
-    *MONEY,
-)
-CASE_COLUMNS = (
-    "line_id",
-    "case_id",
-    "mediator_id",
-    "region_id",
-    "role",
-    "rate_kind",
-    "rate",
-    "share",
-    "factors",
-    "award",
-    "amount",
-)
-
-
-def _insert(cursor, model, columns, rows, batch=500):
-    """Multi-row INSERTs of *rows*, *batch* rows a statement (one round trip each)."""
+def _tables():
     quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(
-        quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
-    )
-    row = "({})".format(", ".join(["%s"] * len(columns)))
-    for start in range(0, len(rows), batch):
-        chunk = rows[start : start + batch]
-        cursor.execute(head + ", ".join([row] * len(chunk)), [v for r in chunk for v in r])
+    models = {
+        "case": Case,
+        "party": Party,
+        "review": CaseReview,
+        "assistants": Case.assistants.through,
+        "mediator": Mediator,
+        "appointment": Appointment,
+        "entry": RankingEntry,
+        "adjustment": Adjustment,
+        "line": SettlementLine,
+        "settled": SettledCase,
+    }
+    return {name: quote(model._meta.db_table) for name, model in models.items()}
 
 
-def write_lines(settlement, version, lines, cases):
-    """Insert the computed lines, then their cases, by multi-row INSERTs (the ORM's
-    bulk_create spent most of a city's settlement preparing every value)."""
-    ops = connection.ops
-    month = ops.adapt_datefield_value(settlement.month)
+def _whole(value, scale: int) -> int:
+    """*value* times *scale* as an integer; a rule finer than that is refused (the
+    rule fields allow fen and a tenth of a percent)."""
+    scaled = Decimal(value) * scale
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value} is finer than 1/{scale}")
+    return int(scaled)
 
-    def money(value):
-        return ops.adapt_decimalfield_value(value, 12, 2)
 
-    line_rows = [
-        (
-            settlement.pk,
-            version.pk,
-            month,
-            line.mediator_id,
-            line.region_id,
-            line.payer,
-            line.level,
-            line.full_time,
-            line.blocked,
-            line.cases,
-            *(money(getattr(line, name)) for name in MONEY),
+def _half_up(expression: str, divisor: int) -> str:
+    """SQL rounding the non-negative integer *expression* / *divisor* half up (every
+    value rounded here is non-negative; *divisor* is even)."""
+    return f"(({expression}) + {divisor // 2}) / {divisor}"
+
+
+class _Query:
+    """The WITH clause of a settlement and its parameters: ``paid``, one row per case
+    and mediator paid (amounts in fen, the share in ten-thousandths), and ``lines``,
+    one row per mediator and payer. Built from the rule version's numbers; a rule that
+    is off, or a level whose factor is 1 and extra 0, leaves its part out."""
+
+    def __init__(self, settlement, version, own_rows=True):
+        """*own_rows*: whether the settlement's own lines and cases may be in the
+        tables (a preview), to be disregarded; not when they were just deleted."""
+        rules = rules_of(version)
+        month = settlement.month
+        self.params = {}
+        p = self.param
+        t = _tables()
+        settlement_id = p(settlement.pk or 0, "settlement")
+        fund_payer = p(rules["case_fund_payer"], "fund_payer")
+        month_param = p(connection.ops.adapt_datefield_value(month), "month")
+        end = p(connection.ops.adapt_datefield_value(months.last_day(month)), "end")
+        like = p(settlement.bureau.region.prefix + "%", "like")
+        success, major = p(CaseResult.SUCCESS), p(Difficulty.MAJOR)
+
+        def mapping(column, values, scale, default=0):
+            """A CASE over *column* giving each key's value times *scale*, leaving out
+            the keys that would give *default*; None when all do."""
+            whens = [
+                f"WHEN {p(key)} THEN {p(_whole(value, scale))}"
+                for key, value in values.items()
+                if _whole(value, scale) != default
+            ]
+            return f"(CASE {column} {' '.join(whens)} ELSE {default} END)" if whens else None
+
+        # A mediator-month-payer another settlement already pays is not paid here;
+        # while no other settlement of the month exists, none is, and the check (an
+        # index probe per row) is left out.
+        contested = Settlement._base_manager.filter(month=month).exclude(pk=settlement.pk).exists()
+
+        def taken(alias, payer, keyword="AND"):
+            if not contested:
+                return ""
+            return (
+                f"{keyword} NOT EXISTS (SELECT 1 FROM {t['line']} t WHERE t.mediator_id = "
+                f"{alias}.mediator_id AND t.month = {month_param} AND t.payer = {payer} "
+                f"AND t.settlement_id <> {settlement_id})"
+            )
+
+        # A case counted by any settlement is not counted again (but a preview of a
+        # settlement counts its own cases again).
+        counted_before = f"SELECT 1 FROM {t['settled']} s WHERE s.case_id = c.id"
+        if own_rows:
+            counted_before += (
+                f" AND s.line_id NOT IN (SELECT l.id FROM {t['line']} l"
+                f" WHERE l.settlement_id = {settlement_id})"
+            )
+
+        # The rate before the level factor, in fen times UNIT (so that a share of it
+        # stays whole), and its kind, by result, agreement form and review, as
+        # eligibility.price.
+        rate = mapping("c.difficulty", rules["case_rates"], 100) or "0"
+        ordinary = _whole(rules.rate(Difficulty.ORDINARY), 100)
+        oral = p(AgreementForm.ORAL)
+        unfulfilled = (
+            "WHEN NOT COALESCE(c.fulfilled, FALSE) THEN NULL " if rules["require_fulfilled"] else ""
         )
-        for line in lines
-    ]
-    table = ops.quote_name(SettlementLine._meta.db_table)
+        kind = (
+            f"CASE WHEN c.result = {success} THEN CASE {unfulfilled}"
+            f"WHEN c.agreement_form = {oral} THEN "
+            f"CASE WHEN r.participation_evidenced THEN {p(CaseRate.ORAL.value)} END "
+            f"ELSE {p(CaseRate.FULL.value)} END "
+            f"WHEN r.handled_properly THEN {p(CaseRate.UNSUCCESSFUL.value)} END"
+        )
+        scaled_rate = (
+            f"CASE WHEN c.result = {success} AND c.agreement_form = {oral} "
+            f"THEN {p(ordinary * _whole(rules.share('oral_share'), UNIT))} "
+            f"WHEN c.result = {success} THEN CAST({rate} AS BIGINT) * {UNIT} "
+            f"ELSE CAST({rate} AS BIGINT) * {p(_whole(rules.share('unsuccessful_share'), UNIT))} "
+            "END"
+        )
+        factors = []
+        if rules["persons_threshold"]:
+            threshold = p(rules["persons_threshold"])
+            persons = f"(SELECT COUNT(*) FROM {t['party']} pa WHERE pa.case_id = c.id)"
+            factors.append(
+                f"CASE WHEN {persons} > {threshold} THEN CAST({persons} - {threshold} AS BIGINT)"
+                f" * {p(_whole(rules.money('per_person'), 100))} ELSE 0 END"
+            )
+        if rules.money("amount_threshold"):
+            factors.append(
+                f"CASE WHEN CAST(ROUND(c.amount * 100) AS BIGINT) >= "
+                f"{p(_whole(rules.money('amount_threshold'), 100))} "
+                f"THEN {p(_whole(rules.money('amount_extra'), 100))} ELSE 0 END"
+            )
+        # Levels are whole numbers; a mediator without one (or of level 0) has the
+        # factor 1 and no extra (Rules.level_factor, Rules.base).
+        levels = {int(level) for level in rules["level_factors"]} - {0}
+        level_factor = mapping(
+            "m.level", {level: rules.level_factor(level) for level in levels}, UNIT, UNIT
+        )
+        extra = mapping(
+            "m.level",
+            {int(level): value for level, value in rules["base_by_level"].items() if int(level)},
+            100,
+        )
+        base = mapping("p.post", rules["base_by_post"], 100) or "0"
+        lead_share = p(_whole(rules.share("lead_share").quantize(SHARE), UNIT))
+        no_payer = ", ".join(p(value) for value in NO_PAYER)
+        cap = p(_whole(rules.money("monthly_cap"), 100))
+        # An empty bank account is stored as NULL (the encrypted field encrypts only a
+        # value), so "blocked" is read in SQL without decrypting anyone's number.
+        no_bank = p(BlockReason.NO_BANK_ACCOUNT.value)
+
+        parts = [
+            f"""SELECT mediator_id, payer, base, 0 AS cases, 0 AS case_amount, 0 AS award,
+                   0 AS bonus, 0 AS adjustment
+            FROM bases b {taken("b", "b.payer", "WHERE")}""",
+            f"""SELECT mediator_id, {fund_payer}, 0, 1, amount - award_part, award_part, 0, 0
+            FROM paid""",
+            f"""SELECT mediator_id, payer, 0, 0, 0, 0, 0,
+                   SUM(CAST(ROUND(amount * 100) AS BIGINT))
+            FROM {t["adjustment"]} WHERE settlement_id = {settlement_id}
+            GROUP BY mediator_id, payer""",
+        ]
+        snapshot = self._ranking(settlement, rules)
+        if snapshot is not None:
+            parts.append(
+                f"""SELECT DISTINCT e.mediator_id, {fund_payer}, 0, 0, 0, 0,
+                       {p(_whole(rules.money("bonus_amount"), 100))}, 0
+                FROM {t["entry"]} e
+                WHERE e.snapshot_id = {p(snapshot)} AND e.rank <= {p(rules["bonus_top"])}
+                  {taken("e", fund_payer)}"""
+            )
+        union = "\n            UNION ALL\n            ".join(parts)
+        by_level = f"JOIN {t['mediator']} m ON m.id = {{}}.mediator_id"
+
+        self.with_clause = f"""WITH counted AS (
+            SELECT c.id AS case_id, c.region_id, c.lead_mediator_id, {kind} AS kind,
+                   {scaled_rate} AS rate, {" + ".join(factors) or "0"} AS factors,
+                   CASE WHEN c.result = {success} AND c.difficulty = {major}
+                        THEN {p(_whole(rules.money("major_award"), 100))} ELSE 0 END AS award,
+                   (SELECT COUNT(*) FROM {t["assistants"]} a WHERE a.case_id = c.id) AS helpers
+            FROM {t["case"]} c JOIN {t["review"]} r ON r.case_id = c.id
+            WHERE c.region_id LIKE {like} AND c.status = {p(CaseStatus.CLOSED)}
+              AND c.closed_on <= {end} AND r.decision = {p(ReviewDecision.ACCEPTED)}
+              AND r.score >= {p(rules["min_review_score"])}
+              AND NOT EXISTS ({counted_before})
+        ), shares AS (
+            SELECT case_id, region_id, lead_mediator_id AS mediator_id,
+                   {p(MediatorRole.LEAD.value)} AS role, kind, rate, factors, award,
+                   CASE WHEN helpers = 0 THEN {UNIT} ELSE {lead_share} END AS share
+            FROM counted WHERE kind IS NOT NULL
+            UNION ALL
+            SELECT k.case_id, k.region_id, a.mediator_id, {p(MediatorRole.ASSISTANT.value)},
+                   k.kind, k.rate, k.factors, k.award,
+                   (2 * ({UNIT} - {lead_share}) + k.helpers) / (2 * k.helpers)
+            FROM counted k JOIN {t["assistants"]} a ON a.case_id = k.case_id
+            WHERE k.kind IS NOT NULL AND a.mediator_id <> k.lead_mediator_id
+        ), rated AS (
+            SELECT s.case_id, s.region_id, s.mediator_id, s.role, s.kind, s.share,
+                   s.factors, s.award,
+                   {_half_up(f"CAST(s.rate AS BIGINT) * {level_factor or UNIT}", UNIT * UNIT)}
+                   AS rate
+            FROM shares s {by_level.format("s") if level_factor else ""}
+            {taken("s", fund_payer, "WHERE")}
+        ), paid AS (
+            SELECT case_id, region_id, mediator_id, role, kind, share, rate, factors, award,
+                   {_half_up("(rate + factors + award) * share", UNIT)} AS amount,
+                   {_half_up("CAST(award AS BIGINT) * share", UNIT)} AS award_part
+            FROM rated
+        ), posts AS (
+            SELECT p.mediator_id, p.post, p.paid_by, ROW_NUMBER() OVER (
+                       PARTITION BY p.mediator_id ORDER BY p.starts_on DESC, p.id DESC
+                   ) AS latest
+            FROM {t["appointment"]} p
+            WHERE p.region_id LIKE {like} AND p.full_time AND p.starts_on <= {end}
+              AND (p.ends_on IS NULL OR p.ends_on >= {month_param})
+        ), bases AS (
+            SELECT p.mediator_id,
+                   CASE WHEN p.paid_by IN ({no_payer}) THEN {p(rules["base_payer"])}
+                        ELSE p.paid_by END AS payer,
+                   {base} + {extra or 0} AS base
+            FROM posts p {by_level.format("p") if extra else ""}
+            WHERE p.latest = 1
+        ), sums AS (
+            SELECT mediator_id, payer, SUM(base) AS base, SUM(cases) AS cases,
+                   SUM(case_amount) AS case_amount, SUM(award) AS award,
+                   SUM(bonus) AS bonus, SUM(adjustment) AS adjustment
+            FROM (
+            {union}
+            ) AS parts
+            GROUP BY mediator_id, payer
+        ), capped AS (
+            SELECT s.*, CASE WHEN {cap} > 0 AND case_amount + bonus + award > {cap}
+                             THEN case_amount + bonus + award - {cap} ELSE 0 END AS capped
+            FROM sums s
+        ), lines AS (
+            SELECT c.mediator_id, c.payer, m.region_id, m.level,
+                   c.mediator_id IN (SELECT mediator_id FROM posts) AS full_time,
+                   CASE WHEN m.bank_account IS NULL THEN {no_bank} ELSE '' END AS blocked,
+                   c.cases, c.base, c.case_amount, c.bonus, c.award, c.capped, c.adjustment,
+                   c.base + c.case_amount + c.bonus + c.award - c.capped + c.adjustment AS total
+            FROM capped c JOIN {t["mediator"]} m ON m.id = c.mediator_id
+        )"""
+
+    def param(self, value, name=None) -> str:
+        name = name or f"p{len(self.params)}"
+        self.params[name] = value
+        return f"%({name})s"
+
+    @staticmethod
+    def _ranking(settlement, rules):
+        """The published ranking of the quarter just ended whose first ``bonus_top``
+        get the bonus (in the month after a quarter), or None."""
+        month = settlement.month
+        if month.month not in (1, 4, 7, 10) or not rules["bonus_top"]:
+            return None
+        quarter_month = months.previous(month)
+        return (
+            RankingSnapshot._base_manager.filter(
+                bureau=settlement.bureau,
+                year=quarter_month.year,
+                quarter=(quarter_month.month - 1) // 3 + 1,
+                status=SnapshotStatus.PUBLISHED,
+            )
+            .order_by("-version")
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+
+def _as_text(column: str) -> str:
+    """SQL printing a money *column* as its Decimal prints (2500.00)."""
+    if connection.vendor == "sqlite":
+        return f"printf('%%.2f', {column})"
+    return f"CAST({column} AS TEXT)"
+
+
+def _digest_parts():
+    """SQL of a written line's and a written case's part of the digest (RETURNING)."""
+    amounts = " || '|' || ".join(
+        # A cap not reached is computed as the integer 0 (Decimal(0) prints "0").
+        f"CASE WHEN capped = 0 THEN '0' ELSE {_as_text('capped')} END"
+        if name == "capped"
+        else _as_text(name)
+        for name in MONEY
+    )
+    line = f"mediator_id || '|' || payer || '|' || blocked || '|' || {amounts}"
+    case = f"case_id || '|' || mediator_id || '|' || rate_kind || '|' || {_as_text('amount')}"
+    return line, case
+
+
+def write_lines(settlement, version, progress=None) -> str:
+    """Replace a draft's lines and settled cases by those *version* computes, and
+    return their digest: the lines by an INSERT … SELECT, their cases by another
+    joining them (on PostgreSQL, one statement computing ``paid`` once), each
+    returning its part of the digest as written."""
+    report = progress or (lambda done, total=None: None)
+    query = _Query(settlement, version, own_rows=False)
+    t = _tables()
+    params = {**query.params, "version": version.pk}
+    line_part, case_part = _digest_parts()
+    insert_lines = f"""INSERT INTO {t["line"]} (settlement_id, rule_version_id, month,
+            mediator_id, region_id, payer, level, full_time, blocked, cases, {", ".join(MONEY)})
+        SELECT %(settlement)s, %(version)s, %(month)s, mediator_id, region_id, payer, level,
+               full_time, blocked, cases, {", ".join(f"{name} / 100.0" for name in MONEY)}
+        FROM lines ORDER BY mediator_id, payer"""
+
+    def insert_cases(lines):
+        return f"""INSERT INTO {t["settled"]} (line_id, case_id, mediator_id, region_id, role,
+                rate_kind, rate, share, factors, award, amount)
+            SELECT l.id, p.case_id, p.mediator_id, p.region_id, p.role, p.kind,
+                   p.rate / 100.0, p.share / {UNIT}.0, p.factors / 100.0, p.award / 100.0,
+                   p.amount / 100.0
+            FROM paid p JOIN {lines} l
+                 ON l.mediator_id = p.mediator_id AND l.payer = %(fund_payer)s"""
+
     with connection.cursor() as cursor:
-        _insert(cursor, SettlementLine, LINE_COLUMNS, line_rows)
+        # A draft's lines are its computation, recorded whole by the digest and the
+        # settlement's own trail: replaced by two plain deletes, not one signal per row.
         cursor.execute(
-            f"SELECT id, mediator_id, payer FROM {table} WHERE settlement_id = %s",
+            f"DELETE FROM {t['settled']} WHERE line_id IN "
+            f"(SELECT id FROM {t['line']} WHERE settlement_id = %s)",
             [settlement.pk],
         )
-        ids = {(mediator, payer): pk for pk, mediator, payer in cursor.fetchall()}
-        case_rows = [
-            (
-                ids[paid.line.mediator_id, paid.line.payer],
-                paid.case_id,
-                paid.mediator_id,
-                paid.region_id,
-                paid.role,
-                paid.rate_kind,
-                money(paid.rate),
-                ops.adapt_decimalfield_value(paid.share, 5, 4),
-                money(paid.factors),
-                money(paid.award),
-                money(paid.amount),
+        cursor.execute(f"DELETE FROM {t['line']} WHERE settlement_id = %s", [settlement.pk])
+        report(1)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"""{query.with_clause}, written AS (
+                    {insert_lines} RETURNING id, mediator_id, payer, {line_part} AS part
+                ), cased AS (
+                    {insert_cases("written")} RETURNING {case_part} AS part
+                )
+                SELECT 0, part FROM written UNION ALL SELECT 1, part FROM cased""",
+                params,
             )
-            for paid in cases
-        ]
-        _insert(cursor, SettledCase, CASE_COLUMNS, case_rows)
+            rows = cursor.fetchall()
+        else:
+            cursor.execute(f"{query.with_clause} {insert_lines} RETURNING 0, {line_part}", params)
+            rows = cursor.fetchall()
+            report(2)
+            cursor.execute(
+                f"{query.with_clause} {insert_cases(t['line'])} "
+                f"AND l.settlement_id = %(settlement)s RETURNING 1, {case_part}",
+                params,
+            )
+            rows += cursor.fetchall()
+        report(3)
+    return digest(
+        [part for kind, part in rows if kind == 0], [part for kind, part in rows if kind == 1]
+    )
 
 
-def fen(amount) -> Decimal:
-    return Decimal(amount).quantize(FEN, rounding=ROUND_HALF_UP)
+def would_pay(settlement, version) -> Decimal:
+    """What *version* pays for *settlement*'s month in all, nothing written (the
+    settlement may be an unsaved probe)."""
+    query = _Query(settlement, version)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{query.with_clause} SELECT SUM(total) FROM lines", query.params)
+        (total,) = cursor.fetchone()
+    return (Decimal(total or 0) / 100).quantize(Decimal("0.01"))
+
+
+def digest(lines, cases) -> str:
+    """The lines' fingerprint: a re-run from the same inputs gives the same one. Over
+    each line's and each case's part as written ("mediator|payer|blocked|amounts",
+    "case|mediator|rate kind|amount"), lines first, each sorted."""
+    return hashlib.sha256("\n".join(sorted(lines) + sorted(cases)).encode()).hexdigest()
 
 
 def refuse_month(bureau, month: datetime.date):
@@ -230,19 +472,11 @@ def compute(settlement: Settlement, user=None, progress=None) -> Settlement:
     try:
         with transaction.atomic():
             version = version_for(settlement.bureau, settlement.month)
-            lines, cases = build_lines(settlement, version, progress)
-            # A draft's lines are its computation, recorded whole by the digest and the
-            # settlement's own trail: replaced by two plain deletes, not one signal
-            # per row.
-            SettledCase._base_manager.filter(line__settlement=settlement)._raw_delete(
-                SettledCase._base_manager.db
-            )
-            SettlementLine._base_manager.filter(settlement=settlement)._raw_delete(
-                SettlementLine._base_manager.db
-            )
-            write_lines(settlement, version, lines, cases)
+            report = progress or (lambda done, total=None: None)
+            report(0, 4)
+            settlement.digest = write_lines(settlement, version, report)
             settlement.rule_version = version
-            settlement.digest = digest(lines, cases)
+            report(4)
             settlement.computed_at = timezone.now()
             if user is not None and settlement.prepared_by_id is None:
                 settlement.prepared_by = user
@@ -252,180 +486,6 @@ def compute(settlement: Settlement, user=None, progress=None) -> Settlement:
         Settlement._base_manager.filter(pk=settlement.pk, computing=token).update(computing="")
     settlement.computing = ""
     return settlement
-
-
-def digest(lines, cases) -> str:
-    """The lines' fingerprint: a re-run from the same inputs gives the same one."""
-    parts = sorted(
-        "|".join([str(line.mediator_id), line.payer, line.blocked])
-        + "|"
-        + "|".join(str(getattr(line, name)) for name in MONEY)
-        for line in lines
-    ) + sorted(f"{c.case_id}|{c.mediator_id}|{c.rate_kind}|{c.amount}" for c in cases)
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def build_lines(settlement, version, progress=None):
-    """The unsaved lines and settled cases of *settlement* under *version*."""
-    rules = rules_of(version)
-    month, end = settlement.month, months.last_day(settlement.month)
-    prefix = settlement.bureau.region.prefix
-    fund_payer = rules["case_fund_payer"]
-    report = progress or (lambda done, total=None: None)
-    report(0, 6)
-
-    # 1. The cases and their mediators (lead and assistants).
-    rows = list(eligibility.case_rows(prefix, end, rules["min_review_score"], settlement.pk))
-    priced = {row["pk"]: (row, eligibility.price(row, rules)) for row in rows}
-    priced = {pk: pair for pk, pair in priced.items() if pair[1] is not None}
-    assistants = defaultdict(list)
-    for case_id, mediator_id in (
-        Case.assistants.through.objects.filter(case_id__in=list(priced))
-        .order_by("case_id", "mediator_id")
-        .values_list("case_id", "mediator_id")
-    ):
-        assistants[case_id].append(mediator_id)
-    report(1)
-
-    # 2. Full-time posts held in the month: the base, by the post's payer.
-    posts = {}
-    for post in (
-        Appointment._base_manager.filter(
-            region__code__startswith=prefix, full_time=True, starts_on__lte=end
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=month))
-        .order_by("mediator_id", "-starts_on", "-pk")
-        .values("mediator_id", "post", "paid_by")
-    ):
-        posts.setdefault(post["mediator_id"], post)
-    report(2)
-
-    # 3. The quarterly bonus, in the month after a quarter, from its published ranking.
-    bonus = {}
-    if month.month in (1, 4, 7, 10) and rules["bonus_top"]:
-        quarter_month = months.previous(month)
-        snapshot = (
-            RankingSnapshot._base_manager.filter(
-                bureau=settlement.bureau,
-                year=quarter_month.year,
-                quarter=(quarter_month.month - 1) // 3 + 1,
-                status=SnapshotStatus.PUBLISHED,
-            )
-            .order_by("-version")
-            .first()
-        )
-        if snapshot is not None:
-            for mediator_id in RankingEntry._base_manager.filter(
-                snapshot=snapshot, rank__lte=rules["bonus_top"]
-            ).values_list("mediator_id", flat=True):
-                bonus[mediator_id] = rules.money("bonus_amount")
-    report(3)
-
-    # 4. Adjustments of earlier months paid in this one.
-    adjustments = defaultdict(Decimal)
-    for row in (
-        Adjustment._base_manager.filter(settlement_id=settlement.pk)
-        .values("mediator_id", "payer")
-        .annotate(amount=Sum("amount"))
-    ):
-        adjustments[row["mediator_id"], row["payer"]] += row["amount"]
-
-    # 5. The mediators: level, region, whether a bank account is on file.
-    mediator_ids = set(posts) | set(bonus) | {key[0] for key in adjustments}
-    for row, _price in priced.values():
-        mediator_ids.add(row["lead_mediator_id"])
-        mediator_ids.update(assistants[row["pk"]])
-    # An empty bank account is stored as NULL (the encrypted field encrypts only a
-    # value), so its absence is read in SQL without decrypting anyone's number.
-    mediators = {
-        m["pk"]: m
-        for m in Mediator._base_manager.filter(pk__in=list(mediator_ids))
-        .annotate(no_bank=ExpressionWrapper(Q(bank_account__isnull=True), BooleanField()))
-        .values("pk", "region_id", "level", "no_bank")
-    }
-    # A mediator-month-payer another settlement already pays is not paid again here.
-    taken = set(
-        SettlementLine._base_manager.filter(month=month)
-        .exclude(settlement_id=settlement.pk)
-        .values_list("mediator_id", "payer")
-    )
-    report(4)
-
-    lines = {}
-
-    def line(mediator_id, payer):
-        key = (mediator_id, payer)
-        if key not in lines:
-            mediator = mediators[mediator_id]
-            lines[key] = Line(
-                mediator_id=mediator_id,
-                region_id=mediator["region_id"],
-                payer=payer,
-                level=mediator["level"],
-                full_time=mediator_id in posts,
-                blocked=BlockReason.NO_BANK_ACCOUNT.value if mediator["no_bank"] else "",
-            )
-        return lines[key]
-
-    for mediator_id, post in posts.items():
-        payer = post["paid_by"] if post["paid_by"] not in NO_PAYER else rules["base_payer"]
-        if (mediator_id, payer) in taken:
-            continue
-        line(mediator_id, payer).base += fen(
-            rules.base(post["post"], mediators[mediator_id]["level"])
-        )
-
-    settled = []
-    for case_id, (row, (kind, rate, factors, award)) in priced.items():
-        helpers = assistants[case_id]
-        shares = [(row["lead_mediator_id"], MediatorRole.LEAD, Decimal(1))]
-        if helpers:
-            lead = rules.share("lead_share").quantize(SHARE)
-            each = ((1 - lead) / len(helpers)).quantize(SHARE, rounding=ROUND_HALF_UP)
-            shares = [(row["lead_mediator_id"], MediatorRole.LEAD, lead)]
-            shares += [
-                (m, MediatorRole.ASSISTANT, each) for m in helpers if m != row["lead_mediator_id"]
-            ]
-        for mediator_id, role, share in shares:
-            if (mediator_id, fund_payer) in taken:
-                continue
-            paid_rate = fen(rate * rules.level_factor(mediators[mediator_id]["level"]))
-            amount = fen((paid_rate + factors + award) * share)
-            target = line(mediator_id, fund_payer)
-            target.cases += 1
-            target.award += fen(award * share)
-            target.case_amount += amount - fen(award * share)
-            settled.append(
-                Paid(
-                    line=target,
-                    case_id=case_id,
-                    mediator_id=mediator_id,
-                    region_id=row["region_id"],
-                    role=role.value,
-                    rate_kind=kind.value,
-                    rate=paid_rate,
-                    share=share,
-                    factors=fen(factors),
-                    award=fen(award),
-                    amount=amount,
-                )
-            )
-    report(5)
-
-    for mediator_id, amount in bonus.items():
-        if (mediator_id, fund_payer) not in taken:
-            line(mediator_id, fund_payer).bonus += fen(amount)
-    for (mediator_id, payer), amount in adjustments.items():
-        line(mediator_id, payer).adjustment += fen(amount)
-
-    cap = rules.money("monthly_cap")
-    for item in lines.values():
-        paid = item.case_amount + item.bonus + item.award
-        item.capped = max(Decimal(0), paid - cap) if cap else Decimal(0)
-        item.total = item.base + paid - item.capped + item.adjustment
-    report(6)
-    ordered = [lines[key] for key in sorted(lines)]
-    return ordered, settled
 
 
 def start_settlement(role, settlement: Settlement):

@@ -11,7 +11,7 @@ from core.models import Bureau
 from subsidies import months
 from subsidies.models import Settlement, SettlementStatus, SubsidyRuleVersion
 from subsidies.rules import RULES
-from subsidies.settle import build_lines
+from subsidies.settle import would_pay
 from subsidies.totals import settlement_totals
 
 
@@ -49,22 +49,17 @@ def preview(version: SubsidyRuleVersion, month: datetime.date | None = None) -> 
     bureau = version.bureau
     settlement = Settlement._base_manager.filter(bureau=bureau, month=month).first()
     probe = settlement or Settlement(bureau=bureau, region=bureau.region, month=month)
-    lines, _cases = build_lines(probe, version)
-    would_pay = sum((line.total for line in lines), start=0)
+    proposed = would_pay(probe, version)
     if settlement is not None and settlement.computed_at is not None:
         paid = settlement_totals(settlement)["total"]
     else:
         current = version_for(bureau, month)
-        paid = (
-            sum((line.total for line in build_lines(probe, current)[0]), start=0)
-            if current is not None
-            else 0
-        )
+        paid = would_pay(probe, current) if current is not None else 0
     return {
         "month": month,
-        "would_pay": would_pay,
+        "would_pay": proposed,
         "paid": paid,
-        "difference": would_pay - paid,
+        "difference": proposed - paid,
         "settled": settlement is not None,
     }
 

@@ -169,7 +169,7 @@ def test_a_second_worker_is_refused_while_the_first_computes(unit, monkeypatch):
     counted_case(unit["committee"], unit["lead"], unit["reviewer"])
     with all_regions():
         settlement = settle.create_settlement(unit["bureau"], MONTH, unit["preparer"])
-    real = settle.build_lines
+    real = settle.write_lines
     refused = []
 
     def racing(target, version, progress=None):
@@ -179,7 +179,7 @@ def test_a_second_worker_is_refused_while_the_first_computes(unit, monkeypatch):
             refused.append(exc)
         return real(target, version, progress)
 
-    monkeypatch.setattr(settle, "build_lines", racing)
+    monkeypatch.setattr(settle, "write_lines", racing)
     with all_regions():
         done = settle.compute(settlement)
         assert refused and "另一任务" in str(refused[0])

@@ -1,12 +1,16 @@
-"""Benchmark: settling a city's month (subsidies.settle.compute: its set queries, the
-pricing and the bulk writes) against one SQL statement computing the same sums per
-mediator. Both must agree to the fen for every mediator.
+"""Benchmark: settling a city's month (subsidies.settle.compute: its INSERT … SELECT
+statements computing and writing the lines and the cases they pay) against one SQL
+statement computing the same sums per mediator. Both must agree to the fen for every
+mediator.
 
 Builds a synthetic city (``--mediators``, ``--cases`` closed and reviewed in the month,
 a fifth of the mediators full-time, a quarter of the cases assisted) inside a
 transaction that is rolled back at the end, on the configured database (SQLite unless
-DATABASE_URL is set). Prints ``BENCH settlement ratio=<x> goal<=2`` from the medians
-of ``--repeat`` runs of both sides."""
+DATABASE_URL is set). The first computation is timed apart; then ``--repeat``
+recomputations (each deleting the draft's lines and writing them again), the same
+computation without writing (the preview's) and the SQL statement. Prints ``BENCH
+settlement ratio=<x> goal<=2`` from the medians of the recomputations and of the
+statement."""
 
 import datetime
 import random
@@ -27,7 +31,7 @@ from core.tenancy import all_regions, jurisdiction
 from mediation.models import Case, DisputeType
 from registry.models import Appointment, Committee, Mediator
 from subsidies import settle
-from subsidies.models import CaseReview, SettlementLine, SubsidyRuleVersion
+from subsidies.models import CaseReview, SettledCase, SettlementLine, SubsidyRuleVersion
 from subsidies.rules import RULES
 
 MONTH = datetime.date(2025, 3, 1)
@@ -131,13 +135,23 @@ class Command(BaseCommand):
         params = self._params(bureau)
         ours, reads, raw = [], [], []
         with jurisdiction(bureau.region.prefix):
+            start = time.perf_counter()
+            settle.compute(settlement)
+            first = time.perf_counter() - start
+            if connection.vendor == "postgresql":
+                # The lines just written, as autovacuum would analyze them: without
+                # statistics the planner takes the settlement's tables for empty.
+                with connection.cursor() as cursor:
+                    for model in (SettlementLine, SettledCase):
+                        table = connection.ops.quote_name(model._meta.db_table)
+                        cursor.execute(f"ANALYZE {table}")
             for _ in range(repeat):
                 start = time.perf_counter()
                 settle.compute(settlement)
                 ours.append(time.perf_counter() - start)
                 # The same computation without writing its lines: what the writes cost.
                 start = time.perf_counter()
-                settle.build_lines(settlement, settlement.rule_version)
+                settle.would_pay(settlement, settlement.rule_version)
                 reads.append(time.perf_counter() - start)
                 start = time.perf_counter()
                 with connection.cursor() as cursor:
@@ -158,8 +172,9 @@ class Command(BaseCommand):
         reads_s = statistics.median(reads)
         self.stdout.write(
             f"settled {len(got)} mediators, total ¥{total:,.2f} (same to the fen); "
-            f"settle {ours_s * 1000:.0f} ms (of which computing the lines without writing "
-            f"them {reads_s * 1000:.0f} ms), one SQL statement {raw_s * 1000:.0f} ms"
+            f"first computation {first * 1000:.0f} ms; recomputation {ours_s * 1000:.0f} ms "
+            f"(computing the lines without writing them {reads_s * 1000:.0f} ms); "
+            f"one SQL statement {raw_s * 1000:.0f} ms"
         )
         self.stdout.write(f"BENCH settlement ratio={ours_s / raw_s:.2f} goal<=2")
 
