@@ -177,6 +177,10 @@ def test_search_runs_a_constant_number_of_queries(client, roster, extra, django_
         assert client.get(url, {"name": "张"}).status_code == 200
     with django_assert_num_queries(1):
         assert client.get(url, {"name": "王芳", "level": "1"}).status_code == 200
+    # Finding nothing on its first page, it has nothing to count.
+    with django_assert_num_queries(1):
+        body = client.get(url, {"name": "无此人"}).content.decode()
+    assert '<h2 id="results">共找到0名调解员</h2>' in body
     # Warm: from the cache, no query at all.
     with django_assert_num_queries(0):
         assert client.get(url, {"page": "2", "level": "3"}).status_code == 200
