@@ -166,8 +166,18 @@ class Matches:
         count of all matches beside it, taken over the matches in the same statement
         (over a name's few, which the index found; over a whole roster it would read
         every row)."""
-        total = ", COUNT(*) OVER ()" if counted else ""
-        sql = f"SELECT m.row_html{total} {self._from()} ORDER BY m.position LIMIT %s OFFSET %s"
+        if counted:
+            # The window in a subquery: beside the LIMIT, PostgreSQL costs it as if it
+            # could stop after the page's rows, and walks the whole roster in its order
+            # (the position index) rather than the name index, 16 ms instead of 1 for
+            # a common surname.
+            sql = (
+                "SELECT row_html, total FROM (SELECT m.row_html, m.position, "
+                f"COUNT(*) OVER () AS total {self._from()}) found "
+                "ORDER BY position LIMIT %s OFFSET %s"
+            )
+        else:
+            sql = f"SELECT m.row_html {self._from()} ORDER BY m.position LIMIT %s OFFSET %s"
         with self.connection.cursor() as cursor:
             cursor.execute(sql, [*self.params, limit, offset])
             found = cursor.fetchall()
