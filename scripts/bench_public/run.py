@@ -5,8 +5,10 @@
    ~10,500 mediators; kept between runs, --reseed starts again) and makes sure the city
    bureau's roster is published with the current code (an older publication, without
    the rows prepared at publish time, is published again).
-2. Starts gunicorn (DEBUG=0, Redis cache, persistent database connections, WhiteNoise
-   for /static/) on a free port.
+2. Starts gunicorn on a free port with the image's settings (mediation/gunicorn_conf.py:
+   gthread, two workers per core plus one, four threads each; --workers and --threads
+   change the counts), DEBUG=0, Redis cache, persistent database connections, WhiteNoise
+   for /static/.
 3. Drives N concurrent keep-alive clients (default 50) against three targets in turn,
    --rounds times (alternating, so a drift of the machine's speed hits all three):
    - static: a static file served by the same server (the baseline);
@@ -37,6 +39,7 @@ import asyncio
 import itertools
 import os
 import random
+import runpy
 import signal
 import socket
 import statistics
@@ -52,6 +55,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # worktree) uses the one it is started with.
 PY = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+GUNICORN_CONF = ROOT / "mediation" / "gunicorn_conf.py"
 CITY_CODE = "330600000000"
 # Throwaway keys for the benchmark's own database only; never used anywhere else.
 BENCH_FERNET_KEY = "YmVuY2gtb25seS1mZXJuZXQta2V5LTAxMjM0NTY3ODk="
@@ -75,8 +79,12 @@ def parse_args():
     parser.add_argument("--redis-db", type=int, default=int(os.environ.get("REDIS_DB", "7")))
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--reseed", action="store_true", help="drop and seed the database again")
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-    parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn workers (default: mediation/gunicorn_conf.py's)"
+    )
+    parser.add_argument(
+        "--threads", type=int, help="gthread threads per worker (default: the same file's)"
+    )
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds measured per round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per target (median)")
@@ -166,20 +174,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def server_config(args, env) -> dict:
+    """The production settings (mediation/gunicorn_conf.py, read as gunicorn reads it,
+    with the benchmark's environment), and the counts given on the command line."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        config = runpy.run_path(str(GUNICORN_CONF))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return {
+        "worker_class": config["worker_class"],
+        "workers": args.workers or config["workers"],
+        "threads": args.threads or config["threads"],
+    }
+
+
 def start_server(args, env, port):
+    config = server_config(args, env)
     command = [
         GUNICORN,
         "mediation.wsgi:application",
+        "--config",
+        str(GUNICORN_CONF),
         "--pythonpath",
         str(ROOT),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        str(args.workers),
-        "--worker-class",
-        "gthread",
+        str(config["workers"]),
         "--threads",
-        str(args.threads),
+        str(config["threads"]),
         "--keep-alive",
         "30",
         "--backlog",
@@ -416,8 +442,10 @@ def main():
         stop_server(server)
     after = load_average()
     print()
+    config = server_config(args, env)
     print(
-        f"gunicorn gthread {args.workers} workers x {args.threads} threads, PostgreSQL, "
+        f"gunicorn {config['worker_class']} {config['workers']} workers x "
+        f"{config['threads']} threads, PostgreSQL, "
         f"Redis cache; {os.cpu_count()} CPUs; asyncio keep-alive client, "
         f"{args.clients} concurrent clients; median of {args.rounds} rounds of "
         f"{args.duration:.0f} s"
