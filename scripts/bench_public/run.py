@@ -263,12 +263,13 @@ async def _read_response(reader) -> tuple[int, bool]:
 
 async def _client(port, paths, stop_at, measure_from, latencies, errors):
     """One keep-alive client: requests the next of *paths* (an iterator shared by all
-    clients) until the time is up."""
+    clients) until the time is up or *paths* runs out (noted in *errors*)."""
     reader = writer = None
     while time.monotonic() < stop_at:
         path = next(paths, None)
         if path is None:
-            raise SystemExit("ran out of new search URLs: use fewer --rounds or --duration")
+            errors["ran_out"] = min(errors.get("ran_out", stop_at), time.monotonic())
+            break
         request = (
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
             "Accept-Encoding: gzip\r\nUser-Agent: bench_public\r\n\r\n"
@@ -298,13 +299,19 @@ async def _client(port, paths, stop_at, measure_from, latencies, errors):
 
 
 async def _drive(port, paths, clients, duration, warmup):
+    """Latencies of the requests started after the warm-up, the errors, and the
+    seconds measured: *duration*, or less if the paths ran out first (each new
+    search URL is asked once, and a fast server may ask them all)."""
     latencies, errors = [], {"io": 0}
     measure_from = time.monotonic() + warmup
     stop_at = measure_from + duration
     await asyncio.gather(
         *(_client(port, paths, stop_at, measure_from, latencies, errors) for _ in range(clients))
     )
-    return latencies, errors
+    seconds = min(stop_at, errors.pop("ran_out", stop_at)) - measure_from
+    if duration and seconds < 1:
+        raise SystemExit("ran out of new search URLs: use fewer --rounds or --duration")
+    return latencies, errors, seconds
 
 
 def run_load(port, targets: dict, args) -> dict:
@@ -314,15 +321,16 @@ def run_load(port, targets: dict, args) -> dict:
     rounds = {name: [] for name in targets}
     for number in range(args.rounds):
         for name, paths in targets.items():
-            latencies, errors = asyncio.run(
+            latencies, errors, seconds = asyncio.run(
                 _drive(port, paths(number), args.clients, args.duration, args.warmup)
             )
-            result = _summary(latencies, errors, args.duration)
+            result = _summary(latencies, errors, seconds)
             rounds[name].append(result)
+            shorter = f"({seconds:.1f} s: its URLs ran out)" if seconds < args.duration else ""
             print(
                 f"  round {number + 1} {name:<8} {result['rps']:>8.1f} req/s  "
                 f"p50 {result['p50']:>6.1f} ms  p99 {result['p99']:>6.1f} ms  "
-                f"{result['errors'] or ''}",
+                f"{result['errors'] or ''}{shorter}",
                 flush=True,
             )
     return rounds
@@ -351,8 +359,9 @@ def median_of(results, field) -> float:
 def new_searches(args, seed) -> list[str]:
     """Search URLs never asked before, from the live roster's names: whole names,
     their pairs of characters, and each character (what people type: a surname)
-    page by page, by level, county and expertise; shuffled. Each is a different search (no two
-    share a page in the cache) and is used once in the whole run."""
+    page by page, by level, county and expertise, and by expertise and level;
+    shuffled. Each is a different search (no two share a page in the cache) and is
+    used once in the whole run."""
     import psycopg
 
     with psycopg.connect(f"{args.pg}/{args.database}") as conn:
@@ -383,6 +392,12 @@ def new_searches(args, seed) -> list[str]:
             queries.update(f"?region={county}&name={char}&level={level}" for county in counties)
         queries.update(f"?region={county}&name={char}" for county in counties)
         queries.update(f"?expertise={code}&name={char}" for code in expertise)
+        # Enough URLs for rounds of a fast server, each asked once.
+        queries.update(
+            f"?expertise={code}&name={char}&level={level}"
+            for code in expertise
+            for level in range(1, 5)
+        )
     paths = [urllib.parse.quote(f"/public/{CITY_CODE}/{query}", safe="/?=&") for query in queries]
     paths.sort()
     random.Random(seed).shuffle(paths)
