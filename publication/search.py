@@ -25,7 +25,7 @@ published before its rows were stored; a test holds the two to the same rows.
 import unicodedata
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import F, Lookup, Value
 from django.db.models.functions import Cast
 
@@ -66,6 +66,14 @@ def _query_grams(query: str) -> list[str]:
     return list(dict.fromkeys(query[i : i + 2] for i in range(len(query) - 1)))
 
 
+def _query_literal(query: str, publication_pk: int) -> str:
+    """The tsquery of the names of a publication containing normalised *query*: all
+    its grams' lexemes. Up to two characters the lexeme is the query itself; beyond,
+    its pairs may be found apart ("王小" and "小明" in 王小红明), so a name they find
+    is then checked whole."""
+    return " & ".join(_quote(f"{publication_pk}:{gram}") for gram in _query_grams(query))
+
+
 class MatchesQuery(Lookup):
     """``<tsvector> @@ CAST(<literal> AS tsquery)``: the literal cast, never parsed
     by a text-search configuration, so lexemes match the stored ones exactly."""
@@ -93,10 +101,8 @@ def filter_name(queryset, value: str, publication_pk: int):
         return queryset
     if connections[queryset.db].vendor != "postgresql":
         return queryset.filter(search_name__contains=query)
-    literal = " & ".join(_quote(f"{publication_pk}:{gram}") for gram in _query_grams(query))
+    literal = _query_literal(query, publication_pk)
     queryset = queryset.filter(MatchesQuery(grams_expression(), Value(literal)))
-    # Up to two characters the lexeme is the query itself; beyond, its pairs may
-    # be found apart ("王小" and "小明" in 王小红明), so the name is checked.
     return queryset.filter(search_name__contains=query) if len(query) > 2 else queryset
 
 
@@ -113,8 +119,8 @@ class Matches:
     value, "" for none: region, committee, expertise, level, name) find, in the
     roster's order, as one SQL statement per call."""
 
-    def __init__(self, publication_pk: int, values: dict, using: str = "default"):
-        self.connection = connections[using]
+    def __init__(self, publication_pk: int, values: dict):
+        self.connection = connection
         self.joins, self.where, self.params = [], ["m.publication_id = %s"], [publication_pk]
         if values.get("region"):
             self.where.append("m.region_id >= %s AND m.region_id <= %s")
@@ -140,11 +146,7 @@ class Matches:
             return
         # The indexed expression (migration 0002), spelt as the index spells it.
         self.where.append("m.name_grams::tsvector @@ CAST(%s AS tsquery)")
-        self.params.append(
-            " & ".join(_quote(f"{publication_pk}:{gram}") for gram in _query_grams(query))
-        )
-        # Up to two characters the lexeme is the query itself; beyond, its pairs may
-        # be found apart ("王小" and "小明" in 王小红明), so the name is checked.
+        self.params.append(_query_literal(query, publication_pk))
         if len(query) > 2:
             self._like("m.search_name", query, "contains")
 
