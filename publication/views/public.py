@@ -226,11 +226,11 @@ def _bureau_groups() -> list[dict]:
 
 
 def _rows_page(publication, values: dict, number: int):
-    """The page *number* of the stored lines a search finds (publication.search.Matches). A name
-    search counts its matches in the same statement, a window over the few the index
-    found, and finding none on its first page has none at all; over a whole roster a
-    window would read every row, so the count is its own statement there. A page past
-    the end gives the last one, as Paginator.get_page does."""
+    """The page *number* of the stored lines a search finds (publication.search's
+    Matches). A name search counts its matches in the same statement, a window over
+    the few the index found, and finding none on its first page has none at all; over
+    a whole roster a window would read every row, so the count is its own statement
+    there. A page past the end gives the last one, as Paginator.get_page does."""
     matches = Matches(publication.pk, values)
     if matches.by_name:
         rows = matches.rows((number - 1) * PER_PAGE, PER_PAGE, counted=True)
