@@ -63,4 +63,5 @@ RUN SECRET_KEY=build-only-placeholder FIELD_HASH_KEY=build-only-placeholder \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "mediation.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and port: mediation/gunicorn_conf.py (WEB_CONCURRENCY, GUNICORN_THREADS).
+CMD ["gunicorn", "-c", "python:mediation.gunicorn_conf", "mediation.wsgi:application", "--access-logfile", "-"]

@@ -53,13 +53,17 @@ class PlainTextValidator:
     def __init__(self, multiline=False):
         self.multiline = multiline
 
+    def bad_character(self, value: str) -> str | None:
+        """The first character of *value* this rule rejects, or None."""
+        bad = (_MULTI_LINE_BAD if self.multiline else _SINGLE_LINE_BAD).search(value)
+        return None if bad is None else bad.group()
+
     def __call__(self, value):
         if not isinstance(value, str):
             return
-        bad = (_MULTI_LINE_BAD if self.multiline else _SINGLE_LINE_BAD).search(value)
-        if bad is None:
+        char = self.bad_character(value)
+        if char is None:
             return
-        char = bad.group()
         point = f"U+{ord(char):04X}"
         if "\ud800" <= char <= "\udfff":
             raise ValidationError(

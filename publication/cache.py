@@ -12,6 +12,7 @@ Keys:
   publication has a new pk, so old pages are simply never asked for again.
 """
 
+import functools
 import hashlib
 import re
 from typing import NamedTuple
@@ -19,7 +20,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, URLResolver, get_resolver
 from django.utils import translation
 
 BUREAUS_KEY = "public-roster:bureaus"
@@ -98,6 +99,21 @@ LIVE_PK_TIMEOUT = 60
 # The views PublicPageCacheMiddleware calls itself when the cache misses: the
 # cached pages (the photo and the workbook are files; the text size sets a cookie).
 RENDERED_HERE = frozenset({"search", "mediator", "committee", "about"})
+
+
+@functools.lru_cache(maxsize=4)
+def _public_routes(root: URLResolver) -> URLResolver:
+    """The public roster's routes of the URLconf *root*, mounted where it mounts them
+    and alone: resolving against the whole URLconf tries the few hundred staff routes
+    first, a tenth of a new search's time."""
+    _prefix, routes = root.namespace_dict["public"]
+    return URLResolver(root.pattern, [routes])
+
+
+def public_match(path: str):
+    """The public roster route *path* resolves to, as ``resolve`` would find it;
+    raises Resolver404 if none."""
+    return _public_routes(get_resolver()).resolve(path)
 
 
 def live_region_key(region_code: str) -> str:
@@ -189,7 +205,7 @@ class PublicPageCacheMiddleware:
         if PATH_RE.match(request.path_info) is None:
             return None
         try:
-            match = resolve(request.path_info)
+            match = public_match(request.path_info)
         except Resolver404:
             return None
         if match.namespace != "public" or match.url_name not in RENDERED_HERE:

@@ -13,12 +13,12 @@ from django.utils.translation import pgettext_lazy
 
 from core.filtersets import BaseFilterSet
 from core.form_renderer import PublicForm
+from core.validators import single_line
 from publication import search
 from publication.models import PublishedMediator
 
 NAME_MAX = 50
 COMMITTEE_MAX = 100
-CODE_LENGTH = 12
 # Form classes of the public search by choices: one per live publication in use.
 FORM_CLASSES_KEPT = 32
 _FORM_CLASSES = {}
@@ -32,12 +32,17 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         values = value if isinstance(value, (list, tuple)) else [value]
-        html = _options(tuple(self.choices))
+        html = self.selecting(_options(tuple(self.choices)), values)
+        attrs = self.build_attrs(self.attrs, attrs)
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{html}</select>')
+
+    @staticmethod
+    def selecting(html: str, values) -> str:
+        """*html* (options, none selected) with the options of *values* selected."""
         for selected in values:
             option = f'<option value="{escape(selected if selected is not None else "")}">'
             html = html.replace(option, option[:-1] + " selected>", 1)
-        attrs = self.build_attrs(self.attrs, attrs)
-        return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{html}</select>')
+        return html
 
 
 class SharedChoiceField(django_filters.fields.ChoiceField):
@@ -63,6 +68,19 @@ class QuickTextInput(forms.TextInput):
         return mark_safe(
             f'<input type="{self.input_type}" name="{escape(name)}"{shown}{flatatt(attrs)}>'
         )
+
+
+def with_value(html: str, name: str, value: str) -> str:
+    """The input *name* of the search form as its widget writes it holding *value*,
+    from *html*, the same input written empty (by QuickSelect, with its empty choice
+    selected, or by QuickTextInput): a search fills the frame's inputs without a form.
+    Labels are escaped, so " selected>" is only ever the mark of the selected option."""
+    if html.startswith("<select"):
+        return QuickSelect.selecting(html.replace(" selected>", ">", 1), [value])
+    # QuickTextInput writes the value right after the name.
+    return html.replace(
+        f' name="{escape(name)}"', f' name="{escape(name)}" value="{escape(value)}"', 1
+    )
 
 
 @lru_cache(maxsize=32)
@@ -131,15 +149,10 @@ class PublicRosterFilterSet(BaseFilterSet):
         return form_class
 
     def filter_region(self, queryset, name, value):
-        """A range of the region column, which the (publication, region, name) index
-        serves; a LIKE on the prefix could not use it under a non-C collation."""
         if not value:
             return queryset
-        prefix = _prefix(value)
-        return queryset.filter(
-            region_id__gte=prefix.ljust(CODE_LENGTH, "0"),
-            region_id__lte=prefix.ljust(CODE_LENGTH, "9"),
-        )
+        low, high = search.region_range(value)
+        return queryset.filter(region_id__gte=low, region_id__lte=high)
 
     def filter_name(self, queryset, name, value):
         return search.filter_name(queryset, value, self.publication.pk) if value else queryset
@@ -154,8 +167,30 @@ class PublicRosterFilterSet(BaseFilterSet):
         data = self.form.cleaned_data
         return tuple((name, data.get(name) or "") for name in self.Meta.fields)
 
-
-def _prefix(code: str) -> str:
-    from core.regions import prefix_of
-
-    return prefix_of(code)
+    @classmethod
+    def quick_normalised(cls, data, *, regions, expertise, levels) -> tuple | None:
+        """What ``normalised()`` gives for *data* with these choices, when each value
+        is plainly valid (a known choice, or a line of text within its length with no
+        character any rule looks at); None for anything else, which the form then
+        cleans, and shows the errors of. Building and cleaning the form cost more than
+        the rest of a search."""
+        choices = {"region": regions, "expertise": expertise, "level": levels}
+        found = []
+        for name in cls.Meta.fields:
+            raw = data.get(name)
+            if raw is None or raw == "":
+                found.append((name, ""))
+            elif name in choices:
+                if all(str(key) != raw for key, _label in choices[name]):
+                    return None
+                found.append((name, raw))
+            else:
+                # The rules the form holds text to: stripped, then its length and
+                # single_line's characters (none of which the raw value holds).
+                value = raw.strip()
+                if len(value) > cls.base_filters[name].extra["max_length"] or (
+                    single_line.bad_character(raw)
+                ):
+                    return None
+                found.append((name, value))
+        return tuple(found)

@@ -17,17 +17,18 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Window
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.template.defaultfilters import urlencode as urlencode_filter
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import localize
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -35,9 +36,10 @@ from core.excel import XLSX_CONTENT_TYPE, Column, write_workbook
 from core.models import BureauLevel, Region
 from core.tenancy import all_regions
 from publication import cache as keys
-from publication.filtersets import PublicRosterFilterSet
+from publication.filtersets import PublicRosterFilterSet, with_value
 from publication.models import PublishedCommittee, PublishedMediator
 from publication.regions import label_codes, label_names, region_label
+from publication.search import Matches
 from publication.selectors import bureaus_with_live_roster, live_publication_in
 from registry import levels as levels_
 from registry.models import ExpertiseField, Mediator
@@ -223,23 +225,23 @@ def _bureau_groups() -> list[dict]:
     return list(groups.values())
 
 
-def _rows_page(queryset, number, *, few: bool):
-    """The page *number* of the stored rows of *queryset*. With *few* matches (a name
-    was given; the index found them) the count rides along as a window over them,
-    one query; over a whole roster a window would read every row, so the count is
-    its own query there. A page past the end gives the last one, as
-    Paginator.get_page does."""
-    if few:
-        counted = queryset.annotate(total=Window(Count("*"))).values_list("row_html", "total")
-        rows = list(counted[(number - 1) * PER_PAGE : number * PER_PAGE])
-        total = rows[0][1] if rows else queryset.count()
+def _rows_page(publication, values: dict, number: int):
+    """The page *number* of the stored lines a search finds (publication.search's
+    Matches). A name search counts its matches in the same statement, a window over
+    the few the index found, and finding none on its first page has none at all; over
+    a whole roster a window would read every row, so the count is its own statement
+    there. A page past the end gives the last one, as Paginator.get_page does."""
+    matches = Matches(publication.pk, values)
+    if matches.by_name:
+        rows = matches.rows((number - 1) * PER_PAGE, PER_PAGE, counted=True)
+        total = rows[0][1] if rows else 0 if number == 1 else matches.count()
         page = Paginator(range(total), PER_PAGE).get_page(number)
         if page.number == number:
             page.object_list = [html for html, _total in rows]
             return page
-        number = page.number  # past the end: the last page, as below
-    page = Paginator(queryset.values_list("row_html", flat=True), PER_PAGE).get_page(number)
-    page.object_list = list(page.object_list)
+    else:
+        page = Paginator(range(matches.count()), PER_PAGE).get_page(number)
+    page.object_list = matches.rows((page.number - 1) * PER_PAGE, PER_PAGE)
     return page
 
 
@@ -286,44 +288,52 @@ def _filterset(data, publication, choices):
 def search(request, region_code):
     publication = resolve(region_code, request)
     # The choices and the page's frame, from this process or in one round trip.
-    # The form's fields are part of the key: a frame cached before a release that
-    # changed them is not used with the new form.
+    # The form's fields and the frame's parts are in the key: a frame cached before
+    # a release that changed them is not used with the new form.
     frame_key = _variant_key(
-        request, publication, "search-frame", *PublicRosterFilterSet.Meta.fields
+        request, publication, "search-frame", *FRAME_PARTS, *PublicRosterFilterSet.Meta.fields
     )
     found = _kept(publication, [keys.regions_key(publication.pk), frame_key])
     choices = search_choices(publication, found.get(keys.regions_key(publication.pk)))
-    filterset = _filterset(request.GET, publication, choices)
-    values = filterset.normalised()
+    # Plainly valid values need no form (most searches); anything else is the
+    # form's to clean, and to show the errors of.
+    filterset = None
+    values = PublicRosterFilterSet.quick_normalised(
+        request.GET,
+        regions=choices["regions"],
+        expertise=choices["expertise"],
+        levels=choices["levels"],
+    )
+    if values is None:
+        filterset = _filterset(request.GET, publication, choices)
+        values = filterset.normalised()
+    errors = filterset is not None and bool(filterset.errors)
     page_number = _page_number(request)
     query = urlencode([(name, value) for name, value in values if value != ""])
-    parts = None if filterset.errors else (query, page_number)
+    parts = None if errors else (query, page_number)
 
     def build():
-        page = _rows_page(
-            filterset.qs, page_number, few=bool(filterset.form.cleaned_data.get("name"))
+        page = _rows_page(publication, dict(values), page_number)
+        canonical = _with_query(
+            reverse("public:search", args=[region_code]),
+            query,
+            page.number if page.number > 1 else None,
         )
-        context = {
-            "filter": filterset,
-            "page_obj": page,
-            "query": query,
-            "canonical": _with_query(
-                reverse("public:search", args=[region_code]),
-                query,
-                page.number if page.number > 1 else None,
-            ),
-        }
-        if translation.get_language() == settings.LANGUAGE_CODE and all(page.object_list):
-            # Rendered (and escaped) by public/_mediator_row.html at publish time, in
-            # the site's language: joined, not rendered again.
+        # Rendered (and escaped) by public/_mediator_row.html at publish time, in the
+        # site's language: joined, not rendered again.
+        stored = translation.get_language() == settings.LANGUAGE_CODE and all(page.object_list)
+        if stored and not errors:
+            frame = found.get(frame_key) or _frame(request, publication, choices, frame_key)
+            form = filterset.form if filterset is not None else None
+            return _framed_search(frame, request.GET, form, page, query, canonical)
+        form_set = filterset or _filterset(request.GET, publication, choices)
+        context = {"filter": form_set, "page_obj": page, "query": query, "canonical": canonical}
+        if stored:
             context["rows_html"] = mark_safe("".join(page.object_list))
-            if not filterset.errors:
-                frame = found.get(frame_key) or _frame(request, publication, choices, frame_key)
-                return _framed_search(frame, filterset, context)
         else:
             # A roster published before its rows were stored: render them now.
             start = (page.number - 1) * PER_PAGE
-            rows = filterset.qs.select_related("committee").only(*MEDIATOR_FIELDS)
+            rows = form_set.qs.select_related("committee").only(*MEDIATOR_FIELDS)
             page.object_list = list(rows[start : start + PER_PAGE])
             region_names = _region_names(publication)
             for row in page.object_list:
@@ -335,15 +345,17 @@ def search(request, region_code):
 
 # Where one search page differs from another of the same publication: the frame
 # (public/search.html with an empty form) is rendered once per publication and
-# variant and cached like a page; a search renders its results and its five inputs
-# and puts them in. The canonical marker is made of characters urlencode keeps.
+# variant and cached like a page, with the opening and the end of the results'
+# table; a search puts in its five inputs and its results, written here around the
+# stored lines. The canonical marker is made of characters urlencode keeps.
 RESULTS_SLOT = mark_safe("<!--search-results-->")
 CANONICAL_SLOT = "search-canonical-slot"
+FRAME_PARTS = ("head", "tail", "inputs", "table-head", "table-tail")
 
 
 def _frame(request, publication, choices, key) -> tuple:
     """The search page around its results, with an empty form, cached under *key*:
-    (head, tail, each input as the frame has it)."""
+    FRAME_PARTS, the inputs as the frame has them."""
     blank = _filterset(None, publication, choices)
     page = _render(
         request,
@@ -352,23 +364,70 @@ def _frame(request, publication, choices, key) -> tuple:
         {"filter": blank, "results_html": RESULTS_SLOT, "canonical": CANONICAL_SLOT},
     )
     head, tail = page.split(RESULTS_SLOT)
-    # As {{ field }} wrote them into the frame, to be replaced by the search's own.
-    frame = (head, tail, [str(field) for field in blank.form])
+    table = render_to_string(
+        "public/_mediator_rows.html", {"rows_html": RESULTS_SLOT, "caption": _("Mediators")}
+    )
+    # The inputs as {{ field }} wrote them into the frame, to be replaced by the
+    # search's own.
+    frame = (head, tail, [str(field) for field in blank.form], *table.split(RESULTS_SLOT))
     cache.set(key, frame, keys.PAGE_TIMEOUT)
     return frame
 
 
-def _framed_search(frame, filterset, context) -> str:
-    head, tail, inputs = frame
+def _framed_search(frame, data, form, page, query, canonical) -> str:
+    """The search page of *page* from the frame: the inputs hold the values of
+    *data* (as *form*'s fields write them, given a form), the results are
+    public/_search_results.html written in Python."""
+    head, tail, inputs, table_head, table_tail = frame
     # The address first and the results last: what a search puts in (escaped input,
     # names) is never searched for a marker.
-    head = head.replace(CANONICAL_SLOT, urlencode_filter(context["canonical"], ""), 1)
-    for empty, field in zip(inputs, filterset.form, strict=True):
+    head = head.replace(CANONICAL_SLOT, urlencode_filter(canonical, ""), 1)
+    for name, empty in zip(PublicRosterFilterSet.Meta.fields, inputs, strict=True):
+        value = data.get(name) if form is None else form[name].value()
         # An input left empty (most of them, in most searches) is the frame's own.
-        if field.value() not in (None, ""):
-            head = head.replace(empty, str(field), 1)
-    results = render_to_string("public/_search_results.html", context)
-    return head + results + tail
+        if value not in (None, ""):
+            filled = with_value(empty, name, value) if form is None else str(form[name])
+            head = head.replace(empty, filled, 1)
+    return head + _results_html(page, query, table_head, table_tail) + tail
+
+
+def _results_html(page, query, table_head, table_tail) -> str:
+    """public/_search_results.html around the stored lines of *page*, which the
+    template engine took longer to write than the rest of a search."""
+    count = page.paginator.count
+    found = ngettext("%(counter)s mediator found", "%(counter)s mediators found", count) % {
+        "counter": localize(count)
+    }
+    heading = f'<h2 id="results">{found}</h2>\n'
+    if not page.object_list:
+        return f"{heading}\n<p>{escape(_('No mediator matches. Try fewer conditions.'))}</p>\n\n"
+    table = table_head + "".join(page.object_list) + table_tail
+    return f"{heading}\n\n{table}\n{_pagination_html(page, query)}\n\n"
+
+
+def _pagination_html(page, query) -> str:
+    """public/_pagination.html, for _results_html."""
+    pages = page.paginator.num_pages
+    if pages <= 1:
+        return "\n"
+    link = f"?{escape(query)}&amp;page=" if query else "?page="
+    previous = following = ""
+    if page.has_previous():
+        number = localize(page.previous_page_number())
+        previous = f'<li><a rel="prev" href="{link}{number}">{escape(_("Previous page"))}</a></li>'
+    if page.has_next():
+        number = localize(page.next_page_number())
+        following = f'<li><a rel="next" href="{link}{number}">{escape(_("Next page"))}</a></li>'
+    position = _("Page %(number)s of %(count)s") % {
+        "number": localize(page.number),
+        "count": localize(pages),
+    }
+    return (
+        f'\n<nav class="pagination" aria-label="{escape(_("Pages"))}">\n  <ul>\n'
+        f"    {previous}\n"
+        f'    <li aria-current="page"><span>{position}</span></li>\n'
+        f"    {following}\n  </ul>\n</nav>\n\n"
+    )
 
 
 def _with_query(path, query, page=None):

@@ -5,8 +5,10 @@
    ~10,500 mediators; kept between runs, --reseed starts again) and makes sure the city
    bureau's roster is published with the current code (an older publication, without
    the rows prepared at publish time, is published again).
-2. Starts gunicorn (DEBUG=0, Redis cache, persistent database connections, WhiteNoise
-   for /static/) on a free port.
+2. Starts gunicorn on a free port with the image's settings (mediation/gunicorn_conf.py:
+   gthread, two workers per core plus one, four threads each; --workers and --threads
+   change the counts), DEBUG=0, Redis cache, persistent database connections, WhiteNoise
+   for /static/.
 3. Drives N concurrent keep-alive clients (default 50) against three targets in turn,
    --rounds times (alternating, so a drift of the machine's speed hits all three):
    - static: a static file served by the same server (the baseline);
@@ -37,6 +39,7 @@ import asyncio
 import itertools
 import os
 import random
+import runpy
 import signal
 import socket
 import statistics
@@ -52,6 +55,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # worktree) uses the one it is started with.
 PY = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+GUNICORN_CONF = ROOT / "mediation" / "gunicorn_conf.py"
 CITY_CODE = "330600000000"
 # Throwaway keys for the benchmark's own database only; never used anywhere else.
 BENCH_FERNET_KEY = "YmVuY2gtb25seS1mZXJuZXQta2V5LTAxMjM0NTY3ODk="
@@ -75,8 +79,12 @@ def parse_args():
     parser.add_argument("--redis-db", type=int, default=int(os.environ.get("REDIS_DB", "7")))
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--reseed", action="store_true", help="drop and seed the database again")
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-    parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn workers (default: mediation/gunicorn_conf.py's)"
+    )
+    parser.add_argument(
+        "--threads", type=int, help="gthread threads per worker (default: the same file's)"
+    )
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds measured per round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per target (median)")
@@ -166,20 +174,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def server_config(args, env) -> dict:
+    """The production settings (mediation/gunicorn_conf.py, read as gunicorn reads it,
+    with the benchmark's environment), and the counts given on the command line."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        config = runpy.run_path(str(GUNICORN_CONF))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return {
+        "worker_class": config["worker_class"],
+        "workers": args.workers or config["workers"],
+        "threads": args.threads or config["threads"],
+    }
+
+
 def start_server(args, env, port):
+    config = server_config(args, env)
     command = [
         GUNICORN,
         "mediation.wsgi:application",
+        "--config",
+        str(GUNICORN_CONF),
         "--pythonpath",
         str(ROOT),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        str(args.workers),
-        "--worker-class",
-        "gthread",
+        str(config["workers"]),
         "--threads",
-        str(args.threads),
+        str(config["threads"]),
         "--keep-alive",
         "30",
         "--backlog",
@@ -237,12 +263,13 @@ async def _read_response(reader) -> tuple[int, bool]:
 
 async def _client(port, paths, stop_at, measure_from, latencies, errors):
     """One keep-alive client: requests the next of *paths* (an iterator shared by all
-    clients) until the time is up."""
+    clients) until the time is up or *paths* runs out (noted in *errors*)."""
     reader = writer = None
     while time.monotonic() < stop_at:
         path = next(paths, None)
         if path is None:
-            raise SystemExit("ran out of new search URLs: use fewer --rounds or --duration")
+            errors["ran_out"] = min(errors.get("ran_out", stop_at), time.monotonic())
+            break
         request = (
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
             "Accept-Encoding: gzip\r\nUser-Agent: bench_public\r\n\r\n"
@@ -272,13 +299,19 @@ async def _client(port, paths, stop_at, measure_from, latencies, errors):
 
 
 async def _drive(port, paths, clients, duration, warmup):
+    """Latencies of the requests started after the warm-up, the errors, and the
+    seconds measured: *duration*, or less if the paths ran out first (each new
+    search URL is asked once, and a fast server may ask them all)."""
     latencies, errors = [], {"io": 0}
     measure_from = time.monotonic() + warmup
     stop_at = measure_from + duration
     await asyncio.gather(
         *(_client(port, paths, stop_at, measure_from, latencies, errors) for _ in range(clients))
     )
-    return latencies, errors
+    seconds = min(stop_at, errors.pop("ran_out", stop_at)) - measure_from
+    if duration and seconds < 1:
+        raise SystemExit("ran out of new search URLs: use fewer --rounds or --duration")
+    return latencies, errors, seconds
 
 
 def run_load(port, targets: dict, args) -> dict:
@@ -288,15 +321,16 @@ def run_load(port, targets: dict, args) -> dict:
     rounds = {name: [] for name in targets}
     for number in range(args.rounds):
         for name, paths in targets.items():
-            latencies, errors = asyncio.run(
+            latencies, errors, seconds = asyncio.run(
                 _drive(port, paths(number), args.clients, args.duration, args.warmup)
             )
-            result = _summary(latencies, errors, args.duration)
+            result = _summary(latencies, errors, seconds)
             rounds[name].append(result)
+            shorter = f"({seconds:.1f} s: its URLs ran out)" if seconds < args.duration else ""
             print(
                 f"  round {number + 1} {name:<8} {result['rps']:>8.1f} req/s  "
                 f"p50 {result['p50']:>6.1f} ms  p99 {result['p99']:>6.1f} ms  "
-                f"{result['errors'] or ''}",
+                f"{result['errors'] or ''}{shorter}",
                 flush=True,
             )
     return rounds
@@ -325,8 +359,9 @@ def median_of(results, field) -> float:
 def new_searches(args, seed) -> list[str]:
     """Search URLs never asked before, from the live roster's names: whole names,
     their pairs of characters, and each character (what people type: a surname)
-    page by page, by level, county and expertise; shuffled. Each is a different search (no two
-    share a page in the cache) and is used once in the whole run."""
+    page by page, by level, county and expertise, and by expertise and level;
+    shuffled. Each is a different search (no two share a page in the cache) and is
+    used once in the whole run."""
     import psycopg
 
     with psycopg.connect(f"{args.pg}/{args.database}") as conn:
@@ -357,6 +392,12 @@ def new_searches(args, seed) -> list[str]:
             queries.update(f"?region={county}&name={char}&level={level}" for county in counties)
         queries.update(f"?region={county}&name={char}" for county in counties)
         queries.update(f"?expertise={code}&name={char}" for code in expertise)
+        # Enough URLs for rounds of a fast server, each asked once.
+        queries.update(
+            f"?expertise={code}&name={char}&level={level}"
+            for code in expertise
+            for level in range(1, 5)
+        )
     paths = [urllib.parse.quote(f"/public/{CITY_CODE}/{query}", safe="/?=&") for query in queries]
     paths.sort()
     random.Random(seed).shuffle(paths)
@@ -416,8 +457,10 @@ def main():
         stop_server(server)
     after = load_average()
     print()
+    config = server_config(args, env)
     print(
-        f"gunicorn gthread {args.workers} workers x {args.threads} threads, PostgreSQL, "
+        f"gunicorn {config['worker_class']} {config['workers']} workers x "
+        f"{config['threads']} threads, PostgreSQL, "
         f"Redis cache; {os.cpu_count()} CPUs; asyncio keep-alive client, "
         f"{args.clients} concurrent clients; median of {args.rounds} rounds of "
         f"{args.duration:.0f} s"

@@ -76,3 +76,24 @@ def test_beat_runs_the_schedule_from_the_settings():
     command = _compose()["services"]["beat"]["command"]
     assert command[:4] == ["celery", "-A", "mediation", "beat"]
     assert not {"-S", "--scheduler"} & set(command)
+
+
+def test_the_web_server_runs_the_measured_gunicorn_settings(monkeypatch):
+    """The image serves with mediation/gunicorn_conf.py, the settings `make
+    bench-public` measures: gthread workers, two per core plus one unless set."""
+    import importlib
+    import json
+
+    import mediation.gunicorn_conf as conf
+
+    (command,) = [json.loads(args) for word, args in _final_stage() if word == "CMD"]
+    assert command[:3] == ["gunicorn", "-c", "python:mediation.gunicorn_conf"]
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    importlib.reload(conf)
+    assert conf.worker_class == "gthread"
+    assert conf.workers == 2 * conf._cores() + 1
+    assert conf.threads == 4
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("GUNICORN_THREADS", "8")
+    assert (importlib.reload(conf).workers, conf.threads) == (3, 8)

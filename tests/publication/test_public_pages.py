@@ -4,7 +4,7 @@ from io import BytesIO
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from openpyxl import load_workbook
 
 from core.tenancy import all_regions
@@ -177,6 +177,10 @@ def test_search_runs_a_constant_number_of_queries(client, roster, extra, django_
         assert client.get(url, {"name": "张"}).status_code == 200
     with django_assert_num_queries(1):
         assert client.get(url, {"name": "王芳", "level": "1"}).status_code == 200
+    # Finding nothing on its first page, it has nothing to count.
+    with django_assert_num_queries(1):
+        body = client.get(url, {"name": "无此人"}).content.decode()
+    assert '<h2 id="results">共找到0名调解员</h2>' in body
     # Warm: from the cache, no query at all.
     with django_assert_num_queries(0):
         assert client.get(url, {"page": "2", "level": "3"}).status_code == 200
@@ -439,6 +443,33 @@ def test_fast_path_leaves_other_urls_alone(client, live, fast_path):
     assert client.get("/public/110101000000/").status_code == 404
     client.get(_url("roster_xlsx", live["code"]))
     assert "X-Public-Cache" not in client.get(_url("roster_xlsx", live["code"]))
+
+
+def test_fast_path_resolves_public_pages_as_the_urlconf_does(live):
+    """It resolves against the public roster's routes alone: each finds the view the
+    whole URLconf finds, and a page of another public app is left to the stack."""
+    from publication.cache import public_match
+
+    code = live["code"]
+    for url in (
+        _url("search", code),
+        _url("mediator", code, live["wang"].pk),
+        _url("committee", code, live["first"].code),
+        _url("about", code),
+        _url("photo", code, live["wang"].pk),
+        _url("roster_xlsx", code),
+    ):
+        found, expected = public_match(url), resolve(url)
+        assert (found.func, found.kwargs, found.namespace, found.url_name) == (
+            expected.func,
+            expected.kwargs,
+            expected.namespace,
+            expected.url_name,
+        )
+    grading = reverse("public_grading:notices", args=[code])
+    assert resolve(grading).namespace == "public_grading"
+    with pytest.raises(Resolver404):
+        public_match(grading)
 
 
 def test_the_level_filter_offers_the_publishing_bureaus_level_names(client, roster):
