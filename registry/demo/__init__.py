@@ -11,6 +11,7 @@ explicitly and mediators their digests (registry.demo.profiles). Later steps rea
 what they need of the roster from the database."""
 
 import datetime
+import time
 from collections import Counter
 
 from core.seeding import SeedContext, register
@@ -37,6 +38,7 @@ def seed_roster(ctx: SeedContext):
         registered = Mediator._base_manager.exists()
     counts = Counter()
     for index, county in enumerate(counties):
+        started, before = time.perf_counter(), counts["mediators"]
         county.load_villages()
         units = builder.build(index)
         # The first township committee is always short of the standard, so even the
@@ -56,6 +58,10 @@ def seed_roster(ctx: SeedContext):
         counts["committees"] += len(units)
         county.release()
         people.ids.forget()
+        ctx.stdout.write(
+            f"  {county.name}: {len(units)} committees, {counts['mediators'] - before} "
+            f"mediators ({time.perf_counter() - started:.1f} s)"
+        )
     counts.update(training.finish_city())
     counts["term warnings"] = services.raise_term_warnings(today)
     ctx.stdout.write("  " + ", ".join(f"{n} {label}" for label, n in counts.items()))
