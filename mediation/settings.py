@@ -306,6 +306,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.purge_stale_imports",
         "schedule": crontab(minute=17),
     },
+    "refresh-report-snapshots": {
+        "task": "core.tasks.refresh_snapshots",
+        "schedule": crontab(minute="*/10"),  # core.snapshots.REFRESH
+    },
 }
 
 REST_FRAMEWORK = {

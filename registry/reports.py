@@ -225,11 +225,13 @@ class ComplianceArea:
 
 
 @dataclass
-class ComplianceReport:
+class ComplianceRates:
+    """The rates per county (or township) and in all: what the page, the dashboard's
+    count and chart read, kept as a snapshot for a large jurisdiction."""
+
     areas: list[ComplianceArea]
     total: ComplianceArea
     by_township: bool
-    committees: object  # the annotated queryset of the table and the export
 
     def chart(self) -> dict:
         return {
@@ -238,12 +240,35 @@ class ComplianceReport:
         }
 
 
-def compliance(*, region: str = "", kind: str = "", only_short: bool = False, names=None):
-    """Each active committee's required and actual full-time count, and the rate per
-    county (or township). *only_short* narrows the table, never the rates."""
+@dataclass
+class ComplianceReport:
+    rates: ComplianceRates
+    committees: object  # the annotated queryset of the table and the export
+
+    @property
+    def areas(self):
+        return self.rates.areas
+
+    @property
+    def total(self):
+        return self.rates.total
+
+    @property
+    def by_township(self):
+        return self.rates.by_township
+
+    def chart(self) -> dict:
+        return self.rates.chart()
+
+
+def compliance_rates(
+    *, region: str = "", kind: str = "", names=None, required=None
+) -> ComplianceRates:
+    """Each county's (or township's) active committees, those the standard asks for
+    full-time mediators, those meeting it and the people short; one grouped query."""
     names = area_names() if names is None else names
     digits = area_digits(region)
-    required = required_full_time()  # the rules are read once for the rates and the table
+    required = required_full_time() if required is None else required
     rows = _staffing_rows(
         _active_committees(region, kind), required, area=Substr("region_id", 1, digits)
     )
@@ -262,7 +287,6 @@ def compliance(*, region: str = "", kind: str = "", only_short: bool = False, na
         ComplianceArea(Area.of(area, names), n, with_requirement, meeting, int(people_short or 0))
         for area, n, with_requirement, meeting, people_short in grouped
     ]
-    committees = staffed_committees(region, kind, required)
     total = ComplianceArea(
         Area(region or "", ""),
         sum(a.committees for a in areas),
@@ -270,18 +294,26 @@ def compliance(*, region: str = "", kind: str = "", only_short: bool = False, na
         sum(a.meeting for a in areas),
         sum(a.shortfall for a in areas),
     )
-    table = committees.select_related("region").order_by("region_id", "code")
+    return ComplianceRates(areas, total, digits == TOWNSHIP_DIGITS)
+
+
+def compliance(
+    *, region: str = "", kind: str = "", only_short: bool = False, names=None, rates=None
+):
+    """Each active committee's required and actual full-time count, and the rate per
+    county (or township): *rates* when given (a kept snapshot of compliance_rates for
+    the same filters). *only_short* narrows the table, never the rates."""
+    required = required_full_time()  # the rules are read once for the rates and the table
+    if rates is None:
+        rates = compliance_rates(region=region, kind=kind, names=names, required=required)
+    table = (
+        staffed_committees(region, kind, required)
+        .select_related("region")
+        .order_by("region_id", "code")
+    )
     if only_short:
         table = table.filter(shortfall__gt=0)
-    return ComplianceReport(areas, total, digits == TOWNSHIP_DIGITS, table)
-
-
-def committees_short_of_standard() -> int:
-    """Active committees in the jurisdiction below their staffing standard."""
-    rows = _staffing_rows(_active_committees(), required_full_time())
-    joined, params = _joined(rows, {"ft": full_time_counts()})
-    ((count,),) = _fetch(rows, f"SELECT COUNT(*) FROM {joined} WHERE {_SHORT}", params)
-    return count
+    return ComplianceReport(rates, table)
 
 
 # --- Training --------------------------------------------------------------------------
