@@ -4,7 +4,6 @@ attendance and leave."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from core.generic_views import (
 )
 from core.jurisdiction import require_role
 from core.models.roles import BUREAU_WRITERS
-from core.tenancy import active_prefix, in_jurisdiction
+from core.tenancy import in_jurisdiction
 from registry import reports, training
 from registry import snapshots as registry_snapshots
 from registry.filtersets import (
@@ -60,12 +59,11 @@ class TrainingListView(TenantListView):
 
     def get_queryset(self):
         # Only attendees the user may see are counted, as the session page lists them.
-        visible = Q(attendance__region__code__startswith=active_prefix())
         return (
             super()
             .get_queryset()
             .select_related("region")
-            .annotate(attendee_count=Count("attendance", filter=visible))
+            .annotate(attendee_count=training.attendee_count())
         )
 
 
