@@ -99,9 +99,13 @@ def read(key: str, query=None, compute: Callable[[], object] | None = None, slow
             ReportSnapshot.objects.filter(pk=snapshot.pk).update(read_at=now)
         return Figures(pickle.loads(snapshot.data), snapshot.computed_at)
     data, seconds = _compute(key, filters, compute)
-    if len(filters) <= MAX_QUERY:
+    if len(filters) <= MAX_QUERY and (snapshot is not None or seconds >= _slow(slow)):
         _keep(key, scope, filters, data, seconds, now, slow)
     return Figures(data)
+
+
+def _slow(slow):
+    return SLOW if slow is None else slow
 
 
 def _compute(key: str, filters: str, compute=None):
@@ -113,7 +117,7 @@ def _compute(key: str, filters: str, compute=None):
 def _keep(key, scope, filters, data, seconds, now, slow=None):
     """Keep figures that were slow to compute; drop the snapshot of quick ones."""
     snapshots = ReportSnapshot.objects.filter(key=key, scope=scope, query=filters)
-    if seconds < (SLOW if slow is None else slow):
+    if seconds < _slow(slow):
         snapshots.delete()
         return
     values = {"data": pickle.dumps(data), "computed_at": now, "read_at": now, "seconds": seconds}

@@ -37,8 +37,15 @@ class ComplianceView(ReplicaReadsMixin, RoleRequiredMixin, generic.TemplateView)
         # The rates do not depend on narrowing the table to the committees short.
         rates_query = request.GET.copy()
         rates_query.pop("only_short", None)
-        figures = snapshots.read(registry_snapshots.COMPLIANCE, rates_query)
-        report = reports.compliance(**form.filters(), names=areas, rates=figures.data)
+        filters = form.filters()
+        figures = snapshots.read(
+            registry_snapshots.COMPLIANCE,
+            rates_query,
+            compute=lambda: reports.compliance_rates(
+                region=filters["region"], kind=filters.get("kind", ""), names=areas
+            ),
+        )
+        report = reports.compliance(**filters, names=areas, rates=figures.data)
         if request.GET.get("export") == "xlsx":
             return compliance_workbook(report, areas)
         page = Paginator(report.committees, self.paginate_by).get_page(request.GET.get("page"))
@@ -90,8 +97,12 @@ class CompletenessView(ReplicaReadsMixin, RoleRequiredMixin, generic.TemplateVie
 
     def get_context_data(self, **kwargs):
         form = AreaFilterForm(self.request.GET)
-        form.filters()  # shows a bad value's error on the form
-        figures = snapshots.read(registry_snapshots.COMPLETENESS, self.request.GET)
+        filters = form.filters()
+        figures = snapshots.read(
+            registry_snapshots.COMPLETENESS,
+            self.request.GET,
+            compute=lambda: reports.completeness(**filters),
+        )
         report = figures.data
         sections = [
             (_("Mediation committees"), report.committees, reverse("registry:committee_list")),

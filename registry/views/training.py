@@ -144,7 +144,11 @@ class TrainingReportView(ReplicaReadsMixin, RoleRequiredMixin, generic.ListView)
     def get_queryset(self):
         self.form = TrainingReportForm(self.request.GET)
         self.filters = self.form.filters()
-        self.counts = snapshots.read(registry_snapshots.TRAINING, self.request.GET)
+        self.counts = snapshots.read(
+            registry_snapshots.TRAINING,
+            self.request.GET,
+            compute=lambda: reports.training_counts(**self.filters),
+        )
         return reports.training_report(**self.filters)
 
     def get_paginator(self, queryset, per_page, **kwargs):
