@@ -38,7 +38,7 @@ from django.utils import timezone
 from core.models import ReportSnapshot
 from core.tenancy import active_prefix, all_regions, jurisdiction
 
-SLOW = 0.3  # seconds: figures that took longer are kept
+SLOW = 0.2  # seconds: figures that took longer are kept
 REFRESH = datetime.timedelta(minutes=10)  # the beat task's period
 MAX_AGE = datetime.timedelta(minutes=30)  # older figures are computed again
 UNREAD = datetime.timedelta(days=1)  # kept figures nobody read for this long are dropped
