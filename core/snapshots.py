@@ -129,6 +129,12 @@ def _keep(key, scope, filters, data, seconds, now, slow=None):
         pass  # another request kept the same figures a moment ago
 
 
+def forget(key: str) -> None:
+    """Drop every kept snapshot of report *key* (its figures have just changed as a
+    whole, e.g. a new version went live)."""
+    ReportSnapshot.objects.filter(key=key).delete()
+
+
 def refresh(now=None) -> int:
     """Recompute every kept snapshot (under its own jurisdiction), drop those unread
     for a day or whose report is gone; returns how many were recomputed."""
