@@ -359,6 +359,7 @@ SPECTACULAR_SETTINGS = {
         "GradingApplicationSourceEnum": "grading.models.choices.ApplicationSource",
         "EvaluationGradeEnum": "evaluation.models.Grade",
         "PaidByEnum": "registry.models.choices.PaidBy",
+        "TrainingKindEnum": "registry.models.choices.TrainingKind",
     },
 }
 
