@@ -15,6 +15,7 @@ from complaints.models import Complaint
 from core.models import RoleKind
 from core.seeding import SeedContext, register
 from registry.demo.names import GIVEN_NAMES, SURNAMES
+from registry.models import Appointment
 
 DEMO_CODE = "DEMO2345"
 ISSUES = [
@@ -40,11 +41,15 @@ def _seed_complaints(ctx: SeedContext, secret_hash: str):
     started = time.perf_counter()
     today = datetime.date.today()
     rng = ctx.rng
-    posts = [p for p in ctx.extra["appointments"] if p.ends_on is None]
+    # The current posts' keys only (a province has 800,000); each drawn one is read.
+    posts = list(
+        Appointment._base_manager.filter(ends_on=None).order_by("pk").values_list("pk", flat=True)
+    )
+    current = Appointment._base_manager.select_related("mediator", "committee")
     # A bureau role for the conclusions (the demo users are created after the steps).
     bureau_role = SimpleNamespace(kind=RoleKind.BUREAU_STAFF, user=None)
     for index in range(ctx.scaled(60, minimum=12)):
-        post = rng.choice(posts)
+        post = current.get(pk=rng.choice(posts))
         received = max(post.starts_on, today - datetime.timedelta(days=rng.randint(1, 80)))
         complaint, _code = services.file_complaint(
             mediator=post.mediator,
@@ -74,7 +79,7 @@ def _seed_complaints(ctx: SeedContext, secret_hash: str):
             continue
         services.answer(complaint, text="经核实，已将处理结果告知，感谢您的监督。", on=today)
     commended = rng.sample(posts, min(len(posts), ctx.scaled(40, minimum=5)))
-    for post in commended:
+    for post in current.filter(pk__in=commended).order_by("pk"):
         services.commend(
             post.mediator,
             on=today - datetime.timedelta(days=rng.randint(30, 700)),

@@ -56,6 +56,8 @@ class CoreConfig(AppConfig):
 
         # Each app declares its kinds of job in its job_kinds module (core.job_kinds).
         autodiscover_modules("job_kinds")
+        # …and the reports it keeps as snapshots in its snapshots module (core.snapshots).
+        autodiscover_modules("snapshots")
 
         from core import dashboard_items, pickers
         from core.api import tokens  # noqa: F401  (connects the token revocation signals)

@@ -12,16 +12,23 @@ An item without its own count function counts its linked list through that list'
 own view (FilterSet, defaults and all), so the number on the dashboard and the rows
 the link shows cannot drift apart. Every count is one query however many rows there
 are (a rule that differs between bureaus adds the constant few that read the rules).
+
+The overview's counts and the charts are figures of the jurisdiction alone (not of
+the user): they are read through core.snapshots, so a province's, which take seconds
+to count, are kept and refreshed by the snapshot job, and the page says how old they
+are. What waits for the user is always counted live.
 """
 
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.urls import resolve, reverse
 
-from core.models import RoleKind
+from core import snapshots
+from core.models import Role, RoleKind
+from core.tenancy import active_prefix
 
 WAITING = "waiting"
 OVERVIEW = "overview"
@@ -131,15 +138,67 @@ def list_count(request, url_name: str, query: str = "") -> int:
     return view.get_queryset().count()
 
 
+KEPT = "core.dashboard"
+# A page of a dozen figures: each kept from this long, so that together they stay
+# well under half a second.
+KEPT_SLOW = 0.05
+
+
+def _kept(request, figure: str, compute: Callable) -> snapshots.Figures:
+    """A figure of the jurisdiction alone (an overview count, a chart's data), for
+    the active role's kind, read through core.snapshots."""
+    query = QueryDict(mutable=True)
+    query.update({"kind": request.active_role.kind, "figure": figure})
+    return snapshots.read(KEPT, query, compute=lambda: compute(request), slow=KEPT_SLOW)
+
+
+@snapshots.report(KEPT)
+def _recompute(query):
+    """The snapshot job's computation of a kept figure: as a role of that kind whose
+    jurisdiction is the active one would see it."""
+    request = _stand_in(query["kind"])
+    kind, key = query["figure"].split(":", 1)
+    if kind == "chart":
+        return next(c for c in CHARTS if c.key == key).data(request)
+    return next(i for i in ITEMS if i.key == key).value(request)
+
+
+def _stand_in(kind):
+    """A request of a role of *kind* over the active jurisdiction (figures of the
+    jurisdiction alone do not depend on which user holds it)."""
+    roles = Role.objects.filter(kind=kind, ended_at__isnull=True).select_related(
+        "region", "bureau", "office"
+    )
+    role = next((r for r in roles if r.region.prefix == active_prefix()), None)
+    if role is None:
+        raise LookupError(f"no {kind} role over {active_prefix()!r} to compute as")
+    request = HttpRequest()
+    request.method, request.path = "GET", "/"
+    request.user, request.active_role = role.user, role
+    return request
+
+
 def build(request) -> dict:
     """The dashboard of the request's active role: each section's items with their
-    counts and links, the charts with their data, and the links."""
+    counts and links, the charts with their data, and the links; ``as_of``: when the
+    oldest kept figure shown was computed (None when all are live)."""
     kind = request.active_role.kind
     sections = {WAITING: [], OVERVIEW: []}
+    kept_at = []
+
+    def kept(figure, compute):
+        figures = _kept(request, figure, compute)
+        if figures.computed_at:
+            kept_at.append(figures.computed_at)
+        return figures.data
+
     for item in ITEMS:
         if kind not in item.roles:
             continue
-        value = item.value(request)
+        if item.section == OVERVIEW:
+            value = kept(f"item:{item.key}", item.value)
+        else:
+            value = item.value(request)
         sections[item.section].append(
             {
                 "key": item.key,
@@ -154,7 +213,7 @@ def build(request) -> dict:
         {
             "key": chart.key,
             "title": chart.title,
-            "data": chart.data(request),
+            "data": kept(f"chart:{chart.key}", chart.data),
             "url": reverse(chart.url_name) if chart.url_name else "",
             "labels": chart.labels,
         }
@@ -168,4 +227,5 @@ def build(request) -> dict:
         "charts": charts,
         "links": links,
         "alerts": sum(1 for item in sections[WAITING] if item["alert"]),
+        "as_of": min(kept_at, default=None),
     }

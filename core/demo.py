@@ -13,6 +13,7 @@ STEMS = list("安昌东丰福光和华江金康乐临明宁平清仁瑞山盛石
 TOWNSHIP_SUFFIXES = ["镇", "街道", "乡", "镇"]
 VILLAGE_SUFFIXES = ["村", "村", "村", "社区"]
 DEMO_USERS = ["city", "district", "office", "finance", "admin"]
+VILLAGE_BATCH = 5000
 
 
 def _name(rng, suffixes, taken):
@@ -30,7 +31,7 @@ def seed_foundation(ctx: SeedContext):
     townships_per_county = ctx.scaled(17, minimum=2)
     villages_per_township = ctx.scaled(20, minimum=3)
 
-    townships, villages = [], []
+    townships = []
     for county in counties:
         taken: set[str] = set()
         for t in range(1, townships_per_county + 1):
@@ -46,6 +47,9 @@ def seed_foundation(ctx: SeedContext):
                 )
             )
     Region.objects.bulk_create(townships, batch_size=2000)
+    # Villages grow with the square of the scale (200,000 at scale 10): written in
+    # batches and not kept; the roster step reads each county's when it staffs it.
+    villages = []
     for township in townships:
         taken = set()
         for v in range(1, villages_per_township + 1):
@@ -60,7 +64,10 @@ def seed_foundation(ctx: SeedContext):
                     prefix=code,
                 )
             )
-    Region.objects.bulk_create(villages, batch_size=5000)
+        if len(villages) >= VILLAGE_BATCH:
+            Region.objects.bulk_create(villages)
+            villages = []
+    Region.objects.bulk_create(villages)
 
     city_bureau = Bureau.objects.create(
         region=city,
@@ -114,7 +121,6 @@ def seed_foundation(ctx: SeedContext):
     ctx.city_bureau = city_bureau
     ctx.county_bureaus = county_bureaus
     ctx.townships = townships
-    ctx.villages = villages
     ctx.offices = offices
 
 

@@ -3,7 +3,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import jobs
+from core import jobs, snapshots
 from core.excel import Column, build_workbook
 from core.jobs import job_task
 from core.models import Role
@@ -41,3 +41,10 @@ def expire_lost_jobs():
     signs of life, so their pages end with a message and a retry button."""
     with all_regions():
         return jobs.expire_lost_jobs()
+
+
+@shared_task
+def refresh_snapshots():
+    """Celery beat, every ten minutes: recompute the report figures kept because they
+    are slow to compute (core.snapshots), so the pages read them fresh."""
+    return snapshots.refresh()

@@ -67,6 +67,7 @@ DEMO_CRITERIA = {
     },
 }
 CONFIRMED = "首次在系统中评定，按原评定等级确认。"
+GRADED_PER_ROUND = 300  # levels a completed round puts on record, at most
 OBJECTIONS = ["反映该调解员调解时态度生硬。", "该调解员近年调解案件数量存疑，请核实。"]
 
 
@@ -138,9 +139,12 @@ def _completed_round(ctx, bureau, ranks, cutoff, held) -> int:
         cutoff + datetime.timedelta(days=30),
     )
     prefix = bureau.region.prefix
+    # Each goes through the whole workflow (apply, two checks, the panel against the
+    # quota): a bounded number per bureau, or a province's 80,000 levels would take
+    # hours; beyond it the levels held before stay cleared (a city holds fewer).
     members = Mediator.objects.filter(
         pk__in=[pk for pk, rank in held.items() if rank in ranks], region__code__startswith=prefix
-    ).order_by("pk")
+    ).order_by("pk")[:GRADED_PER_ROUND]
     applications = []
     apply_day = cutoff + datetime.timedelta(days=10)
     for mediator in members:

@@ -306,6 +306,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.purge_stale_imports",
         "schedule": crontab(minute=17),
     },
+    "refresh-report-snapshots": {
+        "task": "core.tasks.refresh_snapshots",
+        "schedule": crontab(minute="*/10"),  # core.snapshots.REFRESH
+    },
 }
 
 REST_FRAMEWORK = {
@@ -355,6 +359,7 @@ SPECTACULAR_SETTINGS = {
         "GradingApplicationSourceEnum": "grading.models.choices.ApplicationSource",
         "EvaluationGradeEnum": "evaluation.models.Grade",
         "PaidByEnum": "registry.models.choices.PaidBy",
+        "TrainingKindEnum": "registry.models.choices.TrainingKind",
     },
 }
 

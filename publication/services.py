@@ -6,11 +6,11 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
-from core import policy
+from core import policy, snapshots
 from core.tenancy import all_regions, jurisdiction
 from publication import cache as public_cache
 from publication.models import (
@@ -42,7 +42,7 @@ def serving_posts(bureau, as_of: datetime.date):
         )
 
 
-def roster_posts(bureau, as_of: datetime.date):
+def roster_queryset(bureau, as_of: datetime.date):
     """The posts the public roster lists (full-time only if the bureau says so),
     ordered so that each mediator's main post comes first."""
     posts = (
@@ -70,38 +70,59 @@ def roster_posts(bureau, as_of: datetime.date):
     )
     if policy.value(bureau, "roster_full_time_only"):
         posts = posts.filter(full_time=True)
-    return list(posts)
+    return posts
+
+
+def roster_posts(bureau, as_of: datetime.date):
+    return list(roster_queryset(bureau, as_of))
+
+
+SAMPLE = 20
+PREVIEW = "publication.preview"  # its snapshot's key (publication.snapshots)
 
 
 def preview(bureau, as_of: datetime.date | None = None) -> dict:
     """What publishing now would publish, next to what is live: for the confirmation
-    page."""
+    page. Counted by the database (a province's roster is a million posts): one
+    aggregate, one count of those leaving, and the posts of the first mediators for
+    the sample. Kept as a snapshot for a large bureau (publication.snapshots)."""
     as_of = as_of or datetime.date.today()
-    posts = roster_posts(bureau, as_of)
-    mediators = {post.mediator_id for post in posts}
-    committees = {post.committee_id for post in posts}
+    posts = roster_queryset(bureau, as_of)
     with all_regions():
         live = RosterPublication.objects.filter(
             bureau=bureau, status=PublicationStatus.LIVE
         ).first()
-        live_ids = (
-            set(
-                PublishedMediator.objects.filter(publication=live).values_list(
-                    "mediator_id", flat=True
-                )
+        live_ids = PublishedMediator.objects.filter(publication=live).values("mediator_id")
+    mediators = Count("mediator_id", distinct=True)
+    counts = posts.order_by().aggregate(
+        mediator_count=mediators,
+        committee_count=Count("committee_id", distinct=True),
+        added=Count("mediator_id", distinct=True, filter=~Q(mediator_id__in=live_ids))
+        if live
+        else mediators,
+    )
+    removed = 0
+    if live:
+        with all_regions():
+            removed = (
+                PublishedMediator.objects.filter(publication=live)
+                .exclude(mediator_id__in=posts.order_by().values("mediator_id"))
+                .count()
             )
-            if live
-            else set()
-        )
-    return {
-        "as_of": as_of,
-        "mediator_count": len(mediators),
-        "committee_count": len(committees),
-        "added": len(mediators - live_ids),
-        "removed": len(live_ids - mediators),
-        "live": live,
-        "sample": _main_posts(posts)[:20],
-    }
+    return {"as_of": as_of, **counts, "removed": removed, "live": live, "sample": _sample(posts)}
+
+
+def _sample(posts) -> list:
+    """The main posts of the first SAMPLE mediators (posts come by mediator)."""
+    first = []
+    for post in posts.iterator(chunk_size=4 * SAMPLE):
+        if first and post.mediator_id == first[-1][0].mediator_id:
+            first[-1].append(post)
+        elif len(first) == SAMPLE:
+            break
+        else:
+            first.append([post])
+    return [mediator_posts[0] for mediator_posts in first]
 
 
 def _main_posts(posts) -> list:
@@ -159,6 +180,8 @@ def publish(publication: RosterPublication, progress=None) -> RosterPublication:
             )
         raise
     transaction.on_commit(lambda: public_cache.forget_live(publication.bureau_id))
+    # A kept preview compares with the version that was live until now.
+    transaction.on_commit(lambda: snapshots.forget(PREVIEW))
     publication.refresh_from_db()
     return publication
 

@@ -4,18 +4,18 @@ the staffing standard for bureau staff, and the compliance rate by area."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core import dashboard
+from core import dashboard, snapshots
 from core.dashboard import BUREAU_KINDS, CLERKS, DIRECTORS, FINANCE, OVERVIEW
-from registry import reports
+from registry import snapshots as registry_snapshots
 from registry.models import MediatorStatus
 
 
 def _short_of_standard(request):
-    return reports.committees_short_of_standard()
+    return snapshots.read(registry_snapshots.COMPLIANCE).data.total.short
 
 
 def _compliance_by_area(request):
-    return reports.compliance(names=reports.area_names()).chart()
+    return snapshots.read(registry_snapshots.COMPLIANCE).data.chart()
 
 
 def register():

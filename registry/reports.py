@@ -46,6 +46,7 @@ from registry.models import (
     FilingStatus,
     Mediator,
     MediatorStatus,
+    TrainingAttendance,
 )
 from registry.models.appointments import held_on, unfunded_full_time
 
@@ -225,11 +226,13 @@ class ComplianceArea:
 
 
 @dataclass
-class ComplianceReport:
+class ComplianceRates:
+    """The rates per county (or township) and in all: what the page, the dashboard's
+    count and chart read, kept as a snapshot for a large jurisdiction."""
+
     areas: list[ComplianceArea]
     total: ComplianceArea
     by_township: bool
-    committees: object  # the annotated queryset of the table and the export
 
     def chart(self) -> dict:
         return {
@@ -238,12 +241,35 @@ class ComplianceReport:
         }
 
 
-def compliance(*, region: str = "", kind: str = "", only_short: bool = False, names=None):
-    """Each active committee's required and actual full-time count, and the rate per
-    county (or township). *only_short* narrows the table, never the rates."""
+@dataclass
+class ComplianceReport:
+    rates: ComplianceRates
+    committees: object  # the annotated queryset of the table and the export
+
+    @property
+    def areas(self):
+        return self.rates.areas
+
+    @property
+    def total(self):
+        return self.rates.total
+
+    @property
+    def by_township(self):
+        return self.rates.by_township
+
+    def chart(self) -> dict:
+        return self.rates.chart()
+
+
+def compliance_rates(
+    *, region: str = "", kind: str = "", names=None, required=None
+) -> ComplianceRates:
+    """Each county's (or township's) active committees, those the standard asks for
+    full-time mediators, those meeting it and the people short; one grouped query."""
     names = area_names() if names is None else names
     digits = area_digits(region)
-    required = required_full_time()  # the rules are read once for the rates and the table
+    required = required_full_time() if required is None else required
     rows = _staffing_rows(
         _active_committees(region, kind), required, area=Substr("region_id", 1, digits)
     )
@@ -262,7 +288,6 @@ def compliance(*, region: str = "", kind: str = "", only_short: bool = False, na
         ComplianceArea(Area.of(area, names), n, with_requirement, meeting, int(people_short or 0))
         for area, n, with_requirement, meeting, people_short in grouped
     ]
-    committees = staffed_committees(region, kind, required)
     total = ComplianceArea(
         Area(region or "", ""),
         sum(a.committees for a in areas),
@@ -270,42 +295,56 @@ def compliance(*, region: str = "", kind: str = "", only_short: bool = False, na
         sum(a.meeting for a in areas),
         sum(a.shortfall for a in areas),
     )
-    table = committees.select_related("region").order_by("region_id", "code")
+    return ComplianceRates(areas, total, digits == TOWNSHIP_DIGITS)
+
+
+def compliance(
+    *, region: str = "", kind: str = "", only_short: bool = False, names=None, rates=None
+):
+    """Each active committee's required and actual full-time count, and the rate per
+    county (or township): *rates* when given (a kept snapshot of compliance_rates for
+    the same filters). *only_short* narrows the table, never the rates."""
+    required = required_full_time()  # the rules are read once for the rates and the table
+    if rates is None:
+        rates = compliance_rates(region=region, kind=kind, names=names, required=required)
+    table = (
+        staffed_committees(region, kind, required)
+        .select_related("region")
+        .order_by("region_id", "code")
+    )
     if only_short:
         table = table.filter(shortfall__gt=0)
-    return ComplianceReport(areas, total, digits == TOWNSHIP_DIGITS, table)
-
-
-def committees_short_of_standard() -> int:
-    """Active committees in the jurisdiction below their staffing standard."""
-    rows = _staffing_rows(_active_committees(), required_full_time())
-    joined, params = _joined(rows, {"ft": full_time_counts()})
-    ((count,),) = _fetch(rows, f"SELECT COUNT(*) FROM {joined} WHERE {_SHORT}", params)
-    return count
+    return ComplianceReport(rates, table)
 
 
 # --- Training --------------------------------------------------------------------------
 
 
+def _attendance_in(year: int):
+    """Attendance at the sessions held in *year*. Sessions organised above the
+    jurisdiction count too (the base manager): attendance is the mediator's."""
+    days = (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    return TrainingAttendance._base_manager.filter(session__held_on__range=days).order_by()
+
+
+def _serving(region: str = "", name: str = ""):
+    mediators = _within(Mediator.objects.filter(status=MediatorStatus.ACTIVE), region)
+    return mediators.filter(name__contains=name) if name else mediators
+
+
 def training_report(year: int, *, region: str = "", name: str = "", only_below: bool = False):
     """Serving mediators with the training sessions they attended in *year* and the
-    hours, beside the minimum their bureau asks (``below`` when unmet). Sessions
-    organised above the jurisdiction count too: attendance is the mediator's."""
-    attended = Q(
-        training_attendance__session__held_on__range=(
-            datetime.date(year, 1, 1),
-            datetime.date(year, 12, 31),
-        )
-    )
-    mediators = _within(Mediator.objects.filter(status=MediatorStatus.ACTIVE), region)
-    if name:
-        mediators = mediators.filter(name__contains=name)
+    hours, beside the minimum their bureau asks (``below`` when unmet). The figures
+    are subqueries per row, which the database runs for the rows of the page it
+    reads only (the order is the (region, name) index's)."""
+    attended = _attendance_in(year).filter(mediator=OuterRef("pk")).values("mediator")
     mediators = (
-        mediators.select_related("region")
+        _serving(region, name)
+        .select_related("region")
         .annotate(
-            sessions=Count("training_attendance", filter=attended),
+            sessions=Coalesce(Subquery(attended.annotate(n=Count("pk")).values("n")), Value(0)),
             hours=Coalesce(
-                Sum("training_attendance__session__hours", filter=attended),
+                Subquery(attended.annotate(h=Sum("session__hours")).values("h")),
                 Value(Decimal(0)),
                 output_field=DecimalField(max_digits=7, decimal_places=1),
             ),
@@ -319,6 +358,28 @@ def training_report(year: int, *, region: str = "", name: str = "", only_below: 
 def below_minimum(report):
     """The rows of a training report below their bureau's minimum of sessions."""
     return report.filter(sessions__lt=F("min_sessions"))
+
+
+@dataclass
+class TrainingCounts:
+    listed: int  # the rows the report lists
+    below: int  # of the serving mediators it covers, those below their minimum
+
+
+def training_counts(year: int, *, region: str = "", name: str = "", only_below: bool = False):
+    """How many rows the training report lists and how many are below the minimum,
+    in one query: the year's sessions counted per mediator once and joined."""
+    rows = _serving(region, name).order_by().values(row_id=F("pk"), minimum=min_training_sessions())
+    per_mediator = _attendance_in(year).values(k=F("mediator_id")).annotate(n=Count("pk"))
+    joined, params = _joined(rows, {"a": per_mediator})
+    ((listed, below),) = _fetch(
+        rows,
+        f"SELECT COUNT(*), SUM(CASE WHEN COALESCE(a.n, 0) < t.minimum THEN 1 ELSE 0 END)"
+        f" FROM {joined}",
+        params,
+    )
+    below = int(below or 0)
+    return TrainingCounts(below if only_below else listed, below)
 
 
 # --- Data completeness ---------------------------------------------------------------

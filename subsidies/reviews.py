@@ -4,11 +4,13 @@ review itself, which also decides the case's open anomaly flags."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mediation.models import Case, CaseFlag
 from mediation.models.choices import CaseStatus
+from registry.reports import Area, area_digits, area_names
 from subsidies.models import CaseReview, SettledCase
 
 
@@ -28,16 +30,20 @@ def queue():
 
 
 def queue_counts():
-    """The queue's size per committee's region (a township or county), and in all:
-    one aggregate query."""
+    """The queue's size and its cases with open flags per county (per township once
+    the jurisdiction is a county, as the roster's reports group), and in all: one
+    aggregate query, kept as a snapshot for a large jurisdiction (subsidies.snapshots).
+    Rows: {"area": registry.reports.Area, "waiting": n, "flagged": n}."""
+    digits = area_digits()
     rows = (
         queue()
         .order_by()
-        .values("region__name", "region_id")
+        .values(area=Substr("region_id", 1, digits))
         .annotate(waiting=Count("pk"), flagged=Count("pk", filter=Q(flagged=True)))
-        .order_by("region__name")
+        .order_by("area")
     )
-    return list(rows)
+    names = area_names()
+    return [{**row, "area": Area.of(row["area"], names)} for row in rows]
 
 
 def save_review(review: CaseReview, user) -> CaseReview:

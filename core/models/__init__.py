@@ -4,6 +4,7 @@ from core.models.jobs import Job, JobStatus
 from core.models.policy import Policy
 from core.models.regions import Region
 from core.models.roles import Role, RoleKind
+from core.models.snapshots import ReportSnapshot
 from core.models.users import UserProfile
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "JudicialOffice",
     "Policy",
     "Region",
+    "ReportSnapshot",
     "Role",
     "RoleKind",
     "UserProfile",

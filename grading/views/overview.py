@@ -3,13 +3,16 @@ to the next level) and a mediator's level panel (level history and what they lac
 for the next level), which the mediator's page loads."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core import snapshots
 from core.generic_views import for_model
 from core.jurisdiction import require_role
-from grading import overview, services
+from grading import services
+from grading import snapshots as grading_snapshots
 from grading.models import Criterion
 from registry.models import Mediator, MediatorStatus
 from registry.services import governing_bureau
@@ -33,16 +36,14 @@ def _shown(criterion, value):
 def overview_view(request):
     role = require_role(request)
     bureau = role.home_bureau
-    by_area = overview.levels_by_area(bureau)
-    context = {
-        "bureau": bureau,
-        "level_names": by_area["names"],
-        "by_area": by_area["areas"],
-        "by_type": overview.levels_by_committee_type(bureau),
-        "target": services.target_progress(bureau),
-        "close": overview.close_to_next(bureau),
-        "chart": overview.levels_chart(bureau),
-    }
+    # The figures of the user's bureau (a clerk's is the county's), as read in the
+    # user's jurisdiction: the snapshot's key names the bureau.
+    kept = snapshots.read(
+        grading_snapshots.OVERVIEW,
+        QueryDict(f"bureau={bureau.pk}"),
+        compute=lambda: grading_snapshots.figures(bureau),
+    )
+    context = {"bureau": bureau, "as_of": kept.computed_at, **kept.data}
     return render(request, "grading/overview.html", context)
 
 

@@ -2,14 +2,16 @@
 parameters (from, to, area, own, committee), from the same function."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
+from core import snapshots
 from core.api.inputs import Serializer
 from core.api.schema import AutoSchema
 from core.api.viewsets import JurisdictionAPIMixin
 from core.db_router import ReplicaReadsMixin
+from mediation import snapshots as mediation_snapshots
 from mediation import statistics
 from mediation.forms.statistics import StatisticsForm
 
@@ -49,6 +51,15 @@ class StatisticsSerializer(Serializer):
     level = serializers.ChoiceField(choices=list(statistics.LEVEL_LABELS))
     total = StatisticsRowSerializer()
     rows = StatisticsRowSerializer(many=True)
+    as_of = serializers.SerializerMethodField(
+        help_text="When the figures were computed, for a large jurisdiction's kept figures "
+        "(computed again every ten minutes); null when computed for this request."
+    )
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_as_of(self, figures):
+        at = self.context.get("as_of")
+        return at.isoformat() if at else None
 
 
 class FiguresSchema(AutoSchema):
@@ -86,8 +97,12 @@ class StatisticsViewSet(ReplicaReadsMixin, JurisdictionAPIMixin, viewsets.ViewSe
         form = StatisticsForm(request.query_params, api=True)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
-        figures = statistics.compute(**form.filters())
-        return Response(StatisticsSerializer(figures).data)
+        kept = snapshots.read(
+            mediation_snapshots.STATISTICS_API,
+            request.query_params,
+            compute=lambda: statistics.compute(**form.filters()),
+        )
+        return Response(StatisticsSerializer(kept.data, context={"as_of": kept.computed_at}).data)
 
 
 ROUTES = [("statistics", StatisticsViewSet)]

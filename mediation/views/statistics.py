@@ -9,9 +9,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core import snapshots
 from core.db_router import ReplicaReadsMixin
 from core.excel import XLSX_CONTENT_TYPE, Column, build_workbook
 from core.generic_views import RoleRequiredMixin
+from mediation import snapshots as mediation_snapshots
 from mediation import statistics
 from mediation.forms.statistics import StatisticsForm
 
@@ -22,7 +24,12 @@ class StatisticsView(ReplicaReadsMixin, RoleRequiredMixin, generic.TemplateView)
     def get(self, request, *args, **kwargs):
         form = StatisticsForm(request.GET)
         filters = form.filters()
-        figures = statistics.compute(**filters)
+        kept = snapshots.read(
+            mediation_snapshots.STATISTICS,
+            request.GET,
+            compute=lambda: statistics.compute(**filters),
+        )
+        figures = kept.data
         if request.GET.get("export") == "xlsx":
             return statistics_workbook(figures)
         columns = statistics.columns(figures)
@@ -31,6 +38,7 @@ class StatisticsView(ReplicaReadsMixin, RoleRequiredMixin, generic.TemplateView)
         context = self.get_context_data(
             filterset={"form": form},
             figures=figures,
+            as_of=kept.computed_at,
             headers=[header for header, _value in columns],
             table=[(row, [value(row) for _h, value in columns]) for row in figures.rows],
             total=[value(figures.total) for _h, value in columns],

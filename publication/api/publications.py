@@ -12,6 +12,7 @@ from core.api.viewsets import TenantReadOnlyViewSet
 from core.jobs import start_job
 from core.models.roles import BUREAU_WRITERS
 from publication import services
+from publication import snapshots as publication_snapshots
 from publication.api.serializers import (
     PreviewSerializer,
     PublicationStartedSerializer,
@@ -46,11 +47,13 @@ class RosterPublicationViewSet(TenantReadOnlyViewSet):
         version (bureau staff and admins)."""
         _require_bureau_writer(request)
         bureau = request.active_role.home_bureau
-        preview = services.preview(bureau)
+        kept = publication_snapshots.read(bureau)
+        preview = kept.data
         live = preview["live"]
         data = {
             "bureau": bureau.pk,
             "as_of": preview["as_of"],
+            "computed_at": kept.computed_at,
             "mediator_count": preview["mediator_count"],
             "committee_count": preview["committee_count"],
             "added": preview["added"],

@@ -58,6 +58,11 @@ class PublicationStartedSerializer(Serializer):
 class PreviewSerializer(Serializer):
     bureau = serializers.IntegerField()
     as_of = serializers.DateField()
+    computed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When a large bureau's kept figures were computed (again every ten "
+        "minutes); null when computed for this request.",
+    )
     mediator_count = serializers.IntegerField()
     committee_count = serializers.IntegerField()
     added = serializers.IntegerField(help_text="Mediators not in the live version.")

@@ -12,6 +12,7 @@ from core.jurisdiction import require_role
 from core.models.roles import BUREAU_WRITERS
 from core.tenancy import jurisdiction
 from publication import services
+from publication import snapshots as publication_snapshots
 from publication.forms import PublishForm, RosterPublicationFilterSet
 from publication.models import RosterPublication
 from publication.tasks import publish_roster
@@ -87,9 +88,13 @@ class PublicationPreviewView(RoleRequiredMixin, generic.FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         bureau = require_role(self.request).home_bureau
-        preview = services.preview(bureau)
+        kept = publication_snapshots.read(bureau)
+        preview = kept.data
         context.update(
-            bureau=bureau, preview=preview, sample=sample_rows(bureau, preview["sample"])
+            bureau=bureau,
+            preview=preview,
+            sample=sample_rows(bureau, preview["sample"]),
+            as_of=kept.computed_at,
         )
         return context
 

@@ -66,18 +66,43 @@ class AttendanceAddSerializer(Serializer):
     )
 
 
+class TrainingSessionListSerializer(TenantModelSerializer):
+    """A session in the list: its attendees counted, not listed (a township's session
+    has hundreds; the session's own route lists them)."""
+
+    attendee_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = TrainingSession
+        fields = ["id", "title", "kind", "held_on", "hours", "base", "trainer", "region"]
+        fields += ["attendee_count", "created_at"]
+
+
 class TrainingSessionViewSet(TenantModelViewSet):
-    """Training sessions organised in the jurisdiction, each with the attendees the
-    user may see."""
+    """Training sessions organised in the jurisdiction: the list with the number of
+    attendees the user may see, a session with those attendees."""
 
     queryset = TrainingSession.objects.select_related("region")
     serializer_class = TrainingSessionSerializer
     filterset_class = TrainingSessionFilterSet
     http_method_names = NO_DELETE
 
+    def get_serializer_class(self):
+        return (
+            TrainingSessionListSerializer
+            if self.action == "list"
+            else super().get_serializer_class()
+        )
+
     def get_queryset(self):
+        if self.action == "list":
+            return super().get_queryset().annotate(attendee_count=training.attendee_count())
         # Built per request, so the prefetch's own manager is scoped to the jurisdiction.
-        attendance = TrainingAttendance.objects.select_related("mediator")
+        # Only the name of each attendee: the rest of a mediator's record holds
+        # encrypted numbers, each decrypted on read.
+        attendance = TrainingAttendance.objects.select_related("mediator").only(
+            "session_id", "mediator__name", "created_at"
+        )
         return (
             super()
             .get_queryset()

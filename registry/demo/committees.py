@@ -9,8 +9,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
-
+from core.bulk import insert_like
 from registry.demo import names
 from registry.demo.city import County, township_short
 from registry.models import (
@@ -113,21 +112,29 @@ class Unit:
 
 
 class CommitteeBuilder:
-    def __init__(self, ctx, today: datetime.date):
+    """Builds and writes the committees of one county at a time: a province-sized
+    demo has 200,000, so the roster step keeps one county's in memory."""
+
+    def __init__(self, ctx, today: datetime.date, counties: list[County]):
         self.ctx, self.rng, self.today = ctx, ctx.rng, today
+        self.counties = counties
         self.fields = {f.code: f for f in ExpertiseField.objects.all()}
         self.sequences: Counter = Counter()
         self.units: list[Unit] = []
 
-    def build(self, counties: list[County]) -> list[Unit]:
-        for county in counties:
-            self._county(county)
-        for index in range(self.ctx.scaled(12, minimum=3)):
-            kind, reason = DEREGISTRATIONS[index % len(DEREGISTRATIONS)]
-            self._deregistered(counties[index % len(counties)], kind, reason)
-        self._dates()
-        Committee.objects.bulk_create([u.committee for u in self.units], batch_size=1000)
-        CommitteeTerm.objects.bulk_create(self._terms(), batch_size=2000)
+    def build(self, index: int) -> list[Unit]:
+        """The committees of the *index*-th county, written with their terms."""
+        county = self.counties[index]
+        self.units, self.sequences = [], Counter()
+        self._county(county)
+        # The deregistered ones are dealt to the counties in turn.
+        for number in range(index, self.ctx.scaled(12, minimum=3), len(self.counties)):
+            kind, reason = DEREGISTRATIONS[number % len(DEREGISTRATIONS)]
+            self._deregistered(county, kind, reason)
+        self._dates(minimums=index == 0)
+        committees = [u.committee for u in self.units]
+        Committee.objects.bulk_create(committees, batch_size=2000)
+        insert_like(CommitteeTerm(), list(self._terms()))
         return self.units
 
     # Committees of one county --------------------------------------------------------
@@ -289,14 +296,16 @@ class CommitteeBuilder:
 
     # Founding, filing and terms ------------------------------------------------------
 
-    def _dates(self):
+    def _dates(self, minimums: bool):
+        """Founding days and terms; the first county makes sure even the smallest demo
+        has term warnings and committees not filed yet."""
         active = [u for u in self.units if u.active]
-        warned = self._pick(active, WARNING_SHARE, WARNING_MINIMUM)
+        warned = self._pick(active, WARNING_SHARE, WARNING_MINIMUM if minimums else 0)
         for unit in self.units:
             self._founding_and_terms(unit, warn=unit in warned)
         new = [u for u in active if u.term_starts[0][0] == 1 and len(u.term_starts) == 1]
         unfiled = self._pick(new, UNFILED_NEW_SHARE, 0) | self._pick(active, UNFILED_SHARE, 0)
-        if len(unfiled) < UNFILED_MINIMUM:
+        if minimums and len(unfiled) < UNFILED_MINIMUM:
             unfiled |= self._pick(active, 0, UNFILED_MINIMUM)
         for unit in self.units:
             if unit not in unfiled:
@@ -314,18 +323,17 @@ class CommitteeBuilder:
         for the warned share and anywhere in its span for the rest; a deregistered
         committee's ends on the day of deregistration."""
         rng, years = self.rng, unit.county.term_years
-        length = relativedelta(years=years)
         reference = unit.end or self.today
-        days_in_term = (reference + length - reference).days
+        days_in_term = (names.add_years(reference, years) - reference).days
         # A deregistered committee's last term had run a month at least; it ends then.
         latest = days_in_term - (30 if unit.end else 1)
         offset = rng.randint(3, 58) if warn else rng.randint(61, latest)
-        current_start = reference + datetime.timedelta(days=offset + 1) - length
+        current_start = names.add_years(reference + datetime.timedelta(days=offset + 1), -years)
         first, last = FOUNDED_YEARS[unit.kind]
         target = datetime.date(rng.randint(first, last), rng.randint(1, 12), rng.randint(1, 28))
         starts = [current_start]
-        while starts[-1] - length >= target:
-            starts.append(current_start - relativedelta(years=years * len(starts)))
+        while names.add_years(starts[-1], -years) >= target:
+            starts.append(names.add_years(current_start, -years * len(starts)))
         starts.reverse()  # starts[0] is the first term's
         unit.committee.founded_on = starts[0]
         # The roster records the current term and up to two before it.
@@ -347,21 +355,18 @@ class CommitteeBuilder:
         else:
             committee.filed_with_bureau = unit.county.bureau
 
-    def _terms(self) -> list[CommitteeTerm]:
-        terms = []
+    def _terms(self):
+        """Each recorded term as a row of CommitteeTerm."""
         for unit in self.units:
-            years = relativedelta(years=unit.county.term_years)
+            years = unit.county.term_years
             for number, starts_on in unit.term_starts:
-                terms.append(
-                    CommitteeTerm(
-                        committee=unit.committee,
-                        region=unit.committee.region,
-                        number=number,
-                        starts_on=starts_on,
-                        ends_on=min(
-                            starts_on + years - datetime.timedelta(days=1),
-                            unit.end or datetime.date.max,
-                        ),
-                    )
-                )
-        return terms
+                yield {
+                    "committee_id": unit.committee.pk,
+                    "region_id": unit.committee.region_id,
+                    "number": number,
+                    "starts_on": starts_on,
+                    "ends_on": min(
+                        names.add_years(starts_on, years) - datetime.timedelta(days=1),
+                        unit.end or datetime.date.max,
+                    ),
+                }

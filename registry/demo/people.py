@@ -10,8 +10,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
-
+from core.bulk import insert_like
 from core.tenancy import all_regions
 from registry.demo import names
 from registry.demo.committees import Unit
@@ -67,33 +66,43 @@ class PostPlan:
 
 
 class Staffing:
-    def __init__(self, ctx, today: datetime.date, units: list[Unit], fields: set[str]):
-        self.rng, self.today, self.units = ctx.rng, today, units
-        self.people = People(ctx.rng, today, fields)
+    """Staffs one county's committees, a township at a time: each township's people
+    are written before the next township's are made, so memory holds one township's
+    (a province-sized demo has 900,000 mediators)."""
+
+    def __init__(self, ctx, today: datetime.date, people: People, units: list[Unit], short):
+        self.rng, self.today, self.units, self.people = ctx.rng, today, units, people
+        self.short = short  # the unit always short of the standard (see seed_roster)
+        self.check_registered = True
         self.persons: list[Person] = []
         self.posts: list[PostPlan] = []
-        self.appointments: list[Appointment] = []
         self.by_township: dict[tuple, list[Unit]] = defaultdict(list)  # (code, kind) → units
-        self.full_time_units: dict[str, list[Unit]] = defaultdict(list)  # county → units
+        self.full_time_units: list[Unit] = []  # the county's, for transfers
         self.village_directors: dict[str, list[Person]] = defaultdict(list)  # township → …
         for unit in units:
             if unit.township is not None and unit.active:
                 self.by_township[unit.township.code, unit.kind].append(unit)
             if unit.active and unit.kind in (T.COUNTY, T.TOWNSHIP, T.INDUSTRY, T.DISPATCHED):
-                self.full_time_units[unit.county.region.code].append(unit)
+                self.full_time_units.append(unit)
 
-    def build(self) -> tuple[list[Person], list[PostPlan]]:
-        # Villages first: their directors also sit on the township committee.
-        short = self._short_unit()
-        for unit in sorted(self.units, key=lambda u: u.kind != T.VILLAGE):
-            self._staff(unit, short=unit is short)
+    def groups(self):
+        """The county's committees by the township they sit in, then those of the
+        county itself; in each, villages first: their directors also sit on the
+        township's committee."""
+        groups = defaultdict(list)
+        for unit in self.units:
+            groups[unit.township.code if unit.township else ""].append(unit)
+        for key in [t.code for t in self.units[0].county.townships] + [""]:
+            yield sorted(groups.pop(key, []), key=lambda u: u.kind != T.VILLAGE)
+
+    def staff(self, units: list[Unit]) -> tuple[list[Person], list[PostPlan]]:
+        """Staff *units* and write their people and posts."""
+        self.persons, self.posts = [], []
+        for unit in units:
+            self._staff(unit, short=unit is self.short)
         self._write()
+        self.village_directors.clear()
         return self.persons, self.posts
-
-    def _short_unit(self) -> Unit | None:
-        """The first township committee is always short of the standard, so even the
-        smallest demo shows a shortfall (it is the demo office clerk's own)."""
-        return next((u for u in self.units if u.kind == T.TOWNSHIP and u.active), None)
 
     # Staffing one committee ----------------------------------------------------------
 
@@ -179,7 +188,7 @@ class Staffing:
         elif rng.random() < 0.5 and earliest <= current_term <= latest:
             return current_term  # appointed with the current term
         else:
-            earliest = max(earliest, latest - relativedelta(years=12))
+            earliest = max(earliest, names.add_years(latest, -12))
         return min(names.between(rng, earliest, latest), unit.end or self.today)
 
     def _add(self, unit, person, post, full_time, starts_on, **ending) -> PostPlan:
@@ -237,8 +246,7 @@ class Staffing:
 
     def _transferred_in(self, plan: PostPlan):
         """A full-time mediator who came from another committee of the county."""
-        county = plan.unit.county.region.code
-        choices = [u for u in self.full_time_units[county] if u is not plan.unit]
+        choices = [u for u in self.full_time_units if u is not plan.unit]
         if choices:
             self._moved(plan, self.rng.choice(choices), full_time=True)
 
@@ -250,8 +258,8 @@ class Staffing:
 
     def _moved(self, plan: PostPlan, previous: Unit, full_time: bool):
         person, ends_on = plan.person, plan.starts_on - datetime.timedelta(days=1)
-        earliest = max(previous.founded, person.born + relativedelta(years=23))
-        earliest = max(earliest, ends_on - relativedelta(years=8))
+        earliest = max(previous.founded, names.add_years(person.born, 23))
+        earliest = max(earliest, names.add_years(ends_on, -8))
         if full_time:
             earliest = max(earliest, FULL_TIME_SINCE)
         latest = ends_on - datetime.timedelta(days=365)
@@ -272,7 +280,7 @@ class Staffing:
         """Someone held this seat before and left the roster."""
         rng, unit = self.rng, plan.unit
         ends_on = plan.starts_on - datetime.timedelta(days=rng.randint(1, 45))
-        earliest = max(unit.founded, ends_on - relativedelta(years=6))
+        earliest = max(unit.founded, names.add_years(ends_on, -6))
         latest = ends_on - datetime.timedelta(days=180)
         if earliest > latest:
             return
@@ -298,7 +306,7 @@ class Staffing:
             return
         township = townships[0]
         starts_on, next_start = township.term_starts[-2][1], township.term_starts[-1][1]
-        if starts_on < plan.person.born + relativedelta(years=23):
+        if starts_on < names.add_years(plan.person.born, 23):
             return
         self._add(
             township,
@@ -325,58 +333,59 @@ class Staffing:
     # Writing -------------------------------------------------------------------------
 
     def _write(self):
-        mediators = [self.people.mediator(person) for person in self.persons]
+        rows = [self.people.mediator(person) for person in self.persons]
         for plan in self.posts:
             # Volunteers take no pay in their part-time posts; a full-time post always
             # names who pays (Appointment.clean).
-            if plan.person.mediator.volunteer and not plan.full_time:
+            if plan.person.row["volunteer"] and not plan.full_time:
                 plan.paid_by = PaidBy.UNPAID
-        self._skip_registered_numbers()
-        Mediator.objects.bulk_create(mediators, batch_size=1000)
-        Through = Mediator.expertise.through
-        Through.objects.bulk_create(
+        if self.check_registered:
+            self._skip_registered_numbers()
+        keys = insert_like(Mediator(), rows, keys=True)
+        for person, key in zip(self.persons, keys, strict=True):
+            person.mediator_id = key
+        insert_like(
+            Mediator.expertise.through(),
             [
-                Through(mediator_id=person.mediator.pk, expertisefield_id=code)
+                {"mediator_id": person.mediator_id, "expertisefield_id": code}
                 for person in self.persons
                 for code in person.expertise
             ],
-            batch_size=2000,
         )
-        self.appointments = Appointment.objects.bulk_create(
+        insert_like(
+            Appointment(),
             [
-                Appointment(
-                    mediator=plan.person.mediator,
-                    committee=plan.unit.committee,
-                    region=plan.unit.committee.region,
-                    post=plan.post,
-                    full_time=plan.full_time,
-                    paid_by=plan.paid_by,
-                    starts_on=plan.starts_on,
-                    ends_on=plan.ends_on,
-                    exit_reason=plan.exit_reason,
-                    exit_note=plan.exit_note,
-                )
+                {
+                    "mediator_id": plan.person.mediator_id,
+                    "committee_id": plan.unit.committee.pk,
+                    "region_id": plan.unit.committee.region_id,
+                    "post": plan.post,
+                    "full_time": plan.full_time,
+                    "paid_by": plan.paid_by,
+                    "starts_on": plan.starts_on,
+                    "ends_on": plan.ends_on,
+                    "exit_reason": plan.exit_reason,
+                    "exit_note": plan.exit_note,
+                }
                 for plan in self.posts
             ],
-            batch_size=2000,
         )
 
     def _skip_registered_numbers(self):
         """ID numbers are unique system-wide: renumber anyone whose number a mediator
-        already in the database (a former demo run, an import) holds."""
+        already in the database (a former demo run, an import) holds. Only needed when
+        the roster was not empty before the demo (seed_roster sets check_registered)."""
         with all_regions():
-            if not Mediator._base_manager.exists():
-                return
             pending = list(self.persons)
             while pending:
                 taken = set()
                 for start in range(0, len(pending), 500):
-                    digests = [p.mediator.id_number_digest for p in pending[start : start + 500]]
+                    digests = [p.row["id_number_digest"] for p in pending[start : start + 500]]
                     taken |= set(
                         Mediator._base_manager.filter(id_number_digest__in=digests).values_list(
                             "id_number_digest", flat=True
                         )
                     )
-                pending = [p for p in pending if p.mediator.id_number_digest in taken]
+                pending = [p for p in pending if p.row["id_number_digest"] in taken]
                 for person in pending:
                     self.people.renumber(person)

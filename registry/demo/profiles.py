@@ -6,14 +6,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
-
 from core import policy
 from core.personal import digest, make_id_number, normalize_phone
 from registry import levels as levels_
 from registry.demo import names
 from registry.demo.city import County
-from registry.models import Background, Education, Mediator, MediatorStatus, PoliticalStatus
+from registry.models import Background, Education, MediatorStatus, PoliticalStatus
 
 E, P, B = Education, PoliticalStatus, Background
 
@@ -168,7 +166,8 @@ class Person:
     industry: str = ""  # an industry committee's field, if they joined one
     propensity: float = 0.95  # how reliably they turn up to training
     posts: list = field(default_factory=list)
-    mediator: Mediator | None = None
+    row: dict | None = None  # their Mediator row (People.mediator)
+    mediator_id: int | None = None  # once written
 
     def holds_post(self, on: datetime.date) -> bool:
         return any(p.held_on(on) for p in self.posts)
@@ -187,7 +186,7 @@ class People:
     def __init__(self, rng, today: datetime.date, fields: set[str]):
         self.rng, self.today, self.fields = rng, today, fields
         self.ids = IdNumbers(rng)
-        self.phones: set[str] = set()
+        self.phones: set[int] = set()  # as numbers: a province has 900,000
 
     def person(self, unit, profile: str, starts_on: datetime.date, namesake=None) -> Person:
         rng, spec = self.rng, PROFILES[profile]
@@ -223,11 +222,12 @@ class People:
         youngest, oldest = (55, 64) if rng.random() < spec.retirees else spec.ages
         youngest = max(youngest, 24 + (self.today - starts_on).days // 365)
         age = rng.randint(youngest, max(youngest, oldest))
-        return self.today - relativedelta(years=age) - datetime.timedelta(days=rng.randint(0, 364))
+        return names.add_years(self.today, -age) - datetime.timedelta(days=rng.randint(0, 364))
 
-    def mediator(self, person: Person) -> Mediator:
+    def mediator(self, person: Person) -> dict:
+        """*person*'s Mediator row (field attnames → values), kept as ``person.row``."""
         rng, spec = self.rng, PROFILES[person.profile]
-        age = relativedelta(self.today, person.born).years
+        age = names.age(person.born, self.today)
         political = names.weighted(rng, spec.political)
         if political == P.LEAGUE and age > 28:
             political = P.MASSES
@@ -247,43 +247,52 @@ class People:
         status = MediatorStatus.ACTIVE if serving else MediatorStatus.LEFT
         if serving and rng.random() < 0.005:
             status = MediatorStatus.SUSPENDED
-        person.mediator = Mediator(
-            region=person.region,
-            name=person.name,
-            gender=person.gender,
-            id_number=number,
-            id_number_digest=digest(number),
-            birth_date=person.born,
-            phone=phone,
-            phone_digest=digest(phone or ""),
-            address=self._address(person),
-            education=names.weighted(rng, spec.education),
-            political_status=political,
-            background=background,
-            volunteer=rng.random() < spec.volunteer and not full_time,
-            expert_pool=rng.random() < spec.expert_pool,
-            level=names.weighted(rng, levels) if rng.random() < spec.graded else None,
-            bank_name=bank_name,
-            bank_account=bank_account,
-            status=status,
-        )
-        # The demo city keeps the default level names; the grading demo records how
-        # these levels were reached (a completed round).
-        person.mediator.level_name = levels_.name(person.mediator.level, LEVEL_NAMES)
-        return person.mediator
+        address = self._address(person)
+        education = names.weighted(rng, spec.education)
+        volunteer = rng.random() < spec.volunteer and not full_time
+        expert_pool = rng.random() < spec.expert_pool
+        level = names.weighted(rng, levels) if rng.random() < spec.graded else None
+        person.row = {
+            "region_id": person.region.code,
+            "name": person.name,
+            "gender": person.gender,
+            "id_number": number,
+            "id_number_digest": digest(number),
+            "birth_date": person.born,
+            "phone": phone,
+            "phone_digest": digest(phone or ""),
+            "address": address,
+            "education": education,
+            "political_status": political,
+            "background": background,
+            "volunteer": volunteer,
+            "expert_pool": expert_pool,
+            "level": level,
+            # The demo city keeps the default level names; the grading demo records
+            # how these levels were reached (a completed round).
+            "level_name": levels_.name(level, LEVEL_NAMES),
+            "bank_name": bank_name,
+            "bank_account": bank_account,
+            "status": status,
+        }
+        return person.row
 
     def renumber(self, person: Person):
-        """Give *person* the next free ID number (theirs is registered already)."""
-        number, person.born = self.ids.make(person.county.area, person.born, person.gender)
-        person.mediator.id_number = number
-        person.mediator.id_number_digest = digest(number)
-        person.mediator.birth_date = person.born
+        """Give *person* the next free ID number (theirs is registered already). It
+        draws nothing from the random stream, so the people made after them are the
+        same whether or not the roster held numbers before the demo."""
+        number, person.born = self.ids.make(
+            person.county.area, person.born, person.gender, draw=False
+        )
+        person.row["id_number"] = number
+        person.row["id_number_digest"] = digest(number)
+        person.row["birth_date"] = person.born
 
     def _phone(self) -> str:
         while True:
             phone = normalize_phone(names.mobile(self.rng))
-            if phone not in self.phones:
-                self.phones.add(phone)
+            if int(phone) not in self.phones:
+                self.phones.add(int(phone))
                 return phone
 
     def _address(self, person: Person) -> str:
@@ -308,13 +317,20 @@ class IdNumbers:
         self.group = rng.randrange(self.CLASSES)
         self.used: dict[tuple, set[int]] = defaultdict(set)
 
-    def make(self, area: str, born: datetime.date, gender: str) -> tuple[str, datetime.date]:
+    def forget(self):
+        """Drop the used sequences once a county is done: its area code is its own."""
+        self.used = defaultdict(set)
+
+    def make(
+        self, area: str, born: datetime.date, gender: str, draw: bool = True
+    ) -> tuple[str, datetime.date]:
         """A new number and the birth date it encodes: the next day's if this day's
-        sequences are used up."""
+        sequences are used up. Without *draw*, the first free sequence."""
         while len(self.used[area, born, gender]) >= self.PER_CLASS:
             born += datetime.timedelta(days=1)
         used = self.used[area, born, gender]
-        index = self.rng.choice([i for i in range(self.PER_CLASS) if i not in used])
+        free = [i for i in range(self.PER_CLASS) if i not in used]
+        index = self.rng.choice(free) if draw else free[0]
         used.add(index)
         # A bijection of 0..499 (163 is prime to 500) spreads a class over all digits.
         sequence = (self.group * self.PER_CLASS + index) * 163 % 500

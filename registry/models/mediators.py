@@ -130,6 +130,13 @@ class Mediator(TenantModel):
             models.Index(fields=["status", "region"]),
             # The list's order (by name, across the jurisdiction's prefix).
             models.Index(fields=["name", "id"], name="mediator_by_name"),
+            # The graded few (levels by area, the grading target, a level's quota):
+            # read without walking a province's mediators.
+            models.Index(
+                fields=["level", "region"],
+                name="mediator_by_level",
+                condition=models.Q(level__isnull=False),
+            ),
         ]
 
     def __str__(self):

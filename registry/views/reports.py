@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from core import snapshots
 from core.db_router import ReplicaReadsMixin
 from core.excel import XLSX_CONTENT_TYPE, Column, build_workbook
 from core.filtersets import TenantFilterSet
 from core.generic_views import RoleRequiredMixin, TenantListView
 from registry import reports
+from registry import snapshots as registry_snapshots
 from registry.forms.reports import AreaFilterForm, ComplianceFilterForm
 from registry.models import TermWarning
 
@@ -32,7 +34,18 @@ class ComplianceView(ReplicaReadsMixin, RoleRequiredMixin, generic.TemplateView)
     def get(self, request, *args, **kwargs):
         areas = reports.area_names()
         form = ComplianceFilterForm(request.GET)
-        report = reports.compliance(**form.filters(), names=areas)
+        # The rates do not depend on narrowing the table to the committees short.
+        rates_query = request.GET.copy()
+        rates_query.pop("only_short", None)
+        filters = form.filters()
+        figures = snapshots.read(
+            registry_snapshots.COMPLIANCE,
+            rates_query,
+            compute=lambda: reports.compliance_rates(
+                region=filters["region"], kind=filters.get("kind", ""), names=areas
+            ),
+        )
+        report = reports.compliance(**filters, names=areas, rates=figures.data)
         if request.GET.get("export") == "xlsx":
             return compliance_workbook(report, areas)
         page = Paginator(report.committees, self.paginate_by).get_page(request.GET.get("page"))
@@ -41,6 +54,7 @@ class ComplianceView(ReplicaReadsMixin, RoleRequiredMixin, generic.TemplateView)
         context = self.get_context_data(
             filterset={"form": form},  # the shared filter panel renders filterset.form
             report=report,
+            figures=figures,
             rows=[(c, *reports.county_and_township(c.region_id, areas)) for c in page],
             page_obj=page,
             paginator=page.paginator,
@@ -82,15 +96,20 @@ class CompletenessView(ReplicaReadsMixin, RoleRequiredMixin, generic.TemplateVie
     template_name = "registry/completeness.html"
 
     def get_context_data(self, **kwargs):
-        areas = reports.area_names()
         form = AreaFilterForm(self.request.GET)
-        report = reports.completeness(**form.filters(), names=areas)
+        filters = form.filters()
+        figures = snapshots.read(
+            registry_snapshots.COMPLETENESS,
+            self.request.GET,
+            compute=lambda: reports.completeness(**filters),
+        )
+        report = figures.data
         sections = [
             (_("Mediation committees"), report.committees, reverse("registry:committee_list")),
             (_("Mediators"), report.mediators, reverse("registry:mediator_list")),
         ]
         return super().get_context_data(
-            filterset={"form": form}, report=report, sections=sections, **kwargs
+            filterset={"form": form}, report=report, sections=sections, figures=figures, **kwargs
         )
 
 

@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
+from core import snapshots
 from core.generic_views import RoleRequiredMixin, TenantDetailView, TenantListView, see_other
 from core.jurisdiction import require_role
 from mediation.models import Case, CaseFlag
 from mediation.models.choices import CaseStatus
 from subsidies import reviews
+from subsidies import snapshots as subsidies_snapshots
 from subsidies.filtersets import CaseReviewFilterSet, QueueFilterSet
 from subsidies.forms import CaseReviewForm
 from subsidies.models import CaseReview
@@ -33,7 +35,8 @@ class ReviewQueueView(TenantListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["counts"] = reviews.queue_counts()
+        kept = snapshots.read(subsidies_snapshots.QUEUE_COUNTS)
+        context["counts"], context["as_of"] = kept.data, kept.computed_at
         context["waiting"] = sum(row["waiting"] for row in context["counts"])
         context["may_review"] = may(self.request.active_role, CASE_REVIEWERS)
         return context

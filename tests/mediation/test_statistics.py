@@ -183,4 +183,5 @@ def test_a_constant_number_of_queries(login, world, cases, query):
                 assert client.get(url, {**PERIOD, **query}).status_code == 200
             counts.append(len(captured))
     assert counts[0::2] == [counts[0]] * 2 and counts[1::2] == [counts[1]] * 2
-    assert max(counts) <= 12, counts
+    # One of them looks for kept figures (core.snapshots), which a city this small has none of.
+    assert max(counts) <= 13, counts

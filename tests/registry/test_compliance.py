@@ -203,9 +203,9 @@ def test_another_citys_committees_are_not_in_the_report_or_export(login, world, 
 
 def test_the_short_count_matches_the_page(world, roster):
     with jurisdiction(world["a"]["city"].code[:4]):
-        assert reports.committees_short_of_standard() == 2
+        assert reports.compliance_rates().total.short == 2
     with jurisdiction(world["a"]["township"].code[:9]):
-        assert reports.committees_short_of_standard() == 0
+        assert reports.compliance_rates().total.short == 0
 
 
 def _queries(client, url):
@@ -244,6 +244,6 @@ def test_a_mediator_with_two_full_time_posts_in_a_committee_counts_once(login, w
     response = login(world["a"]["county_user"]).get(URL)
     assert _rows(response)[township.code] == (2, 2, 0)
     with jurisdiction(world["a"]["city"].code[:4]):
-        assert reports.committees_short_of_standard() == 2
+        assert reports.compliance_rates().total.short == 2
         (area,) = [a for a in reports.compliance().areas if a.area.code.startswith("330602")]
     assert (area.meeting, area.with_requirement, area.shortfall) == (1, 2, 1)

@@ -329,8 +329,11 @@ def test_the_api_lists_sessions_with_visible_attendance(login, world, session, m
     with all_regions():
         outsider = MediatorFactory(region=world["a2"]["township"])
     _attend(session, mediators[0], outsider)
-    rows = login(world["a"]["county_user"]).get("/api/v1/trainings/").json()["results"]
-    assert [[a["mediator"] for a in r["attendance"]] for r in rows] == [[mediators[0].pk]]
+    client = login(world["a"]["county_user"])
+    rows = client.get("/api/v1/trainings/").json()["results"]
+    assert [(r["id"], r["attendee_count"]) for r in rows] == [(session.pk, 1)]
+    one = client.get(f"/api/v1/trainings/{session.pk}/").json()
+    assert [a["mediator"] for a in one["attendance"]] == [mediators[0].pk]
 
 
 def test_the_api_creates_a_session_in_the_users_unit(login, world):

@@ -202,3 +202,20 @@ def test_lists_run_a_constant_number_of_queries(login, unit):
         settle.compute(settlement)
     for url in urls:
         assert _queries(client, url) == few[url], url
+
+
+def test_the_review_queue_counts_per_area(login, unit):
+    """Per county for the city's staff, per township for a county's: a province has
+    tens of thousands of villages, too many rows to count by."""
+    with all_regions():
+        case = make_case(unit["committee"], unit["lead"])
+    close_case(case)
+    region = unit["committee"].region_id
+    county = login(unit["world"]["a"]["county_admin"]).get("/subsidies/review-queue/")
+    assert [(r["area"].code, r["waiting"]) for r in county.context["counts"]] == [
+        (region[:9].ljust(12, "0"), 1)
+    ]
+    city = Client()
+    city.force_login(unit["world"]["a"]["city_user"])
+    counts = city.get("/subsidies/review-queue/").context["counts"]
+    assert [(r["area"].code, r["waiting"]) for r in counts] == [(region[:6].ljust(12, "0"), 1)]

@@ -1,6 +1,8 @@
 import os
 import random
+import resource
 import secrets
+import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -43,17 +45,30 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for step in seeding.STEPS:
                     self.stdout.write(f"Seeding {step.name} …")
+                    started = time.perf_counter()
                     step.run(ctx)
+                    if step.analyze:
+                        self._analyze()
+                    self._done(started)
                 logins = demo.create_demo_users(ctx, password)
+                started = time.perf_counter()
                 self._analyze()
+                self._done(started)
         self._print_logins(logins, None if os.environ.get("DEMO_PASSWORD") else password)
+
+    def _done(self, started):
+        """Each step's time and the process's peak memory so far, so a step that
+        holds what it built (the seed must stream at a province's size) shows."""
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
+        self.stdout.write(f"  done in {time.perf_counter() - started:.1f} s, peak {peak} MiB")
 
     def _analyze(self):
         """Give the planner statistics of what was just loaded: without them a fresh
         database is planned as if its tables were empty (the case list then sorts a
         whole city instead of reading its newest-first index), until autovacuum gets
-        round to it. The deploy docs ask the same after any bulk load."""
-        self.stdout.write("Updating the planner's statistics (ANALYZE) …")
+        round to it. The deploy docs ask the same after any bulk load. ANALYZE inside
+        the transaction samples the rows it has written."""
+        self.stdout.write("  updating the planner's statistics (ANALYZE) …")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
