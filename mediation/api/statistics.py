@@ -56,7 +56,7 @@ class StatisticsSerializer(Serializer):
         "(computed again every ten minutes); null when computed for this request."
     )
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_as_of(self, figures):
         at = self.context.get("as_of")
         return at.isoformat() if at else None
