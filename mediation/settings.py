@@ -247,7 +247,13 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         # Django's, keeping its redis client between calls (core/redis_cache.py).
-        "default": {"BACKEND": "core.redis_cache.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "core.redis_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Sites sharing one Redis keep apart by CACHE_KEY_PREFIX; parallel test
+            # workers (one database each, the same ids) by their xdist worker name.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", env_str("PYTEST_XDIST_WORKER")),
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
