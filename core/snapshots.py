@@ -26,6 +26,7 @@ Filters that only page or export (``page``, ``export``) are not part of the key.
 """
 
 import datetime
+import logging
 import pickle
 import time
 from collections.abc import Callable
@@ -46,6 +47,7 @@ IGNORED = frozenset({"page", "export"})
 MAX_QUERY = 500  # longer filter strings are computed every time, never kept
 
 REPORTS: dict[str, Callable[[QueryDict], object]] = {}
+logger = logging.getLogger(__name__)
 
 
 def report(key: str):
@@ -146,7 +148,15 @@ def refresh(now=None) -> int:
         kept = list(ReportSnapshot.objects.values_list("key", "scope", "query").order_by("pk"))
     for key, scope, filters in kept:
         with jurisdiction(scope):
-            data, seconds = _compute(key, filters)
+            try:
+                data, seconds = _compute(key, filters)
+            except Exception:
+                # Figures the job cannot compute any more (the only role of a kind
+                # gone, a filter naming a deleted row): dropped, so the next request
+                # computes them in its own terms.
+                logger.exception("snapshot %s %s %s not refreshed", key, scope, filters)
+                ReportSnapshot.objects.filter(key=key, scope=scope, query=filters).delete()
+                continue
             # Kept already: refreshed whatever it took now, dropped when unread.
             _keep(key, scope, filters, data, seconds, timezone.now(), slow=0)
         done += 1

@@ -366,6 +366,7 @@ SPECTACULAR_SETTINGS = {
         "EvaluationGradeEnum": "evaluation.models.Grade",
         "PaidByEnum": "registry.models.choices.PaidBy",
         "TrainingKindEnum": "registry.models.choices.TrainingKind",
+        "RankingSnapshotStatusEnum": "mediation.models.choices.SnapshotStatus",
     },
 }
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
@@ -92,23 +92,23 @@ def preview(bureau, as_of: datetime.date | None = None) -> dict:
         live = RosterPublication.objects.filter(
             bureau=bureau, status=PublicationStatus.LIVE
         ).first()
-        live_ids = PublishedMediator.objects.filter(publication=live).values("mediator_id")
+    # NOT EXISTS, not NOT IN: PostgreSQL joins it as an anti-join however many ids
+    # there are, where a NOT IN list larger than work_mem is searched row by row.
+    listed = PublishedMediator._base_manager.filter(
+        publication=live, mediator_id=OuterRef("mediator_id")
+    )
     mediators = Count("mediator_id", distinct=True)
     counts = posts.order_by().aggregate(
         mediator_count=mediators,
         committee_count=Count("committee_id", distinct=True),
-        added=Count("mediator_id", distinct=True, filter=~Q(mediator_id__in=live_ids))
-        if live
-        else mediators,
+        added=Count("mediator_id", distinct=True, filter=~Exists(listed)) if live else mediators,
     )
     removed = 0
     if live:
-        with all_regions():
-            removed = (
-                PublishedMediator.objects.filter(publication=live)
-                .exclude(mediator_id__in=posts.order_by().values("mediator_id"))
-                .count()
-            )
+        roster = posts.order_by().filter(mediator_id=OuterRef("mediator_id"))
+        removed = (
+            PublishedMediator._base_manager.filter(publication=live).filter(~Exists(roster)).count()
+        )
     return {"as_of": as_of, **counts, "removed": removed, "live": live, "sample": _sample(posts)}
 
 

@@ -21,8 +21,13 @@ def open_flags(case_field="pk"):
 def queue():
     """Closed cases of the active jurisdiction not reviewed yet, oldest first, with
     whether each has open anomaly flags."""
+    # NOT EXISTS rather than a LEFT JOIN … IS NULL: PostgreSQL then walks the closed
+    # cases in date order and stops at a page (2 ms for a province), where it joined
+    # and sorted every closed case (7 s).
+    reviewed = CaseReview._base_manager.filter(case=OuterRef("pk"))
     return (
-        Case.objects.filter(status=CaseStatus.CLOSED, subsidy_review__isnull=True)
+        Case.objects.filter(status=CaseStatus.CLOSED)
+        .filter(~Exists(reviewed))
         .annotate(flagged=open_flags())
         .select_related("committee", "lead_mediator")
         .order_by("closed_on", "pk")

@@ -1,4 +1,5 @@
 import importlib
+import math
 
 import pytest
 from django.apps import apps
@@ -39,6 +40,18 @@ def _no_jurisdiction_left_open():
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _live_report_figures(monkeypatch):
+    """Report figures computed on every request: on a busy machine a test's figures
+    can take the time that keeps them (core.snapshots), and the next request would
+    read them instead, with other queries. tests/core/test_snapshots.py keeps them on
+    purpose."""
+    from core import dashboard, snapshots
+
+    monkeypatch.setattr(snapshots, "SLOW", math.inf)
+    monkeypatch.setattr(dashboard, "KEPT_SLOW", math.inf)
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,10 @@
-"""The ranking API: snapshots with their entries (read-only; same FilterSet as the
-list page, so published ones unless ``status`` says otherwise), a run that starts the
-job, and publishing."""
+"""The ranking API: snapshots (read-only; same FilterSet as the list page, so
+published ones unless ``status`` says otherwise), listed with their number of entries
+and read one by one with the entries, a run that starts the job, and publishing."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -74,17 +76,56 @@ JobStarted = inline_serializer(
 )
 
 
+def entry_count():
+    """A snapshot's entries, as a subquery per snapshot row of the page."""
+    entries = (
+        RankingEntry._base_manager.filter(snapshot=OuterRef("pk"))
+        .order_by()
+        .values("snapshot")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(entries, output_field=IntegerField()), Value(0))
+
+
 def _require_bureau_writer(request):
     if request.active_role is None or not request.active_role.may_write(BUREAU_WRITERS):
         raise exceptions.PermissionDenied()
 
 
+class RankingSnapshotListSerializer(RankingSnapshotSerializer):
+    """A snapshot in the list: its entries counted, not listed (a province's quarter
+    ranks tens of thousands; the snapshot's own route lists them)."""
+
+    entry_count = serializers.IntegerField(read_only=True)
+
+    class Meta(RankingSnapshotSerializer.Meta):
+        fields = [f for f in RankingSnapshotSerializer.Meta.fields if f != "entries"]
+        fields += ["entry_count"]
+
+
 class RankingSnapshotViewSet(TenantReadOnlyViewSet):
-    queryset = RankingSnapshot.objects.prefetch_related("entries__mediator").order_by(
-        "-year", "-quarter", "-version"
-    )
+    """Ranking snapshots: the list with each one's number of entries, a snapshot with
+    its entries."""
+
+    queryset = RankingSnapshot.objects.order_by("-year", "-quarter", "-version")
     serializer_class = RankingSnapshotSerializer
     filterset_class = RankingSnapshotFilterSet
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return RankingSnapshotListSerializer
+        return super().get_serializer_class()
+
+    def get_queryset(self):
+        if self.action == "list":
+            return super().get_queryset().annotate(entry_count=entry_count())
+        # Only each entry's mediator's name: the rest of the record holds encrypted
+        # numbers, each decrypted on read.
+        entries = RankingEntry.objects.select_related("mediator").only(
+            *(f.name for f in RankingEntry._meta.concrete_fields), "mediator__name"
+        )
+        return super().get_queryset().prefetch_related(Prefetch("entries", entries))
 
     def filter_queryset(self, queryset):
         # The list's filters (published by default) narrow lists, not lookups by id.

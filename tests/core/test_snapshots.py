@@ -116,3 +116,18 @@ def test_the_dashboard_keeps_its_overview_and_charts_and_the_job_recomputes_them
         recomputed = ReportSnapshot.objects.filter(key=dashboard.KEPT).count()
     assert recomputed and snapshots.refresh() == recomputed
     assert client.get("/").context["dashboard"]["overview"] == first["overview"]
+
+
+def test_figures_the_job_cannot_compute_are_dropped_not_fatal(db, monkeypatch):
+    _read("3306", slow=0)
+    _read("330602", "region=gone", slow=0)
+    real = snapshots.REPORTS[KEY]
+
+    def failing(query):
+        if query.get("region") == "gone":
+            raise LookupError("no such region")
+        return real(query)
+
+    monkeypatch.setitem(snapshots.REPORTS, KEY, failing)
+    assert snapshots.refresh() == 1
+    assert list(ReportSnapshot.objects.values_list("scope", flat=True)) == ["3306"]
