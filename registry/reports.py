@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Region
 from core.policy_sql import bureau_rules, overrides, rule_expression
 from core.regions import RegionLevel, prefix_of
+from core.subqueries import count_per_row
 from core.tenancy import active_prefix
 from registry.models import (
     Appointment,
@@ -147,14 +148,8 @@ def members_now(**posts):
     ``full_time=True``): a subquery per committee row, for tables, where the database
     runs it for the rows it returns only (after ORDER BY … LIMIT)."""
     # The base manager inside a subquery: the outer committee query is already scoped.
-    counted = (
-        Appointment._base_manager.filter(held_on(), committee=OuterRef("pk"), **posts)
-        .order_by()
-        .values("committee")
-        .annotate(n=Count("mediator", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+    held = Appointment._base_manager.filter(held_on(), **posts)
+    return count_per_row(held, "committee", Count("mediator", distinct=True))
 
 
 def full_time_now():

@@ -2,9 +2,8 @@
 share, so each rule lives once; and the attendee count both list."""
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 
+from core.subqueries import count_per_row
 from registry.models import TrainingAttendance
 
 
@@ -12,14 +11,7 @@ def attendee_count():
     """A session's attendees the user may see (the scoped manager: those of the
     active jurisdiction), as a subquery per session row: the database counts them for
     the rows of a page only, not for every session before it is cut."""
-    visible = (
-        TrainingAttendance.objects.filter(session=OuterRef("pk"))
-        .order_by()
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(visible, output_field=IntegerField()), Value(0))
+    return count_per_row(TrainingAttendance.objects.all(), "session")
 
 
 @transaction.atomic

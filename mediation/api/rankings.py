@@ -3,8 +3,7 @@ published ones unless ``status`` says otherwise), listed with their number of en
 and read one by one with the entries, a run that starts the job, and publishing."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +13,7 @@ from core.api.inputs import ModelSerializer, Serializer
 from core.api.viewsets import JurisdictionAPIMixin, TenantReadOnlyViewSet
 from core.jobs import start_job
 from core.models.roles import BUREAU_WRITERS
+from core.subqueries import count_per_row
 from mediation import ranking
 from mediation.forms.rankings import RankingSnapshotFilterSet
 from mediation.jobs.rankings import rank_quarter
@@ -78,14 +78,7 @@ JobStarted = inline_serializer(
 
 def entry_count():
     """A snapshot's entries, as a subquery per snapshot row of the page."""
-    entries = (
-        RankingEntry._base_manager.filter(snapshot=OuterRef("pk"))
-        .order_by()
-        .values("snapshot")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(entries, output_field=IntegerField()), Value(0))
+    return count_per_row(RankingEntry._base_manager.all(), "snapshot")
 
 
 def _require_bureau_writer(request):
