@@ -94,9 +94,7 @@ class _Query:
     one row per mediator and payer. Built from the rule version's numbers; a rule that
     is off, or a level whose factor is 1 and extra 0, leaves its part out."""
 
-    def __init__(self, settlement, version, own_rows=True):
-        """*own_rows*: whether the settlement's own lines and cases may be in the
-        tables (a preview), to be disregarded; not when they were just deleted."""
+    def __init__(self, settlement, version):
         rules = rules_of(version)
         month = settlement.month
         self.params = {}
@@ -133,14 +131,12 @@ class _Query:
                 f"AND t.settlement_id <> {settlement_id})"
             )
 
-        # A case counted by any settlement is not counted again (but a preview of a
-        # settlement counts its own cases again).
-        counted_before = f"SELECT 1 FROM {t['settled']} s WHERE s.case_id = c.id"
-        if own_rows:
-            counted_before += (
-                f" AND s.line_id NOT IN (SELECT l.id FROM {t['line']} l"
-                f" WHERE l.settlement_id = {settlement_id})"
-            )
+        # A case counted by another settlement is not counted again; the settlement's
+        # own cases are (a recomputation compares with them, a preview disregards them).
+        counted_before = (
+            f"SELECT 1 FROM {t['settled']} s WHERE s.case_id = c.id AND s.line_id NOT IN"
+            f" (SELECT l.id FROM {t['line']} l WHERE l.settlement_id = {settlement_id})"
+        )
 
         # The rate before the level factor, in fen times UNIT (so that a share of it
         # stays whole), and its kind, by result, agreement form and review, as
@@ -221,7 +217,9 @@ class _Query:
         union = "\n            UNION ALL\n            ".join(parts)
         by_level = f"JOIN {t['mediator']} m ON m.id = {{}}.mediator_id"
 
-        self.with_clause = f"""WITH counted AS (
+        # The CTEs in order, each reading those before it.
+        self.ctes = {
+            "counted": f"""
             SELECT c.id AS case_id, c.region_id, c.lead_mediator_id, {kind} AS kind,
                    {scaled_rate} AS rate, {" + ".join(factors) or "0"} AS factors,
                    CASE WHEN c.result = {success} AND c.difficulty = {major}
@@ -231,8 +229,8 @@ class _Query:
             WHERE c.region_id LIKE {like} AND c.status = {p(CaseStatus.CLOSED)}
               AND c.closed_on <= {end} AND r.decision = {p(ReviewDecision.ACCEPTED)}
               AND r.score >= {p(rules["min_review_score"])}
-              AND NOT EXISTS ({counted_before})
-        ), shares AS (
+              AND NOT EXISTS ({counted_before})""",
+            "shares": f"""
             SELECT case_id, region_id, lead_mediator_id AS mediator_id,
                    {p(MediatorRole.LEAD.value)} AS role, kind, rate, factors, award,
                    CASE WHEN helpers = 0 THEN {UNIT} ELSE {lead_share} END AS share
@@ -242,53 +240,63 @@ class _Query:
                    k.kind, k.rate, k.factors, k.award,
                    (2 * ({UNIT} - {lead_share}) + k.helpers) / (2 * k.helpers)
             FROM counted k JOIN {t["assistants"]} a ON a.case_id = k.case_id
-            WHERE k.kind IS NOT NULL AND a.mediator_id <> k.lead_mediator_id
-        ), rated AS (
+            WHERE k.kind IS NOT NULL AND a.mediator_id <> k.lead_mediator_id""",
+            "rated": f"""
             SELECT s.case_id, s.region_id, s.mediator_id, s.role, s.kind, s.share,
                    s.factors, s.award,
                    {_half_up(f"CAST(s.rate AS BIGINT) * {level_factor or UNIT}", UNIT * UNIT)}
                    AS rate
             FROM shares s {by_level.format("s") if level_factor else ""}
-            {taken("s", fund_payer, "WHERE")}
-        ), paid AS (
+            {taken("s", fund_payer, "WHERE")}""",
+            "paid": f"""
             SELECT case_id, region_id, mediator_id, role, kind, share, rate, factors, award,
                    {_half_up("(rate + factors + award) * share", UNIT)} AS amount,
                    {_half_up("CAST(award AS BIGINT) * share", UNIT)} AS award_part
-            FROM rated
-        ), posts AS (
+            FROM rated""",
+            "posts": f"""
             SELECT p.mediator_id, p.post, p.paid_by, ROW_NUMBER() OVER (
                        PARTITION BY p.mediator_id ORDER BY p.starts_on DESC, p.id DESC
                    ) AS latest
             FROM {t["appointment"]} p
             WHERE p.region_id LIKE {like} AND p.full_time AND p.starts_on <= {end}
-              AND (p.ends_on IS NULL OR p.ends_on >= {month_param})
-        ), bases AS (
+              AND (p.ends_on IS NULL OR p.ends_on >= {month_param})""",
+            "bases": f"""
             SELECT p.mediator_id,
                    CASE WHEN p.paid_by IN ({no_payer}) THEN {p(rules["base_payer"])}
                         ELSE p.paid_by END AS payer,
                    {base} + {extra or 0} AS base
             FROM posts p {by_level.format("p") if extra else ""}
-            WHERE p.latest = 1
-        ), sums AS (
+            WHERE p.latest = 1""",
+            "sums": f"""
             SELECT mediator_id, payer, SUM(base) AS base, SUM(cases) AS cases,
                    SUM(case_amount) AS case_amount, SUM(award) AS award,
                    SUM(bonus) AS bonus, SUM(adjustment) AS adjustment
             FROM (
             {union}
             ) AS parts
-            GROUP BY mediator_id, payer
-        ), capped AS (
+            GROUP BY mediator_id, payer""",
+            "capped": f"""
             SELECT s.*, CASE WHEN {cap} > 0 AND case_amount + bonus + award > {cap}
                              THEN case_amount + bonus + award - {cap} ELSE 0 END AS capped
-            FROM sums s
-        ), lines AS (
+            FROM sums s""",
+            "lines": f"""
             SELECT c.mediator_id, c.payer, m.region_id, m.level,
                    c.mediator_id IN (SELECT mediator_id FROM posts) AS full_time,
                    CASE WHEN m.bank_account IS NULL THEN {no_bank} ELSE '' END AS blocked,
                    c.cases, c.base, c.case_amount, c.bonus, c.award, c.capped, c.adjustment,
                    c.base + c.case_amount + c.bonus + c.award - c.capped + c.adjustment AS total
-            FROM capped c JOIN {t["mediator"]} m ON m.id = c.mediator_id
-        )"""
+            FROM capped c JOIN {t["mediator"]} m ON m.id = c.mediator_id""",
+        }
+
+    def with_clause(self, paid=None) -> str:
+        """The WITH clause; with *paid*, the name of a table already holding ``paid``'s
+        rows, read from it instead of computing them again."""
+        ctes = dict(self.ctes)
+        if paid:
+            for name in ("counted", "shares", "rated"):
+                del ctes[name]
+            ctes["paid"] = f"SELECT * FROM {paid}"
+        return "WITH " + ",\n".join(f"{name} AS ({body}\n)" for name, body in ctes.items())
 
     def param(self, value, name=None) -> str:
         name = name or f"p{len(self.params)}"
@@ -316,84 +324,176 @@ class _Query:
         )
 
 
-def _as_text(column: str) -> str:
-    """SQL printing a money *column* as its Decimal prints (2500.00)."""
+def _money_text(fen: str) -> str:
+    """SQL printing an amount in fen as its Decimal in yuan prints (2500.00)."""
     if connection.vendor == "sqlite":
-        return f"printf('%%.2f', {column})"
-    return f"CAST({column} AS TEXT)"
+        return f"printf('%%.2f', {fen} / 100.0)"
+    return f"CAST(ROUND({fen} / 100.0, 2) AS TEXT)"
 
 
-def _digest_parts():
-    """SQL of a written line's and a written case's part of the digest (RETURNING)."""
-    amounts = " || '|' || ".join(
-        # A cap not reached is computed as the integer 0 (Decimal(0) prints "0").
-        f"CASE WHEN capped = 0 THEN '0' ELSE {_as_text('capped')} END"
+def _differs(pairs) -> str:
+    """SQL true when any (old, new) pair of expressions differs, NULLs compared too."""
+    op = "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"
+    return "(" + " OR ".join(f"{old} {op} {new}" for old, new in pairs) + ")"
+
+
+LINE_VALUES = ("region_id", "level", "full_time", "blocked", "cases", *MONEY)
+
+
+def _line_values(alias: str) -> dict:
+    """Each written line column and its value from the computed line *alias*."""
+    values = {name: f"{alias}.{name}" for name in LINE_VALUES}
+    values.update({name: f"{alias}.{name} / 100.0" for name in MONEY})
+    return values
+
+
+def _case_values(alias: str) -> dict:
+    """Each written settled-case column and its value from the computed row *alias*."""
+    values = {name: f"{alias}.{name} / 100.0" for name in ("rate", "factors", "award", "amount")}
+    values.update(
+        region_id=f"{alias}.region_id",
+        role=f"{alias}.role",
+        rate_kind=f"{alias}.kind",
+        share=f"{alias}.share / {UNIT}.0",
+    )
+    return values
+
+
+def _writes(paid: str, lines: str, line_ids: str, returning: str = "") -> dict:
+    """The statements bringing a draft's rows to the computed ``paid`` and ``lines``
+    (tables or CTEs of those names), in order, by name: delete what is no longer paid,
+    update what is paid differently, insert what is new. *line_ids*: the settlement's
+    lines (id, settlement_id, mediator_id, month, payer) after the inserts;
+    *returning*: what the line insert returns for it."""
+    t = _tables()
+    own_lines = f"SELECT id FROM {t['line']} WHERE settlement_id = %(settlement)s"
+    # A line by the unique index (mediator, month, payer); the unary plus keeps SQLite,
+    # which has no statistics for the computed rows, from taking the index on
+    # settlement_id instead and scanning the settlement's lines once per row.
+    line_key = (
+        "o.mediator_id = n.mediator_id AND o.month = %(month)s AND o.payer = n.payer"
+        " AND +o.settlement_id = %(settlement)s"
+    )
+    case_key = "o.case_id = n.case_id AND o.mediator_id = n.mediator_id"
+    line_values = {**_line_values("n"), "rule_version_id": "%(version)s"}
+    case_values = {**_case_values("n"), "line_id": "l.id"}
+    # The same for the case fund's line of a case's mediator.
+    fund_line = (
+        f"JOIN {line_ids} l ON l.mediator_id = n.mediator_id AND l.month = %(month)s"
+        " AND l.payer = %(fund_payer)s AND +l.settlement_id = %(settlement)s"
+    )
+
+    def assign(values):
+        return ", ".join(f"{name} = {value}" for name, value in values.items())
+
+    def changed(values):
+        return _differs((f"o.{name}", value) for name, value in values.items())
+
+    return {
+        # Cases first: the lines they point to may go.
+        "gone_cases": f"""DELETE FROM {t["settled"]} WHERE line_id IN ({own_lines})
+            AND NOT EXISTS (SELECT 1 FROM {paid} n WHERE n.case_id = {t["settled"]}.case_id
+                            AND n.mediator_id = {t["settled"]}.mediator_id)""",
+        "gone_lines": f"""DELETE FROM {t["line"]} WHERE settlement_id = %(settlement)s
+            AND NOT EXISTS (SELECT 1 FROM {lines} n WHERE n.mediator_id = {t["line"]}.mediator_id
+                            AND n.payer = {t["line"]}.payer)""",
+        "changed_lines": f"""UPDATE {t["line"]} AS o SET {assign(line_values)} FROM {lines} n
+            WHERE {line_key} AND {changed(line_values)}""",
+        "added_lines": f"""INSERT INTO {t["line"]} (settlement_id, month, mediator_id, payer,
+                {", ".join(line_values)})
+            SELECT %(settlement)s, %(month)s, n.mediator_id, n.payer,
+                   {", ".join(line_values.values())}
+            FROM {lines} n WHERE NOT EXISTS (SELECT 1 FROM {t["line"]} o WHERE {line_key})
+            ORDER BY n.mediator_id, n.payer {returning}""",
+        # A case paid by this settlement is paid by no other (the query leaves those
+        # out), so its (case, mediator) names this settlement's row.
+        "changed_cases": f"""UPDATE {t["settled"]} AS o SET {assign(case_values)}
+            FROM {paid} n {fund_line} WHERE {case_key} AND {changed(case_values)}""",
+        "added_cases": f"""INSERT INTO {t["settled"]} (case_id, mediator_id,
+                {", ".join(case_values)})
+            SELECT n.case_id, n.mediator_id, {", ".join(case_values.values())}
+            FROM {paid} n {fund_line}
+            WHERE NOT EXISTS (SELECT 1 FROM {t["settled"]} o WHERE {case_key})
+            ORDER BY l.id, n.case_id""",
+    }
+
+
+def _digest_select(paid: str, lines: str) -> str:
+    """SQL of each computed line's and case's part of the digest, as ``digest`` reads
+    them: 0 and a line's part, 1 and a case's."""
+    amounts = (
+        # A cap not reached is the integer 0 (Decimal(0) prints "0").
+        f"CASE WHEN capped = 0 THEN '0' ELSE {_money_text(name)} END"
         if name == "capped"
-        else _as_text(name)
+        else _money_text(name)
         for name in MONEY
     )
-    line = f"mediator_id || '|' || payer || '|' || blocked || '|' || {amounts}"
-    case = f"case_id || '|' || mediator_id || '|' || rate_kind || '|' || {_as_text('amount')}"
-    return line, case
+    line = " || '|' || ".join(["mediator_id", "payer", "blocked", *amounts])
+    case = f"case_id || '|' || mediator_id || '|' || kind || '|' || {_money_text('amount')}"
+    return f"SELECT 0, {line} FROM {lines} UNION ALL SELECT 1, {case} FROM {paid}"
 
 
 def write_lines(settlement, version, progress=None) -> str:
-    """Replace a draft's lines and settled cases by those *version* computes, and
-    return their digest: the lines by an INSERT … SELECT, their cases by another
-    joining them (on PostgreSQL, one statement computing ``paid`` once), each
-    returning its part of the digest as written."""
+    """Bring a draft's lines and settled cases to what *version* computes, and return
+    their digest. The rows are computed once; then only what differs is written: a
+    line or a case no longer paid is deleted, one paid differently updated, a new one
+    inserted. A recomputation from unchanged inputs writes nothing, and a line keeps
+    its id while it stays. On PostgreSQL all of it is one statement (the writes are
+    CTEs reading the statement's snapshot, so each sees the rows as they were); on
+    SQLite, which has no writing CTEs, the computed rows go to indexed temporary
+    tables first."""
     report = progress or (lambda done, total=None: None)
-    query = _Query(settlement, version, own_rows=False)
-    t = _tables()
+    query = _Query(settlement, version)
     params = {**query.params, "version": version.pk}
-    line_part, case_part = _digest_parts()
-    insert_lines = f"""INSERT INTO {t["line"]} (settlement_id, rule_version_id, month,
-            mediator_id, region_id, payer, level, full_time, blocked, cases, {", ".join(MONEY)})
-        SELECT %(settlement)s, %(version)s, %(month)s, mediator_id, region_id, payer, level,
-               full_time, blocked, cases, {", ".join(f"{name} / 100.0" for name in MONEY)}
-        FROM lines ORDER BY mediator_id, payer"""
-
-    def insert_cases(lines):
-        return f"""INSERT INTO {t["settled"]} (line_id, case_id, mediator_id, region_id, role,
-                rate_kind, rate, share, factors, award, amount)
-            SELECT l.id, p.case_id, p.mediator_id, p.region_id, p.role, p.kind,
-                   p.rate / 100.0, p.share / {UNIT}.0, p.factors / 100.0, p.award / 100.0,
-                   p.amount / 100.0
-            FROM paid p JOIN {lines} l
-                 ON l.mediator_id = p.mediator_id AND l.payer = %(fund_payer)s"""
-
     with connection.cursor() as cursor:
-        # A draft's lines are its computation, recorded whole by the digest and the
-        # settlement's own trail: replaced by two plain deletes, not one signal per row.
-        cursor.execute(
-            f"DELETE FROM {t['settled']} WHERE line_id IN "
-            f"(SELECT id FROM {t['line']} WHERE settlement_id = %s)",
-            [settlement.pk],
-        )
-        cursor.execute(f"DELETE FROM {t['line']} WHERE settlement_id = %s", [settlement.pk])
-        report(1)
         if connection.vendor == "postgresql":
+            line = _tables()["line"]
+            writes = _writes(
+                "paid",
+                "lines",
+                "line_ids",
+                returning="RETURNING id, settlement_id, mediator_id, month, payer",
+            )
+            writes["line_ids"] = (
+                f"SELECT id, settlement_id, mediator_id, month, payer FROM {line}"
+                " WHERE settlement_id = %(settlement)s"
+                " UNION ALL SELECT id, settlement_id, mediator_id, month, payer FROM added_lines"
+            )
+            # The case writes read line_ids, so it comes before them.
+            order = ["gone_cases", "gone_lines", "changed_lines", "added_lines", "line_ids"]
+            ctes = [(name, writes[name]) for name in [*order, "changed_cases", "added_cases"]]
             cursor.execute(
-                f"""{query.with_clause}, written AS (
-                    {insert_lines} RETURNING id, mediator_id, payer, {line_part} AS part
-                ), cased AS (
-                    {insert_cases("written")} RETURNING {case_part} AS part
-                )
-                SELECT 0, part FROM written UNION ALL SELECT 1, part FROM cased""",
+                query.with_clause()
+                + "".join(f",\n{name} AS ({sql})" for name, sql in ctes)
+                + _digest_select("paid", "lines"),
                 params,
             )
             rows = cursor.fetchall()
+            report(3)
         else:
-            cursor.execute(f"{query.with_clause} {insert_lines} RETURNING 0, {line_part}", params)
-            rows = cursor.fetchall()
-            report(2)
+            paid, lines = "settle_paid", "settle_lines"
+            # Inside compute()'s transaction: a failure drops the temporary tables too.
             cursor.execute(
-                f"{query.with_clause} {insert_cases(t['line'])} "
-                f"AND l.settlement_id = %(settlement)s RETURNING 1, {case_part}",
+                f"CREATE TEMPORARY TABLE {paid} AS {query.with_clause()} SELECT * FROM paid",
                 params,
             )
-            rows += cursor.fetchall()
-        report(3)
+            cursor.execute(f"CREATE INDEX {paid}_key ON {paid} (case_id, mediator_id)")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {lines} AS "
+                f"{query.with_clause(paid=paid)} SELECT * FROM lines",
+                params,
+            )
+            cursor.execute(f"CREATE INDEX {lines}_key ON {lines} (mediator_id, payer)")
+            report(1)
+            for name, statement in _writes(paid, lines, _tables()["line"]).items():
+                cursor.execute(statement, params)
+                if name == "added_lines":
+                    report(2)
+            cursor.execute(_digest_select(paid, lines))
+            rows = cursor.fetchall()
+            report(3)
+            cursor.execute(f"DROP TABLE {paid}")
+            cursor.execute(f"DROP TABLE {lines}")
     return digest(
         [part for kind, part in rows if kind == 0], [part for kind, part in rows if kind == 1]
     )
@@ -404,7 +504,7 @@ def would_pay(settlement, version) -> Decimal:
     settlement may be an unsaved probe)."""
     query = _Query(settlement, version)
     with connection.cursor() as cursor:
-        cursor.execute(f"{query.with_clause} SELECT SUM(total) FROM lines", query.params)
+        cursor.execute(f"{query.with_clause()} SELECT SUM(total) FROM lines", query.params)
         (total,) = cursor.fetchone()
     return (Decimal(total or 0) / 100).quantize(Decimal("0.01"))
 

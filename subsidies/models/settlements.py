@@ -138,11 +138,14 @@ class SettlementLine(TenantModel):
         related_name="+",
         verbose_name=_("rule version"),
     )
+    # The unique constraint's index (mediator, month, payer) serves lookups by mediator;
+    # a second one would only slow the settlement's writes.
     mediator = models.ForeignKey(
         "registry.Mediator",
         on_delete=models.PROTECT,
         related_name="subsidy_lines",
         verbose_name=_("mediator"),
+        db_index=False,
     )
     month = models.DateField(_("month"))
     payer = models.CharField(_("payer"), max_length=10, choices=PaidBy.choices)
@@ -165,7 +168,6 @@ class SettlementLine(TenantModel):
         ordering = ["settlement_id", "payer", "mediator_id"]
         verbose_name = _("settlement line")
         verbose_name_plural = _("settlement lines")
-        indexes = [models.Index(fields=["mediator", "month"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["mediator", "month", "payer"], name="pay_mediator_month_once"
@@ -193,11 +195,13 @@ class SettledCase(TenantModel):
         related_name="settled_cases",
         verbose_name=_("line"),
     )
+    # Served by the unique constraint's index (case, mediator).
     case = models.ForeignKey(
         "mediation.Case",
         on_delete=models.PROTECT,
         related_name="subsidy_payments",
         verbose_name=_("mediation case"),
+        db_index=False,
     )
     mediator = models.ForeignKey(
         "registry.Mediator", on_delete=models.PROTECT, related_name="+", verbose_name=_("mediator")

@@ -205,3 +205,86 @@ def test_a_mediator_month_payer_paid_by_another_settlement_is_not_paid_again(uni
         assert not SettledCase.objects.filter(case=held).exists()
         april = settle.settle_month(unit["bureau"], datetime.date(2025, 4, 1), unit["preparer"])
         assert SettledCase.objects.get(case=held).line.settlement == april
+
+
+def _rows(settlement):
+    """The settlement's lines and cases as written: {key: (id, values)}."""
+    lines = {
+        (line.mediator_id, line.payer): (
+            line.pk,
+            (
+                line.level,
+                line.full_time,
+                line.blocked,
+                line.cases,
+                *(getattr(line, name) for name in settle.MONEY),
+            ),
+        )
+        for line in SettlementLine.objects.filter(settlement=settlement)
+    }
+    cases = {
+        (c.case_id, c.mediator_id): (
+            c.pk,
+            (c.line_id, c.role, c.rate_kind, c.rate, c.share, c.factors, c.award, c.amount),
+        )
+        for c in SettledCase.objects.filter(line__settlement=settlement)
+    }
+    return lines, cases
+
+
+def test_a_recomputation_writes_only_what_changed_and_equals_a_fresh_one(unit):
+    """Unchanged inputs: every row stays as it was, ids included. Changed inputs (a
+    review rejected, a new case accepted, a level raised, a post ended): the rows
+    follow, a line that stays keeps its id, and the result is what computing the
+    month afresh gives, digest included."""
+    from registry.models import Appointment
+    from subsidies.models import CaseReview
+
+    with all_regions():
+        SubsidyRuleVersion.objects.filter(pk=unit["version"].pk).update(
+            rules=RULES.validate({**RULES.default, **AWKWARD, "require_fulfilled": False})
+        )
+    rejected = counted_case(unit["committee"], unit["court"], unit["reviewer"])
+    kept = counted_case(unit["committee"], unit["lead"], unit["reviewer"])
+    with all_regions():
+        kept.assistants.add(unit["helper"])
+        first = settle.settle_month(unit["bureau"], MONTH, unit["preparer"])
+        before = _rows(first)
+        again = settle.compute(first, unit["preparer"])
+        assert _rows(again) == before and again.digest == first.digest
+
+        CaseReview.objects.filter(case=rejected).update(decision="rejected")
+        added = counted_case(unit["committee"], unit["helper"], unit["reviewer"])
+        Mediator.objects.filter(pk=unit["lead"].pk).update(level=1)
+        Appointment.objects.filter(mediator=unit["court"]).update(
+            ends_on=datetime.date(2025, 2, 28)
+        )
+        changed = settle.compute(first, unit["preparer"])
+        lines, cases = _rows(changed)
+    assert (rejected.pk, unit["court"].pk) not in cases
+    assert (added.pk, unit["helper"].pk) in cases
+    assert (unit["court"].pk, "court") not in lines  # the post ended before the month
+    lead_line = (unit["lead"].pk, "bureau")
+    assert lines[lead_line][0] == before[0][lead_line][0]  # the same row, updated
+    assert lines[lead_line][1] != before[0][lead_line][1]
+    assert lines[lead_line][1][0] == 1  # the level it now has
+    assert cases[kept.pk, unit["lead"].pk][0] == before[1][kept.pk, unit["lead"].pk][0]
+
+    with all_regions():
+        SettledCase.objects.filter(line__settlement=first).delete()
+        SettlementLine.objects.filter(settlement=first).delete()
+        fresh = settle.compute(first, unit["preparer"])
+        fresh_lines, fresh_cases = _rows(fresh)
+
+    def values(rows):
+        # Line ids differ between the two computations; cases are compared by the
+        # key of the line they are on.
+        return {key: value for key, (_id, value) in rows.items()}
+
+    assert values(fresh_lines) == values(lines)
+    by_id = {pk: key for key, (pk, _v) in lines.items()}
+    fresh_by_id = {pk: key for key, (pk, _v) in fresh_lines.items()}
+    assert {k: (by_id[v[0]], *v[1:]) for k, (_i, v) in cases.items()} == {
+        k: (fresh_by_id[v[0]], *v[1:]) for k, (_i, v) in fresh_cases.items()
+    }
+    assert fresh.digest == changed.digest
