@@ -48,6 +48,8 @@ class Picker:
     ambiguous = _("Several match: %(candidates)s. Type one of them exactly as shown.")
     placeholder = _("Type a name to search")
     ordering: tuple[str, ...] = ("name",)
+    # The field a label starts with, resolved exactly or by a part of it.
+    name_field = "name"
     # Query parameters of the endpoint that narrow the options (e.g. a mediator list
     # narrowed to the committee chosen beside it); read by ``narrow``.
     forwards: tuple[str, ...] = ()
@@ -142,9 +144,10 @@ class Picker:
         # (阿依古丽·买买提), so every prefix up to a "·" is a candidate name.
         parts = text.split("·")
         names = {"·".join(parts[:end]).strip() for end in range(1, len(parts) + 1)}
-        named = list(self.with_labels(queryset.filter(name__in=names))[: MAX_LIMIT + 1])
+        named = queryset.filter(**{f"{self.name_field}__in": names})
+        named = list(self.with_labels(named)[: MAX_LIMIT + 1])
         wanted = _squash(text)
-        matches = [obj for obj in named if _squash(obj.name) == wanted] or [
+        matches = [obj for obj in named if _squash(getattr(obj, self.name_field)) == wanted] or [
             obj
             for obj in named
             if wanted in (_squash(self.label(obj)), _squash(self.full_label(obj)))

@@ -13,6 +13,7 @@ from core.picker_fields import PickerField
 from honours.models import GOLD_MEDIATOR, TEN_BEST_CASES, Subject
 from honours.services import MAX_CRITERIA
 from mediation.models import Case
+from mediation.models.choices import CaseStatus
 
 # Seed 004: the panel weighs the number of major disputes resolved, the quality of
 # the cases and the contribution to the area's stability.
@@ -120,7 +121,7 @@ class MemberForm(ServiceErrorsMixin, Form):
 
 class NominationForm(ServiceErrorsMixin, Form):
     """A nomination: the office (a clerk's own; bureau staff pick one), the mediator
-    picked by name or the case by its number, and the statement."""
+    or the closed case picked by name or number, and the statement."""
 
     office = forms.ModelChoiceField(label=_("Nominating office"), queryset=None)
     statement = forms.CharField(
@@ -133,8 +134,13 @@ class NominationForm(ServiceErrorsMixin, Form):
     def __init__(self, *args, call, office=None, **kwargs):
         super().__init__(*args, **kwargs)
         if call.subject == Subject.CASE:
-            self.fields["case"] = forms.CharField(
-                label=_("Case number"), max_length=30, help_text=_("A closed case of the office.")
+            closed = {"status": CaseStatus.CLOSED}
+            self.fields["case"] = PickerField(
+                "case",
+                label=_("Case"),
+                queryset=Case.objects.filter(**closed),
+                params=closed,
+                help_text=_("A closed case of the office: type its number or its mediator."),
             )
         else:
             self.fields["mediator"] = PickerField("mediator", label=_("Mediator"))
@@ -144,13 +150,6 @@ class NominationForm(ServiceErrorsMixin, Form):
             offices = offices.filter(pk=office.pk)
             self.fields["office"].initial = office.pk
         self.fields["office"].queryset = offices
-
-    def clean_case(self):
-        number = self.cleaned_data["case"].strip()
-        case = Case.objects.filter(number=number).first()
-        if case is None:
-            raise ValidationError(_("No case of yours has this number."))
-        return case
 
 
 class ScoreForm(ServiceErrorsMixin, Form):

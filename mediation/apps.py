@@ -7,6 +7,9 @@ class MediationConfig(AppConfig):
     verbose_name = _("Mediation cases")
 
     def ready(self):
+        from core import pickers
         from mediation import dashboard, policies  # noqa: F401  (registers the rules)
+        from mediation.pickers import CasePicker
 
         dashboard.register()
+        pickers.register(CasePicker())

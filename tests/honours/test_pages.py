@@ -198,3 +198,42 @@ def test_the_office_withdraws_its_nomination_and_the_bureau_its_panel_member(cli
     with all_regions():
         assert not Nomination.objects.exists()
         assert services.panel_of(call).count() == 2
+
+
+def test_a_case_is_nominated_through_the_case_picker(client, world, county):
+    """A call that honours cases: the clerk searches the closed cases of the
+    jurisdiction by mediator name (never an open one, never another county's) and
+    submits the option's label; the number of an open case or of another county's
+    is refused beside the field."""
+    from mediation import services as case_services
+    from tests.factories import _appointment, make_case
+
+    with all_regions():
+        appointment = _appointment(world, "a")
+        closed = make_case(appointment.committee, appointment.mediator)
+        still_open = make_case(appointment.committee, appointment.mediator)
+        case_services.close_case(
+            closed, closed_on=datetime.date(2025, 4, 1), result="success", agreement_form="written"
+        )
+        other_side = _appointment(world, "b")
+        foreign = make_case(other_side.committee, other_side.mediator)
+        case_services.close_case(
+            foreign, closed_on=datetime.date(2025, 4, 1), result="success", agreement_form="written"
+        )
+    call = county.call(subject="case", title="十佳案例")
+    _login(client, world["a"]["clerk_user"])
+    page = client.get(f"/honours/{call.pk}/nominate/").content.decode()
+    assert 'data-picker="/pick/case/?status=closed"' in page
+    options = client.get("/pick/case/", {"q": appointment.mediator.name, "status": "closed"}).json()
+    labels = [option["label"] for option in options["results"]]
+    assert labels == [f"{closed.number} · {appointment.mediator.name}"]
+    url = f"/honours/{call.pk}/nominate/"
+    office = world["a"]["office"].pk
+    refused = client.post(url, {"office": office, "case": still_open.number, "statement": "好"})
+    assert refused.status_code == 200 and refused.context["form"].errors["case"]
+    refused = client.post(url, {"office": office, "case": foreign.number, "statement": "好"})
+    assert refused.status_code == 200 and refused.context["form"].errors["case"]
+    done = client.post(url, {"office": office, "case": labels[0], "statement": "案情复杂"})
+    assert done.status_code == 302
+    with all_regions():
+        assert list(Nomination.objects.values_list("case", flat=True)) == [closed.pk]
