@@ -34,6 +34,10 @@ def test_a_partys_name_is_refused_however_written(text):
         "身份证号33060219750601001X",
         "身份证号３３０６０２１９７５０６０１００１Ｘ",
         "号码8512345",
+        "电话一三八一二三四五六七八",
+        "电话幺三八 一二三四 五六七八",
+        "电话１３８一二三四五六七八",
+        "身份证号٣٣٠٦٠٢١٩٧٥٠٦٠١٠٠١١",
     ],
 )
 def test_an_id_or_phone_like_number_is_refused(text):
@@ -48,6 +52,7 @@ def test_an_id_or_phone_like_number_is_refused(text):
         "甲赔偿乙12000元，另付1200000元分期。",
         "涉及面积1500000平方米的林地。",
         "张某与李某达成协议，金额¥3000000。",
+        "甲一五一十地说明了情况，二〇二四年五月一日达成协议，一二三四五六户受益。",
     ],
 )
 def test_dates_amounts_and_letters_pass(text):
@@ -58,3 +63,9 @@ def test_the_draft_replaces_names_by_letters_and_numbers_by_crosses():
     draft = anonymity.draft("王大锤与欧阳娜娜纠纷，王大锤电话13812345678。", NAMES)
     assert draft == "甲与乙纠纷，甲电话××××××。"
     assert anonymity.problems(draft, NAMES) == []
+
+
+def test_a_number_in_chinese_numerals_is_reported_as_written_and_crossed_out():
+    text = "甲电话一三八一二三四五六七八。"
+    assert anonymity.personal_numbers(text) == ["一三八一二三四五六七八"]
+    assert anonymity.draft(text, NAMES) == "甲电话××××××。"
