@@ -151,7 +151,7 @@ class EntryDetailView(TenantDetailView):
         rules = entry.evaluation.rules
         parts = figures.components(records.as_figures(entry), rules["weights"])
         context["components"] = [
-            (label, rules["weights"]["weights"][key], parts[key]) for key, label in COMPONENTS
+            (key, label, rules["weights"]["weights"][key], parts[key]) for key, label in COMPONENTS
         ]
         context["records"] = records.for_entry(entry)
         context["may_adjust"] = (
