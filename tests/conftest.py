@@ -86,11 +86,9 @@ def _reference_data(request):
     stealing, so any test with the database may follow one of them: put the lists back
     whenever they are gone (inside a plain test's transaction, the rollback takes them
     away again, so the next test reloads them too; it costs a few milliseconds)."""
-    if not {"db", "transactional_db"} & set(request.fixturenames) and (
-        request.node.get_closest_marker("django_db") is None
-    ):
-        return
     marker = request.node.get_closest_marker("django_db")
+    if not {"db", "transactional_db"} & set(request.fixturenames) and marker is None:
+        return
     transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
         marker is not None and marker.kwargs.get("transaction")
     )

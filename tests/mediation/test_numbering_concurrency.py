@@ -13,9 +13,10 @@ from mediation.models import Case
 from tests.factories import AppointmentFactory, CommitteeFactory, MediatorFactory, make_case
 
 pytestmark = [
-    # serialized_rollback: the flush between transactional tests empties the dispute
-    # types the data migration wrote; this puts them back for each test.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The dispute types a flush empties are put back by tests/conftest.py's
+    # _reference_data (serialized_rollback would load them again on top of the
+    # content types a flush by another transactional test recreated, and fail).
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks need PostgreSQL to race for real"
     ),
