@@ -52,7 +52,8 @@ from subsidies.models import (
 from subsidies.rules import rules_of, version_for
 
 SHARE = Decimal("0.0001")
-UNIT = 10000  # a share of 1 in ten-thousandths, SHARE's unit
+SHARE_PLACES = 4
+UNIT = 10**SHARE_PLACES  # a share of 1 in ten-thousandths, SHARE's unit
 MONEY = ("base", "case_amount", "bonus", "award", "capped", "adjustment", "total")
 
 
@@ -324,11 +325,21 @@ class _Query:
         )
 
 
+def _scaled(whole: str, places: int) -> str:
+    """SQL of the integer *whole* divided by 10 ** *places*: on PostgreSQL a product
+    with an exact decimal, whose scale is *places* (cheaper than a division, and
+    printed as "2500.00"); SQLite's decimals are floating point, where dividing
+    rounds once and correctly."""
+    if connection.vendor == "sqlite":
+        return f"{whole} / {10**places}.0"
+    return f"{whole} * 0.{'0' * (places - 1)}1"
+
+
 def _money_text(fen: str) -> str:
     """SQL printing an amount in fen as its Decimal in yuan prints (2500.00)."""
     if connection.vendor == "sqlite":
         return f"printf('%%.2f', {fen} / 100.0)"
-    return f"CAST(ROUND({fen} / 100.0, 2) AS TEXT)"
+    return f"CAST({_scaled(fen, 2)} AS TEXT)"
 
 
 def _differs(pairs) -> str:
@@ -343,18 +354,19 @@ LINE_VALUES = ("region_id", "level", "full_time", "blocked", "cases", *MONEY)
 def _line_values(alias: str) -> dict:
     """Each written line column and its value from the computed line *alias*."""
     values = {name: f"{alias}.{name}" for name in LINE_VALUES}
-    values.update({name: f"{alias}.{name} / 100.0" for name in MONEY})
+    values.update({name: _scaled(f"{alias}.{name}", 2) for name in MONEY})
     return values
 
 
 def _case_values(alias: str) -> dict:
     """Each written settled-case column and its value from the computed row *alias*."""
-    values = {name: f"{alias}.{name} / 100.0" for name in ("rate", "factors", "award", "amount")}
+    money = ("rate", "factors", "award", "amount")
+    values = {name: _scaled(f"{alias}.{name}", 2) for name in money}
     values.update(
         region_id=f"{alias}.region_id",
         role=f"{alias}.role",
         rate_kind=f"{alias}.kind",
-        share=f"{alias}.share / {UNIT}.0",
+        share=_scaled(f"{alias}.share", SHARE_PLACES),
     )
     return values
 
