@@ -9,3 +9,6 @@ class APIRootView(JurisdictionAPIMixin, routers.APIRootView):
 
 class Router(routers.DefaultRouter):
     APIRootView = APIRootView
+    # No "/mediators/1.json" twin of every route: clients ask for JSON by the Accept
+    # header (or ?format=json), and each twin was one more route to guard and walk.
+    include_format_suffixes = False

@@ -381,3 +381,11 @@ def test_an_audited_api_write_names_the_token_user(api, world):
     assert api.patch(f"/api/v1/offices/{office.pk}/", {"phone": "0575-1"}).status_code == 200
     entry = LogEntry.objects.get_for_object(office).latest("timestamp")
     assert entry.actor == world["a"]["county_user"]
+
+
+def test_the_api_has_no_format_suffix_routes(login, world):
+    """JSON is asked for by the Accept header or ?format=json; a ".json" twin of each
+    route would be one more route to guard."""
+    client = login(world["a"]["county_user"])
+    assert client.get("/api/v1/mediators/.json").status_code == 404
+    assert client.get("/api/v1/mediators/?format=json").status_code == 200
