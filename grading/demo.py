@@ -153,7 +153,13 @@ def _completed_round(ctx, bureau, ranks, cutoff, held) -> int:
             applications.append(application)
     round_ = services.start_review(round_)
     round_ = services.to_panel(round_)
-    rows = {row.mediator_id: row for row in Eligibility.objects.filter(round=round_)}
+    # The applicants' rows only: a province's city round lists 800,000.
+    rows = {
+        row.mediator_id: row
+        for row in Eligibility.objects.filter(
+            round=round_, mediator_id__in=[application.mediator_id for application in applications]
+        )
+    }
     for application in applications:
         row = rows.get(application.mediator_id)
         meets = row is not None and row.passes(application.rank)

@@ -50,8 +50,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from complaints.models import IntegrityKind, IntegrityRecord
-from core import policy
-from grading.models import Criterion, Eligibility, GradingRound, LevelChange
+from core import bulk, policy
+from grading.models import BASIC_CRITERIA, LEVEL_CRITERIA, Eligibility, GradingRound, LevelChange
 from mediation.models import Callback, Case, CaseResult
 from mediation.models.choices import AgreementForm, Difficulty
 from registry.models import Appointment, Mediator, MediatorStatus, TrainingAttendance
@@ -59,7 +59,9 @@ from registry.models.appointments import held_on
 from registry.reports import mediator_record_checks
 
 DIFFICULT = (Difficulty.COMPLEX, Difficulty.MAJOR)
-BATCH = 2000
+# Mediators computed and written at a time: a province's round lists 888,000, whose
+# figures held at once took gigabytes.
+BATCH = 5000
 
 
 def rules_for(bureau) -> dict:
@@ -127,8 +129,57 @@ class Figures:
         return Decimal(tenths) / 10
 
 
-def figures(prefix: str, window: Window) -> dict[int, Figures]:
-    """Every considered mediator's figures, by mediator id: six grouped queries."""
+def considered(prefix: str, cutoff: datetime.date, span=None):
+    """The mediators a round at *cutoff* of the region *prefix* lists (those in
+    *span* only, a range of ids from ``batches``)."""
+    posts = Appointment._base_manager.filter(
+        held_on(cutoff),
+        _in(span, "mediator"),
+        region__code__startswith=prefix,
+        mediator=OuterRef("pk"),
+    )
+    return Mediator.objects.filter(Exists(posts), _in(span, "pk"), region__code__startswith=prefix)
+
+
+def _in(span, field) -> Q:
+    """*field*, a mediator, in *span* (after, last); anything without a span. Each
+    query of a batch, and each subquery, reads its range only: PostgreSQL may hash a
+    subquery's whole table once per query, a province's table again for each batch."""
+    if span is None:
+        return Q()
+    after, last = span
+    return Q(**{f"{field}__gt": after}) & (Q() if last is None else Q(**{f"{field}__lte": last}))
+
+
+def batches(prefix: str, size: int):
+    """The ids of the mediators kept in the region *prefix*, *size* at a time, as
+    ranges (after, last): ids above *after*, up to *last* included; the last range is
+    open (*last* None). Each boundary is one look-up in the primary key's order."""
+    ids = (
+        Mediator.objects.filter(region__code__startswith=prefix)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    after = 0
+    while True:
+        last = next(iter(ids.filter(pk__gt=after)[size - 1 : size]), None)
+        yield after, last
+        if last is None:
+            return
+        after = last
+
+
+def figures(prefix: str, window: Window, span: tuple[int, int | None] | None = None):
+    """The considered mediators' figures, by mediator id, in id order: six grouped
+    queries. With *span*, a range of ids from ``batches``, only the mediators in it;
+    each source, and each subquery, is then read for that range only (a whole
+    table's worth per batch would make a province's list quadratic)."""
+
+    def mediators_of(field) -> Q:
+        """The region's mediators, or the span's (all of them the region's, as is
+        every row kept below)."""
+        return _in(span, field) if span else Q(**{f"{field}__region__code__startswith": prefix})
+
     cutoff = window.cutoff
     posts = Appointment._base_manager.filter(
         held_on(cutoff), region__code__startswith=prefix, mediator=OuterRef("pk")
@@ -141,10 +192,10 @@ def figures(prefix: str, window: Window) -> dict[int, Figures]:
         .values("first")
     )
     complete = Q()
-    for condition in mediator_record_checks(cutoff).values():
+    for condition in mediator_record_checks(cutoff, _in(span, "mediator")).values():
         complete &= condition
     rows = (
-        Mediator.objects.filter(Exists(posts), region__code__startswith=prefix)
+        considered(prefix, cutoff, span)
         .annotate(
             first_start=Subquery(first_post),
             committee_id=Subquery(posts.order_by("-starts_on", "-pk").values("committee_id")[:1]),
@@ -160,8 +211,11 @@ def figures(prefix: str, window: Window) -> dict[int, Figures]:
     for pk, region, status, complete_, first, committee, level in rows:
         result[pk] = Figures(pk, region, status, bool(complete_), first, committee)
         levels[pk] = level
+    if not result:
+        return result
 
     window_cases = Case.objects.filter(
+        _in(span, "lead_mediator"),
         region__code__startswith=prefix,
         lead_mediator__isnull=False,
         closed_on__gt=window.lookback_from,
@@ -185,6 +239,7 @@ def figures(prefix: str, window: Window) -> dict[int, Figures]:
 
     callbacks = (
         Callback.objects.filter(
+            _in(span, "case__lead_mediator"),
             case__region__code__startswith=prefix,
             case__lead_mediator__isnull=False,
             case__closed_on__gt=window.lookback_from,
@@ -206,7 +261,7 @@ def figures(prefix: str, window: Window) -> dict[int, Figures]:
 
     training = (
         TrainingAttendance.objects.filter(
-            mediator__region__code__startswith=prefix,
+            mediators_of("mediator"),
             session__held_on__gt=window.lookback_from,
             session__held_on__lte=cutoff,
         )
@@ -226,7 +281,7 @@ def figures(prefix: str, window: Window) -> dict[int, Figures]:
 
     barred = (
         IntegrityRecord.objects.filter(
-            mediator__region__code__startswith=prefix,
+            mediators_of("mediator"),
             occurred_on__gt=min(window.complaint_from, window.criminal_from),
             occurred_on__lte=cutoff,
         )
@@ -254,7 +309,7 @@ def figures(prefix: str, window: Window) -> dict[int, Figures]:
     # The level on the cut-off from the history; a level stored before there was a
     # history (no change recorded at all) is taken as it stands.
     changes = (
-        LevelChange.objects.filter(mediator__region__code__startswith=prefix)
+        LevelChange.objects.filter(mediators_of("mediator"))
         .order_by("mediator_id", "effective_on", "pk")
         .values_list("mediator_id", "effective_on", "from_rank", "to_rank")
     )
@@ -275,37 +330,65 @@ def _permille(share) -> int:
     return round(Decimal(str(share)) * 1000)
 
 
+class Checks:
+    """The checks of *ranks* under *rules*, their thresholds converted once for a
+    whole list rather than per mediator."""
+
+    BASIC = [str(criterion) for criterion in BASIC_CRITERIA]
+    PER_RANK = [str(criterion) for criterion in LEVEL_CRITERIA]
+
+    def __init__(self, rules: dict, ranks):
+        self.min_sessions = rules["training_min_sessions"]
+        self.ranks = []
+        for rank in ranks:
+            c = rules["criteria"].get(str(rank))
+            if c is not None:
+                self.ranks.append(
+                    (
+                        str(rank),
+                        c["years"],
+                        c["cases"],
+                        _permille(c["success_rate"]),
+                        _permille(c["oral_share"]),
+                        c["difficult"],
+                        Decimal(str(c["training_hours"])),
+                        Decimal(str(c["satisfaction"])),
+                    )
+                )
+
+    def __call__(self, row: Figures, years: Decimal) -> dict:
+        """{"basic": {criterion: passed}, "<rank>": {criterion: passed}}."""
+        basic = (
+            row.status == MediatorStatus.ACTIVE,
+            row.record_complete,
+            row.year_sessions >= self.min_sessions,
+            row.complaints == 0,
+            row.criminal == 0,
+        )
+        checks = {"basic": dict(zip(self.BASIC, basic, strict=True))}
+        hours = Decimal(row.training_hours)
+        satisfied = (
+            None
+            if row.satisfaction is None
+            else Decimal(str(row.satisfaction)).quantize(Decimal("0.0001"))
+        )
+        for rank, min_years, cases, success, oral, difficult, min_hours, satisfaction in self.ranks:
+            passed = (
+                years >= min_years,
+                row.cases >= cases,
+                row.successes * 1000 >= success * row.cases,
+                row.oral * 1000 <= oral * row.cases,
+                row.difficult >= difficult,
+                hours >= min_hours,
+                satisfaction == 0 or (satisfied is not None and satisfied >= satisfaction),
+            )
+            checks[rank] = dict(zip(self.PER_RANK, passed, strict=True))
+        return checks
+
+
 def check(row: Figures, years: Decimal, rules: dict, ranks) -> dict:
     """{"basic": {criterion: passed}, "<rank>": {criterion: passed}} for *ranks*."""
-    basic = {
-        Criterion.SERVING: row.status == MediatorStatus.ACTIVE,
-        Criterion.RECORD: row.record_complete,
-        Criterion.TRAINED: row.year_sessions >= rules["training_min_sessions"],
-        Criterion.NO_COMPLAINT: row.complaints == 0,
-        Criterion.NO_CRIMINAL: row.criminal == 0,
-    }
-    checks = {"basic": {str(k): v for k, v in basic.items()}}
-    for rank in ranks:
-        c = rules["criteria"].get(str(rank))
-        if c is None:
-            continue
-        satisfaction = Decimal(str(c["satisfaction"]))
-        checks[str(rank)] = {
-            Criterion.YEARS.value: years >= c["years"],
-            Criterion.CASES.value: row.cases >= c["cases"],
-            Criterion.SUCCESS_RATE.value: row.successes * 1000
-            >= _permille(c["success_rate"]) * row.cases,
-            Criterion.ORAL_SHARE.value: row.oral * 1000 <= _permille(c["oral_share"]) * row.cases,
-            Criterion.DIFFICULT.value: row.difficult >= c["difficult"],
-            Criterion.TRAINING_HOURS.value: Decimal(row.training_hours)
-            >= Decimal(str(c["training_hours"])),
-            Criterion.SATISFACTION.value: satisfaction == 0
-            or (
-                row.satisfaction is not None
-                and Decimal(str(row.satisfaction)).quantize(Decimal("0.0001")) >= satisfaction
-            ),
-        }
-    return checks
+    return Checks(rules, ranks)(row, years)
 
 
 def qualified_rank(checks: dict, ranks) -> int | None:
@@ -315,31 +398,31 @@ def qualified_rank(checks: dict, ranks) -> int | None:
     return min(met, default=None)
 
 
-def _eligibility(round_: GradingRound, row: Figures, rules: dict) -> Eligibility:
+def _eligibility(round_: GradingRound, row: Figures, checker: Checks) -> dict:
+    """The Eligibility row of *row*'s figures, by field (core.bulk.insert_like)."""
     years = row.years(round_.cutoff_on)
-    checks = check(row, years, rules, round_.ranks)
-    return Eligibility(
-        round=round_,
-        mediator_id=row.mediator_id,
-        region_id=row.region_id,
-        committee_id=row.committee_id,
-        current_rank=row.current_rank,
-        serving=row.status == MediatorStatus.ACTIVE,
-        record_complete=row.record_complete,
-        years=years,
-        cases=row.cases,
-        successes=row.successes,
-        success_rate=row.successes / row.cases if row.cases else None,
-        oral_share=row.oral / row.cases if row.cases else None,
-        difficult=row.difficult,
-        training_sessions=row.training_sessions,
-        training_hours=Decimal(row.training_hours).quantize(Decimal("0.1"), ROUND_FLOOR),
-        satisfaction=row.satisfaction,
-        complaints=row.complaints,
-        criminal=row.criminal,
-        checks=checks,
-        qualified_rank=qualified_rank(checks, round_.ranks),
-    )
+    checks = checker(row, years)
+    return {
+        "mediator_id": row.mediator_id,
+        "region_id": row.region_id,
+        "committee_id": row.committee_id,
+        "current_rank": row.current_rank,
+        "serving": row.status == MediatorStatus.ACTIVE,
+        "record_complete": row.record_complete,
+        "years": years,
+        "cases": row.cases,
+        "successes": row.successes,
+        "success_rate": row.successes / row.cases if row.cases else None,
+        "oral_share": row.oral / row.cases if row.cases else None,
+        "difficult": row.difficult,
+        "training_sessions": row.training_sessions,
+        "training_hours": Decimal(row.training_hours).quantize(Decimal("0.1"), ROUND_FLOOR),
+        "satisfaction": row.satisfaction,
+        "complaints": row.complaints,
+        "criminal": row.criminal,
+        "checks": checks,
+        "qualified_rank": qualified_rank(checks, round_.ranks),
+    }
 
 
 def compute(round_: GradingRound, progress=None) -> int:
@@ -347,29 +430,29 @@ def compute(round_: GradingRound, progress=None) -> int:
     how many mediators it lists. One transaction: a run that fails leaves the
     previous list. The rows are the computation's output, not anyone's edit, so they
     are written without an audit entry each; the round's own entry records the run
-    (eligibility_computed_at)."""
+    (eligibility_computed_at). Computed and written BATCH mediators at a time, in id
+    order, so a province's round holds one batch's figures at once."""
     rules = round_.rules or rules_for(round_.bureau)
     prefix = round_.region.prefix
-    rows = figures(prefix, Window.of(round_.cutoff_on, rules))
-    total = len(rows)
+    window = Window.of(round_.cutoff_on, rules)
+    total = considered(prefix, window.cutoff).count()
     if progress:
         progress(0, total)
+    template = Eligibility(round=round_)
+    checker = Checks(rules, round_.ranks)
+    done = 0
     with transaction.atomic():
         with disable_auditlog():
             Eligibility.objects.filter(round=round_).delete()
-            batch, done = [], 0
-            for row in rows.values():
-                batch.append(_eligibility(round_, row, rules))
-                if len(batch) >= BATCH:
-                    Eligibility.objects.bulk_create(batch)
-                    done += len(batch)
-                    batch = []
-                    if progress:
-                        progress(done, total)
-            Eligibility.objects.bulk_create(batch)
+            for span in batches(prefix, BATCH):
+                rows = figures(prefix, window, span)
+                bulk.insert_like(
+                    template, [_eligibility(round_, row, checker) for row in rows.values()]
+                )
+                done += len(rows)
+                if progress:
+                    progress(done, total)
         round_.rules = rules
         round_.eligibility_computed_at = timezone.now()
         round_.save(update_fields=["rules", "eligibility_computed_at", "updated_at"])
-    if progress:
-        progress(total, total)
-    return total
+    return done

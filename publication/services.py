@@ -4,13 +4,13 @@ bureau into a new snapshot and make it live in one transaction."""
 import datetime
 from collections import defaultdict
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef
-from django.template.loader import get_template
-from django.utils import timezone, translation
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, F, Max, Min, OrderBy, OuterRef, Q, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Collate, RowNumber
+from django.utils import timezone
 
-from core import policy, snapshots
+from core import bulk, policy, snapshots
 from core.tenancy import all_regions, jurisdiction
 from publication import cache as public_cache
 from publication.models import (
@@ -20,6 +20,7 @@ from publication.models import (
     RosterPublication,
 )
 from publication.regions import label_names, region_label
+from publication.rows import RowHtml
 from publication.search import grams_vector, normalise
 from registry.models import (
     Appointment,
@@ -30,7 +31,7 @@ from registry.models import (
 )
 from registry.models.appointments import held_on
 
-BATCH = 2000
+BATCH = 5000  # rows of a snapshot read and written at a time
 
 
 def serving_posts(bureau, as_of: datetime.date):
@@ -42,11 +43,23 @@ def serving_posts(bureau, as_of: datetime.date):
         )
 
 
+def roster_filter(bureau, as_of: datetime.date):
+    """The posts the public roster lists: full-time only if the bureau says so."""
+    posts = serving_posts(bureau, as_of)
+    if policy.value(bureau, "roster_full_time_only"):
+        posts = posts.filter(full_time=True)
+    return posts
+
+
+# A mediator's main post: the full-time one, else the longest held (then the first).
+MAIN_FIRST = ("-full_time", "starts_on", "pk")
+
+
 def roster_queryset(bureau, as_of: datetime.date):
-    """The posts the public roster lists (full-time only if the bureau says so),
-    ordered so that each mediator's main post comes first."""
-    posts = (
-        serving_posts(bureau, as_of)
+    """The posts the public roster lists, ordered so that each mediator's main post
+    comes first."""
+    return (
+        roster_filter(bureau, as_of)
         .select_related("committee__region", "mediator")
         .only(
             "starts_on",
@@ -66,15 +79,8 @@ def roster_queryset(bureau, as_of: datetime.date):
             "committee__region__code",
             "committee__region__name",
         )
-        .order_by("mediator_id", "-full_time", "starts_on", "pk")
+        .order_by("mediator_id", *MAIN_FIRST)
     )
-    if policy.value(bureau, "roster_full_time_only"):
-        posts = posts.filter(full_time=True)
-    return posts
-
-
-def roster_posts(bureau, as_of: datetime.date):
-    return list(roster_queryset(bureau, as_of))
 
 
 SAMPLE = 20
@@ -123,17 +129,6 @@ def _sample(posts) -> list:
         else:
             first.append([post])
     return [mediator_posts[0] for mediator_posts in first]
-
-
-def _main_posts(posts) -> list:
-    """One post per mediator: the full-time one, else the longest held (posts come
-    ordered so that it is the first of each mediator's)."""
-    seen, main = set(), []
-    for post in posts:
-        if post.mediator_id not in seen:
-            seen.add(post.mediator_id)
-            main.append(post)
-    return main
 
 
 def request_publication(bureau, *, user=None, period: str = "") -> RosterPublication:
@@ -186,108 +181,198 @@ def publish(publication: RosterPublication, progress=None) -> RosterPublication:
     return publication
 
 
+def main_posts(bureau, as_of: datetime.date):
+    """Each listed mediator's main post (the first in MAIN_FIRST's order of their
+    posts the roster lists)."""
+    first = Window(
+        RowNumber(),
+        partition_by=[F("mediator_id")],
+        order_by=[
+            OrderBy(F(name.lstrip("-")), descending=name.startswith("-")) for name in MAIN_FIRST
+        ],
+    )
+    return roster_filter(bureau, as_of).annotate(first=first).filter(first=1)
+
+
+COMMITTEE_FIELDS = ("code", "name", "kind", "region_id", "address", "namesake")
+MEDIATOR_FIELDS = ("name", "gender", "level", "level_name", "photo", "photo_public")
+
+
 def _write(publication, progress):
+    """The snapshot, written in batches as it is read: a province's roster is
+    888,000 mediators, whose posts, rows and rendered lines held at once took
+    gigabytes. The committees first (their rows the mediators' point to), then the
+    mediators in the public order (region, name, record number), which numbers them
+    (``position``)."""
     bureau = publication.bureau
     as_of = timezone.localdate()
-    posts = roster_posts(bureau, as_of)
-    main = _main_posts(posts)
-    named_rooms = {
-        post.mediator_id: post.committee.name
-        for post in posts
-        if post.committee.kind == CommitteeType.NAMED
-    }
-    with jurisdiction(bureau.region.prefix):
-        expertise = defaultdict(list)
-        for mediator_id, code, name in Mediator.expertise.through.objects.filter(
-            mediator_id__in=[post.mediator_id for post in main]
-        ).values_list("mediator_id", "expertisefield_id", "expertisefield__name"):
-            expertise[mediator_id].append((code, name))
-    total = len(main)
-    if progress:
-        progress(0, total)
     with all_regions(), transaction.atomic():
         # Re-running after a failure starts from a clean slate.
         PublishedMediator.objects.filter(publication=publication).delete()
         PublishedCommittee.objects.filter(publication=publication).delete()
-        committees = {}
-        per_committee = defaultdict(int)
-        for post in main:
-            per_committee[post.committee_id] += 1
-        for post in main:
-            committee = post.committee
-            if committee.pk in committees:
-                continue
-            committees[committee.pk] = PublishedCommittee(
-                publication=publication,
-                committee_id=committee.pk,
-                code=committee.code,
-                name=committee.name,
-                kind=committee.kind,
-                region_id=committee.region_id,
-                region_name=committee.region.name,
-                address=committee.address,
-                namesake=committee.namesake,
-                mediator_count=per_committee[committee.pk],
-            )
-        PublishedCommittee.objects.bulk_create(committees.values(), batch_size=BATCH)
-        rows = []
-        for post in main:
-            mediator = post.mediator
-            fields = expertise.get(post.mediator_id, [])
-            rows.append(
-                PublishedMediator(
-                    search_name=normalise(mediator.name),
-                    name_grams=grams_vector(mediator.name, publication.pk),
-                    publication=publication,
-                    mediator_id=mediator.pk,
-                    name=mediator.name,
-                    gender=mediator.gender,
-                    level=mediator.level,
-                    level_name=mediator.level_name,
-                    committee=committees[post.committee_id],
-                    region_id=post.committee.region_id,
-                    expertise_names="、".join(name for _code, name in fields),
-                    named_room=named_rooms.get(mediator.pk, ""),
-                    full_time=post.full_time,
-                    appointed_since=post.starts_on,
-                    has_photo=bool(mediator.photo) and mediator.photo_public,
-                )
-            )
-        rows.sort(key=lambda row: (row.region_id, row.name, row.mediator_id))
-        for position, row in enumerate(rows):
-            row.position = position
-        _render_rows(bureau, rows)
-        written = []
-        for start in range(0, len(rows), BATCH):
-            written += PublishedMediator.objects.bulk_create(rows[start : start + BATCH])
-            if progress:
-                progress(len(written), total)
-        links = [
-            PublishedMediator.expertise.through(publishedmediator_id=row.pk, expertisefield_id=code)
-            for row in written
-            for code, _name in expertise.get(row.mediator_id, [])
-        ]
-        PublishedMediator.expertise.through.objects.bulk_create(links, batch_size=BATCH)
+        main = main_posts(bureau, as_of)
+        committees, total = _write_committees(publication, main)
+        if progress:
+            progress(0, total)
+        done = 0
+        rows = main.order_by(
+            "committee__region_id", _in_code_point_order("mediator__name"), "mediator_id"
+        ).values_list(
+            "mediator_id",
+            "committee_id",
+            "committee__code",
+            "committee__name",
+            "committee__region_id",
+            "committee__region__name",
+            "full_time",
+            "starts_on",
+            *(f"mediator__{name}" for name in MEDIATOR_FIELDS),
+        )
+        lines = RowHtml(bureau)
+        batch = []
+        for row in rows.iterator(chunk_size=BATCH):
+            batch.append(row)
+            if len(batch) == BATCH:
+                done = _write_mediators(publication, as_of, batch, committees, lines, done)
+                batch = []
+                if progress:
+                    progress(done, total)
+        done = _write_mediators(publication, as_of, batch, committees, lines, done)
         RosterPublication.objects.filter(bureau=bureau, status=PublicationStatus.LIVE).update(
             status=PublicationStatus.SUPERSEDED
         )
         publication.status = PublicationStatus.LIVE
         publication.published_at = timezone.now()
         publication.as_of = as_of
-        publication.mediator_count = len(rows)
+        publication.mediator_count = done
         publication.committee_count = len(committees)
         publication.error = ""
         publication.save()
+    if progress:
+        progress(done, total)
     return publication
 
 
-def _render_rows(bureau, rows):
-    """Each row's line of the search results, rendered once: the public search then
-    joins stored HTML instead of rendering twenty rows a request. In the site's
-    language, the only one the public pages speak."""
-    names = label_names({row.region_id for row in rows})
-    template = get_template("public/_mediator_row.html")
-    with translation.override(settings.LANGUAGE_CODE):
-        for row in rows:
-            row.region_label = region_label(row.region_id, names)
-            row.row_html = template.render({"row": row, "bureau": bureau})
+def _in_code_point_order(field):
+    """*field* ordered as Python orders strings (by code point), whatever the
+    database's collation: the order the roster has always been numbered in."""
+    if connection.vendor == "postgresql":
+        return Collate(field, "C")
+    return F(field)  # SQLite compares text by its bytes, code point order in UTF-8
+
+
+def _write_committees(publication, main) -> tuple[dict[int, int], int]:
+    """The committees of the main posts, each with how many it lists, in the order
+    they first come by mediator: {registry committee id: published row id}, and how
+    many mediators there are."""
+    grouped = (
+        Appointment._base_manager.filter(pk__in=main.values("pk"))
+        .values(
+            "committee_id",
+            "committee__region__name",
+            *(f"committee__{name}" for name in COMMITTEE_FIELDS),
+        )
+        .annotate(count=Count("pk"), first=Min("mediator_id"))
+        .order_by("first")
+    )
+    template = PublishedCommittee(publication=publication)
+    committees, total, batch = {}, 0, []
+
+    def write():
+        rows = [
+            {
+                "committee_id": row["committee_id"],
+                **{name: row[f"committee__{name}"] for name in COMMITTEE_FIELDS},
+                "region_name": row["committee__region__name"],
+                "mediator_count": row["count"],
+            }
+            for row in batch
+        ]
+        keys = bulk.insert_like(template, rows, keys=True)
+        committees.update(zip((row["committee_id"] for row in rows), keys, strict=True))
+
+    for row in grouped.iterator(chunk_size=BATCH):
+        batch.append(row)
+        total += row["count"]
+        if len(batch) == BATCH:
+            write()
+            batch = []
+    write()
+    return committees, total
+
+
+def _among(field, ids) -> Q:
+    """*field* is one of *ids*. On PostgreSQL as one array (``IN (SELECT unnest(…))``):
+    Django prepares an IN list value by value, and psycopg parses the statement for
+    each, which took a third of a batch's time."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", [ids])})
+    return Q(**{f"{field}__in": ids})
+
+
+def _write_mediators(publication, as_of, batch, committees, lines, done) -> int:
+    """One batch of the roster's rows, numbered from *done*; returns the next number."""
+    if not batch:
+        return done
+    ids = [row[0] for row in batch]
+    with jurisdiction(publication.bureau.region.prefix):
+        expertise = defaultdict(list)
+        for mediator_id, code, name in (
+            Mediator.expertise.through.objects.filter(_among("mediator_id", ids))
+            .order_by("mediator_id", "pk")
+            .values_list("mediator_id", "expertisefield_id", "expertisefield__name")
+        ):
+            expertise[mediator_id].append((code, name))
+        # A mediator's named mediation room: the last in their posts' order.
+        named_rooms = dict(
+            roster_filter(publication.bureau, as_of)
+            .filter(_among("mediator_id", ids), committee__kind=CommitteeType.NAMED)
+            .order_by("mediator_id", *MAIN_FIRST)
+            .values_list("mediator_id", "committee__name")
+        )
+    names = label_names({row[4] for row in batch})
+    rows = []
+    for position, row in enumerate(batch, start=done):
+        mediator_id, committee_id, code, committee_name, region_id, region_name = row[:6]
+        full_time, starts_on, name, gender, level, level_name, photo, photo_public = row[6:]
+        fields = expertise.get(mediator_id, [])
+        expertise_names = "、".join(name for _code, name in fields)
+        label = region_label(region_id, names)
+        rows.append(
+            {
+                "search_name": normalise(name),
+                "name_grams": grams_vector(name, publication.pk),
+                "mediator_id": mediator_id,
+                "name": name,
+                "gender": gender,
+                "level": level,
+                "level_name": level_name,
+                "committee_id": committees[committee_id],
+                "region_id": region_id,
+                "expertise_names": expertise_names,
+                "named_room": named_rooms.get(mediator_id, ""),
+                "full_time": full_time,
+                "appointed_since": starts_on,
+                "has_photo": bool(photo) and photo_public,
+                "position": position,
+                "row_html": lines(
+                    mediator_id=mediator_id,
+                    name=name,
+                    full_time=full_time,
+                    level_name=level_name,
+                    committee_code=code,
+                    committee_name=committee_name,
+                    region_label=label,
+                    region_name=region_name,
+                    expertise_names=expertise_names,
+                ),
+            }
+        )
+    keys = bulk.insert_like(PublishedMediator(publication=publication), rows, keys=True)
+    links = [
+        {"publishedmediator_id": key, "expertisefield_id": code}
+        for key, row in zip(keys, rows, strict=True)
+        for code, _name in expertise.get(row["mediator_id"], [])
+    ]
+    bulk.insert_like(PublishedMediator.expertise.through(), links)
+    return done + len(rows)

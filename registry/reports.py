@@ -431,13 +431,18 @@ def _mediator_sets() -> dict[str, tuple[object, bool]]:
     }
 
 
-def mediator_record_checks(on=None) -> dict[str, Q]:
+def mediator_record_checks(on=None, within=None) -> dict[str, Q]:
     """What a complete mediator record has, as filters on a mediator query (grading
     reads them with the posts held on its cut-off date *on*; today by default). The
-    same fields as the completeness report, which joins the sets once instead."""
+    same fields as the completeness report, which joins the sets once instead.
+    *within*, a filter on ``mediator``, narrows the subqueries to the mediators the
+    outer query reads (a batch of them): PostgreSQL may hash a subquery's whole table
+    once per query, which per batch would read a province's table again each time."""
     # Subqueries on the base manager: the outer mediator query is already scoped.
     expertise = Mediator.expertise.through.objects.filter(mediator_id=OuterRef("pk"))
     post = Appointment._base_manager.filter(held_on(on), mediator=OuterRef("pk"))
+    if within is not None:
+        expertise, post = expertise.filter(within), post.filter(within)
     return _mediator_checks() | {
         "expertise": Q(Exists(expertise)),
         "appointments": Q(Exists(post)),

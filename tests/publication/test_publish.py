@@ -1,8 +1,19 @@
+from types import SimpleNamespace
+
 import pytest
+from django.conf import settings
+from django.template.loader import get_template
+from django.utils import translation
 
 from core.tenancy import all_regions
 from publication import services
-from publication.models import PublicationStatus, PublishedMediator, RosterPublication
+from publication.models import (
+    PublicationStatus,
+    PublishedCommittee,
+    PublishedMediator,
+    RosterPublication,
+)
+from publication.rows import RowHtml
 from tests.factories import AppointmentFactory, CommitteeFactory, MediatorFactory, publish_roster
 
 
@@ -37,13 +48,15 @@ def test_a_failed_publication_leaves_the_previous_one_live(world, roster, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(PublishedMediator.objects, "bulk_create", broken)
+    # After the committees are written: the whole snapshot goes.
+    monkeypatch.setattr(services, "_write_mediators", broken)
     pending = services.request_publication(bureau)
     with pytest.raises(RuntimeError):
         services.publish(pending)
     with all_regions():
         assert RosterPublication.objects.get(pk=live.pk).status == PublicationStatus.LIVE
         assert RosterPublication.objects.get(pk=pending.pk).status == PublicationStatus.FAILED
+        assert not PublishedCommittee.objects.filter(publication=pending).exists()
 
 
 def test_a_scheduled_period_publishes_once(world, roster):
@@ -53,3 +66,41 @@ def test_a_scheduled_period_publishes_once(world, roster):
     assert one.pk == two.pk
     services.publish(one)
     assert services.publish(two).status == PublicationStatus.LIVE
+
+
+LINES = [
+    # (name, full-time, level name, committee code and name, region label, expertise)
+    ("王芳", True, "一级", "330602001001-01", "青山村调委会", "越城区 江福乡", "婚姻、邻里"),
+    ('<b>O\'Neil & "Co"</b>', False, "", "甲 1&2", "A&B <调委会>", "", ""),
+]
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_a_stored_line_is_what_the_template_renders(world, line):
+    """publication.rows writes public/_mediator_row.html without the template engine;
+    the committee page still renders the template, so the two must not drift."""
+    name, full_time, level_name, code, committee_name, label, expertise = line
+    bureau = world["a"]["county_bureau"]
+    row = SimpleNamespace(
+        mediator_id=123456,
+        name=name,
+        full_time=full_time,
+        level_name=level_name,
+        committee=SimpleNamespace(code=code, name=committee_name, region_name="江福乡"),
+        region_label=label,
+        expertise_names=expertise,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        rendered = get_template("public/_mediator_row.html").render({"row": row, "bureau": bureau})
+    written = RowHtml(bureau)(
+        mediator_id=row.mediator_id,
+        name=name,
+        full_time=full_time,
+        level_name=level_name,
+        committee_code=code,
+        committee_name=committee_name,
+        region_label=label,
+        region_name="江福乡",
+        expertise_names=expertise,
+    )
+    assert written == rendered
