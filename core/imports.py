@@ -18,6 +18,7 @@ does everything else the same way for every importer:
 
 import contextlib
 import datetime
+import gc
 import itertools
 import re
 import zipfile
@@ -28,6 +29,7 @@ from io import BytesIO
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models.expressions import DatabaseDefault
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.functional import Promise
@@ -248,6 +250,58 @@ class Importer:
     def header_of(self, field_name: str) -> str:
         key = self.error_columns.get(field_name, field_name)
         return next((str(c.header) for c in self.columns if c.key == key), "")
+
+
+class Cleaner:
+    """What ``obj.full_clean(exclude, validate_unique=False, validate_constraints=False)``
+    does, for the thousands of rows of one import of *model*: each field's checks
+    (conversion, blank, choices, length, validators) of one value are run once per
+    distinct value and remembered, then the model's own clean() runs on every row.
+
+    A file repeats most values (the same committee's post, gender, dates, education,
+    bank): running every field's validators on every row took most of a big import's
+    checking time. A field's check is a function of its value alone; relations are
+    the exception (a foreign key's check asks the database, routed by the instance),
+    so they are checked per row."""
+
+    def __init__(self, model, exclude=()):
+        self.fields = [
+            (field, None if field.is_relation else {})
+            for field in model._meta.fields
+            if field.name not in exclude and not field.generated
+        ]
+
+    def full_clean(self, obj) -> None:
+        errors = {}
+        for model_field, seen in self.fields:
+            raw = getattr(obj, model_field.attname)
+            if (model_field.blank and raw in model_field.empty_values) or isinstance(
+                raw, DatabaseDefault
+            ):
+                continue
+            # The type is part of the key: 1, 1.0 and True are equal but not the same.
+            key = (raw.__class__, raw)
+            try:
+                ok, value = seen[key]
+            except (KeyError, TypeError):  # not seen yet, a relation, or unhashable
+                try:
+                    ok, value = True, model_field.clean(raw, obj)
+                except ValidationError as exc:
+                    ok, value = False, tuple(exc.error_list)
+                if seen is not None:
+                    with contextlib.suppress(TypeError):
+                        seen[key] = ok, value
+            if ok:
+                setattr(obj, model_field.attname, value)
+            else:
+                errors[model_field.name] = list(value)  # a copy: clean()'s errors extend it
+        # Model.full_clean() runs clean() whatever the fields gave, and so does this.
+        try:
+            obj.clean()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 def check_file(upload) -> None:
@@ -566,6 +620,29 @@ def row_errors(importer: Importer, row: Row, exc: ValidationError) -> list[RowEr
 def run_import(importer: Importer, source, *, dry_run: bool, progress=None) -> Report:
     """Check, parse and validate the workbook at *source*; unless it is a dry run or
     any row is bad, write it. All or nothing, in one transaction."""
+    with _collector_paused():
+        return _run_import(importer, source, dry_run=dry_run, progress=progress)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while an import runs. An import builds
+    tens of thousands of objects that live until it ends (rows, instances, plans,
+    audit entries); each of their allocations counted towards a collection, and
+    each full collection walked them and the whole loaded project again: about
+    half of a 10,000-row import's time. What an import allocates is bounded by the
+    file's limits (IMPORT_MAX_CELLS), its reference cycles are collected once the
+    collector is back on, and a collector another thread turned off stays off."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run_import(importer: Importer, source, *, dry_run: bool, progress=None) -> Report:
     report = Report(dry_run=dry_run)
     try:
         with Sheet(source, importer.columns) as sheet:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import bulk
 from core.audit import log_created
-from core.imports import CHANGED, NEW, UNCHANGED, Importer
+from core.imports import CHANGED, NEW, UNCHANGED, Cleaner, Importer
 from core.models import JudicialOffice, Region
 from core.personal import digest, normalize_id_number
 from core.regions import normalize_code
@@ -243,20 +243,23 @@ class MediatorImporter(Importer):
 
     def prepare(self, rows):
         digests = {self.natural_key(row.values) for row in rows}
-        self.existing, found = {}, {}
+        # The number is unique across the system; a mediator registered by another
+        # bureau is refused, without saying where. The unique index answers for every
+        # number first; only the holders found are then read whole, within the
+        # jurisdiction (a file of new mediators reads none: the jurisdiction's scoped
+        # query over thousands of numbers took longer than the rest of the checks).
+        found = {}
         for chunk in _chunks(digests):
-            self.existing.update(
-                (m.id_number_digest, m)
-                for m in Mediator.objects.filter(id_number_digest__in=chunk).prefetch_related(
-                    "expertise"
-                )
-            )
-            # The number is unique across the system; a mediator registered by another
-            # bureau is refused, without saying where.
             found.update(
                 Mediator._base_manager.filter(id_number_digest__in=chunk).values_list(
                     "id_number_digest", "pk"
                 )
+            )
+        self.existing = {}
+        for chunk in _chunks(found.values()):
+            self.existing.update(
+                (m.id_number_digest, m)
+                for m in Mediator.objects.filter(pk__in=chunk).prefetch_related("expertise")
             )
         # digest → the holder's pk, for the holder's audit trail (log_refusals).
         self.elsewhere = {key: pk for key, pk in found.items() if key not in self.existing}
@@ -272,6 +275,8 @@ class MediatorImporter(Importer):
                 for c in Committee.objects.filter(code__in=chunk).select_related("region")
             )
         self.expertise = _expertise_lookup()
+        self.clean_mediator = Cleaner(Mediator, exclude=["region"])
+        self.clean_post = Cleaner(Appointment, exclude=["mediator", "committee", "region"])
 
     def plan(self, row):
         values, errors = row.values, {}
@@ -299,9 +304,7 @@ class MediatorImporter(Importer):
             if not _same(getattr(mediator, name), values[name]):
                 setattr(mediator, name, values[name])
         try:
-            mediator.full_clean(
-                exclude=["region"], validate_unique=False, validate_constraints=False
-            )
+            self.clean_mediator.full_clean(mediator)
         except ValidationError as exc:
             errors.update(exc.message_dict)
         post, post_is_new = None, False
@@ -341,21 +344,18 @@ class MediatorImporter(Importer):
             return None, False
         for name, value in wanted.items():
             setattr(post, name, value)
-        post.full_clean(
-            exclude=["mediator", "committee", "region"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        self.clean_post.full_clean(post)
         return post, held is None
 
     def write(self, plans):
         new = [p.mediator for p in plans if p.action == NEW]
         bulk.insert(Mediator, new)
         through = Mediator.expertise.through
-        bulk.insert(
-            through,
+        # Rows of two keys, not thousands of instances of the through model.
+        bulk.insert_like(
+            through(),
             [
-                through(mediator_id=p.mediator.pk, expertisefield_id=field.pk)
+                {"mediator_id": p.mediator.pk, "expertisefield_id": field.pk}
                 for p in plans
                 if p.action == NEW
                 for field in p.expertise
