@@ -57,6 +57,7 @@ MAX_PARTS = 1000
 # Small parts may compress well beyond the ratio limit without unpacking to much.
 RATIO_GRACE_BYTES = 1024 * 1024
 REQUIRED_PARTS = {"[Content_Types].xml", "xl/workbook.xml"}
+SKIP = object()  # Cleaner: a value clean_fields() leaves alone
 
 
 def max_bytes() -> int:
@@ -266,35 +267,32 @@ class Cleaner:
 
     def __init__(self, model, exclude=()):
         self.fields = [
-            (field, None if field.is_relation else {})
+            (field, field.attname, None if field.is_relation else {})
             for field in model._meta.fields
             if field.name not in exclude and not field.generated
         ]
 
     def full_clean(self, obj) -> None:
         errors = {}
-        for model_field, seen in self.fields:
-            raw = getattr(obj, model_field.attname)
-            if (model_field.blank and raw in model_field.empty_values) or isinstance(
-                raw, DatabaseDefault
-            ):
-                continue
+        values = obj.__dict__
+        for model_field, attname, seen in self.fields:
+            raw = values[attname] if attname in values else getattr(obj, attname)
             # The type is part of the key: 1, 1.0 and True are equal but not the same.
             key = (raw.__class__, raw)
             try:
-                ok, value = seen[key]
+                verdict = seen[key]
             except (KeyError, TypeError):  # not seen yet, a relation, or unhashable
-                try:
-                    ok, value = True, model_field.clean(raw, obj)
-                except ValidationError as exc:
-                    ok, value = False, tuple(exc.error_list)
+                verdict = self._verdict(model_field, raw, obj)
                 if seen is not None:
                     with contextlib.suppress(TypeError):
-                        seen[key] = ok, value
-            if ok:
-                setattr(obj, model_field.attname, value)
-            else:
+                        seen[key] = verdict
+            if verdict is SKIP:
+                continue
+            ok, value = verdict
+            if not ok:
                 errors[model_field.name] = list(value)  # a copy: clean()'s errors extend it
+            elif value is not raw:
+                setattr(obj, attname, value)
         # Model.full_clean() runs clean() whatever the fields gave, and so does this.
         try:
             obj.clean()
@@ -302,6 +300,20 @@ class Cleaner:
             errors = exc.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def _verdict(model_field, raw, obj):
+        """What Model.clean_fields() makes of *raw*: SKIP (an empty value of a field
+        that may be blank, or the database's default), (True, the clean value) or
+        (False, the errors)."""
+        if (model_field.blank and raw in model_field.empty_values) or isinstance(
+            raw, DatabaseDefault
+        ):
+            return SKIP
+        try:
+            return True, model_field.clean(raw, obj)
+        except ValidationError as exc:
+            return False, tuple(exc.error_list)
 
 
 def check_file(upload) -> None:
