@@ -175,7 +175,10 @@ def log_created(objects, *, actor, extra=None):
         for name, get, old, shown, convert in fields:
             new = get(obj)
             if new != old:
-                changes[name] = [shown, convert(new)]
+                if convert is _primitive and new.__class__ in PRIMITIVE_CLASSES:
+                    changes[name] = [shown, new]  # what _primitive gives, without the call
+                else:
+                    changes[name] = [shown, convert(new)]
         if extra:
             changes.update(extra(obj))
         rows.append(
@@ -223,8 +226,12 @@ def _text(value) -> str:
     return smart_str(value)
 
 
+# What auditlog stores as it is in JSON mode (is_primitive); anything else as text.
+PRIMITIVES = (type(None), bool, int, float, str, list, tuple, dict, set)
+PRIMITIVE_CLASSES = frozenset(PRIMITIVES)
+
+
 def _primitive(value):
-    # What auditlog stores in JSON mode: primitives as they are, anything else as text.
-    if isinstance(value, (type(None), bool, int, float, str, list, tuple, dict, set)):
+    if isinstance(value, PRIMITIVES):
         return value
     return _text(value)

@@ -584,13 +584,24 @@ def parse_rows(sheet: Sheet, importer: Importer, progress=None) -> list[Row]:
     total = 2 * sheet.height if sheet.height else None
     parsers = {column.key: column.parser() for column in importer.columns}
     headers = {column.key: str(column.header) for column in importer.columns}
+    # A cell's parse depends on its column and value only, and most values repeat down
+    # a column (choices, yes/no, dates, the committee): each is parsed once. The
+    # type is part of the key: 1, 1.0 and True are equal but not the same cell.
+    parsed = {column.key: {} for column in importer.columns}
     for done, (number, raw) in enumerate(sheet.rows(), start=1):
         row = Row(number, {})
         for key, value in raw.items():
-            try:
-                row.values[key] = parsers[key](value)
-            except ValidationError as exc:
-                row.errors += [RowError(number, headers[key], m) for m in exc.messages]
+            seen, cell = parsed[key], (value.__class__, value)
+            if cell not in seen:
+                try:
+                    seen[cell] = True, parsers[key](value)
+                except ValidationError as exc:
+                    seen[cell] = False, exc.messages
+            ok, result = seen[cell]
+            if ok:
+                row.values[key] = result
+            else:
+                row.errors += [RowError(number, headers[key], m) for m in result]
         rows.append(row)
         if progress and done % PROGRESS_EVERY == 0:
             progress(done, total)
