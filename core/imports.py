@@ -21,6 +21,7 @@ import datetime
 import gc
 import itertools
 import re
+import time
 import zipfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -214,13 +215,19 @@ class Report:
     changed: int = 0
     unchanged: int = 0
     errors: list = field(default_factory=list)
+    # Seconds each stage took: "read" (the file checked, read and its cells parsed),
+    # "check" (every row checked against the database and the models' rules) and
+    # "write"; for the benchmark (bench_roster), not kept with a job's result.
+    seconds: dict = field(default_factory=dict, compare=False)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "errors": [asdict(e) for e in self.errors]}
+        found = asdict(self)
+        del found["seconds"]
+        return {**found, "errors": [asdict(e) for e in self.errors]}
 
 
 class Importer:
@@ -667,9 +674,17 @@ def _collector_paused():
 
 def _run_import(importer: Importer, source, *, dry_run: bool, progress=None) -> Report:
     report = Report(dry_run=dry_run)
+    started = time.perf_counter()
+
+    def stage(name):
+        nonlocal started
+        now = time.perf_counter()
+        report.seconds[name], started = now - started, now
+
     try:
         with Sheet(source, importer.columns) as sheet:
             rows = parse_rows(sheet, importer, progress)
+        stage("read")
     except ValidationError as exc:
         report.errors = [RowError(0, "", m) for m in exc.messages]
         return report
@@ -695,8 +710,10 @@ def _run_import(importer: Importer, source, *, dry_run: bool, progress=None) -> 
             if progress and done % PROGRESS_EVERY == 0:
                 progress(len(rows) + done, len(rows) * 2)
         report.errors = [error for row in rows for error in row.errors]
+        stage("check")
         if report.ok and not dry_run:
             importer.write(plans)
+            stage("write")
         else:
             # A dry run never writes, even if an importer's plan() did by mistake.
             transaction.set_rollback(True)
