@@ -557,7 +557,9 @@ def _first_sheet_part(archive) -> str:
 
 
 def _check_reach(xml: bytes) -> None:
-    if UNREFERENCED_RE.search(xml) or PREFIXED_RE.search(xml):
+    # (The substring test first: the pattern's scan was a third of these checks' time
+    # on a 10,000-row sheet, and it cannot match without the substring.)
+    if UNREFERENCED_RE.search(xml) or (b":sheetData" in xml and PREFIXED_RE.search(xml)):
         # Cells placed by counting could reach anywhere; refuse rather than guess.
         raise ValidationError(
             _("The workbook cannot be read; it may be damaged."), code="unreadable"
