@@ -1,10 +1,11 @@
 """Importers of the roster's workbooks, on core.imports: committees (matched on their
 code) and mediators with one post each (matched on their ID card number's keyed hash).
 
-Every row goes through the models' full_clean(), so the import refuses what the forms
-refuse. What the rows refer to is loaded a few queries for the whole file, and new
-mediators and posts are inserted in bulk (core.bulk) and audited in bulk, so a 10,000-row
-file imports in seconds.
+Every row goes through what the models' full_clean() checks (core.imports.Cleaner: each
+field's checks once per distinct value, the model's clean() on every row), so the
+import refuses what the forms refuse. What the rows refer to is loaded a few queries
+for the whole file, and new mediators and posts are inserted in bulk (core.bulk) and
+audited in bulk, so a 10,000-row file imports in seconds.
 """
 
 import contextlib
