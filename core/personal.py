@@ -193,9 +193,10 @@ class EncryptedCharField(_LibraryEncryptedCharField):
 
     def to_python(self, value):
         # The library tries to decrypt any text it is given, clear numbers too: each
-        # save of a number (its get_prep_value) paid for a failed decryption. A
-        # Fernet token starts with its version byte 0x80, "g" in base64; anything
-        # else cannot be one and is the clear value, as the failed decryption said.
+        # save of a number (its get_prep_value) paid for a failed decryption. What
+        # this field stores is a Fernet token, which starts with its version byte
+        # 0x80, "g" in base64; a personal number (digits, X, +, -) never does, and
+        # text that does not is kept as the clear value it is.
         if isinstance(value, str) and not value.startswith("g"):
             return models.CharField.to_python(self, value)
         return super().to_python(value)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from openpyxl import Workbook
 
-from core.imports import BOOL, CHOICE, DATE, INT, Column, Sheet
-from registry.models import Gender
+from core.imports import BOOL, CHOICE, DATE, INT, Cleaner, Column, Sheet
+from registry.models import Appointment, Gender, Mediator
 
 
 def parse(kind, value, **options):
@@ -115,9 +115,6 @@ def test_the_import_cleaner_reports_what_full_clean_does():
     """Cleaner remembers each field's verdict on a value: the same errors as
     full_clean() for every row, a repeated bad value's included, and the model's
     clean() errors on a field do not pile up on the remembered ones."""
-    from core.imports import Cleaner
-    from registry.models import Appointment, Mediator
-
     cleaner = Cleaner(Mediator, exclude=["region"])
     rows = [
         {"name": "甲", "id_number": "110105194912310021", "gender": "X", "birth_date": None},
