@@ -55,6 +55,11 @@ PLAIN_FIELDS = frozenset(
     }
 )
 
+# Primary key types whose values are their own smart_str(strings_only=True).
+KEY_FIELDS = frozenset(
+    {models.AutoField, models.BigAutoField, models.CharField, models.IntegerField}
+)
+
 _acting_role: ContextVar[Callable | None] = ContextVar("acting_role", default=None)
 
 
@@ -170,7 +175,10 @@ def log_created(objects, *, actor, extra=None):
         for name, get, old, shown, convert in fields:
             new = get(obj)
             if new != old:
-                changes[name] = [shown, convert(new)]
+                if convert is _primitive and new.__class__ in PRIMITIVE_CLASSES:
+                    changes[name] = [shown, new]  # what _primitive gives, without the call
+                else:
+                    changes[name] = [shown, convert(new)]
         if extra:
             changes.update(extra(obj))
         rows.append(
@@ -187,7 +195,25 @@ def log_created(objects, *, actor, extra=None):
 def _getter(field, as_json):
     """A function from an object to what auditlog's get_field_value gives for
     *field*, without its per-call checks for the plain fields that are most."""
-    if field.__class__ in PLAIN_FIELDS and as_json:
+    if as_json and (
+        field.__class__ in PLAIN_FIELDS
+        # A subclass of a plain field (the encrypted numbers), not a date-time.
+        or (
+            not field.is_relation
+            and issubclass(field.__class__, tuple(PLAIN_FIELDS))
+            and not isinstance(field, models.DateTimeField)
+        )
+    ):
+        return attrgetter(field.attname)
+    if (
+        as_json
+        and not settings.AUDITLOG_USE_FK_STRING_REPRESENTATION
+        and field.many_to_one
+        and hasattr(field, "rel_class")
+        and field.target_field.__class__ in KEY_FIELDS
+    ):
+        # What get_field_value gives a foreign key: its key as it is (an int or a
+        # str is its own smart_str(strings_only=True)).
         return attrgetter(field.attname)
     return lambda obj: get_field_value(obj, field, as_json)
 
@@ -200,8 +226,12 @@ def _text(value) -> str:
     return smart_str(value)
 
 
+# What auditlog stores as it is in JSON mode (is_primitive); anything else as text.
+PRIMITIVES = (type(None), bool, int, float, str, list, tuple, dict, set)
+PRIMITIVE_CLASSES = frozenset(PRIMITIVES)
+
+
 def _primitive(value):
-    # What auditlog stores in JSON mode: primitives as they are, anything else as text.
-    if isinstance(value, (type(None), bool, int, float, str, list, tuple, dict, set)):
+    if isinstance(value, PRIMITIVES):
         return value
     return _text(value)

@@ -25,6 +25,9 @@ def insert(model, objects, batch_size=1000) -> list:
         # (a new post's new mediator) gives its key to the foreign key column.
         obj._prepare_related_fields_for_save(operation_name="insert")
     fields = meta.concrete_fields
+    # Per field, once: the plain ones are written as they are (their pre_save and
+    # get_db_prep_save change nothing); the rest (auto_now, encrypted) are prepared.
+    plain = [_passes_through(field) and not _stamped(field) for field in fields]
     with connection.cursor() as cursor:
         # The keys first, from the table's own sequence, so the objects know them.
         cursor.execute(
@@ -36,10 +39,13 @@ def insert(model, objects, batch_size=1000) -> list:
         columns = ", ".join(quote(field.column) for field in fields)
         with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objects:
+                values = obj.__dict__
                 copy.write_row(
                     [
-                        field.get_db_prep_save(field.pre_save(obj, True), connection)
-                        for field in fields
+                        values[field.attname]
+                        if passes
+                        else field.get_db_prep_save(field.pre_save(obj, True), connection)
+                        for field, passes in zip(fields, plain, strict=True)
                     ]
                 )
     for obj in objects:
@@ -63,6 +69,11 @@ PASS_THROUGH = {
     models.BooleanField,
     models.DateField,
 }
+
+
+def _stamped(field) -> bool:
+    """A date field set when saved (auto_now, auto_now_add): its pre_save matters."""
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
 
 
 def _passes_through(field) -> bool:

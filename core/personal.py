@@ -76,8 +76,13 @@ def normalize_bank_account(value: str) -> str:
 
 
 def id_check_char(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
-    return ID_CHECK_CHARS[total % 11]
+    """The check character of GB 11643: the sum of the digits times ID_WEIGHTS,
+    modulo 11. The weights are 2^17 … 2^1 modulo 11 and 13 ≡ 2 (mod 11), so the sum
+    is twice the digits read as a base-13 number, modulo 11: one int() in C instead
+    of 17 multiplications in Python (an import checks thousands of numbers)."""
+    if len(first17) != len(ID_WEIGHTS) or not (first17.isascii() and first17.isdigit()):
+        raise ValueError(f"Not 17 digits: {first17!r}")
+    return ID_CHECK_CHARS[2 * int(first17, 13) % 11]
 
 
 def id_birth_date(number: str) -> datetime.date:
@@ -185,6 +190,16 @@ class EncryptedCharField(_LibraryEncryptedCharField):
     @cached_property
     def keys(self) -> list[bytes]:
         return [key.encode() for key in settings.FIELD_ENCRYPTION_KEYS]
+
+    def to_python(self, value):
+        # The library tries to decrypt any text it is given, clear numbers too: each
+        # save of a number (its get_prep_value) paid for a failed decryption. What
+        # this field stores is a Fernet token, which starts with its version byte
+        # 0x80, "g" in base64; a personal number (digits, X, +, -) never does, and
+        # text that does not is kept as the clear value it is.
+        if isinstance(value, str) and not value.startswith("g"):
+            return models.CharField.to_python(self, value)
+        return super().to_python(value)
 
     def clean(self, value, model_instance):
         # The library's clean() flags the field object, shared by every row and

@@ -9,7 +9,6 @@ to a temporary file as it comes, so memory stays flat however many rows there ar
 """
 
 import itertools
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from core.excel import DATE_FORMAT, Column
 from core.exports import CHUNK, ListExport, boolean_labels, choice_labels, filtered
+from core.subqueries import joined_per_row
 from registry.excel.templates import COMMITTEE_COLUMNS, MEDIATOR_COLUMNS
 from registry.filtersets import CommitteeFilterSet, MediatorFilterSet
 from registry.models import Appointment, Committee, ExpertiseField, Mediator
@@ -104,20 +104,35 @@ class MediatorLine:
 
 
 def mediator_lines(queryset, chunk=CHUNK):
-    """The mediators of *queryset* as MediatorLines, read *chunk* at a time with the
-    same two queries per chunk for their expertise and current posts."""
-    records = queryset.values_list(*MEDIATOR_VALUES, named=True).iterator(chunk_size=chunk)
+    """The mediators of *queryset* as MediatorLines, read *chunk* at a time, their
+    current posts with one query per chunk.
+
+    The codes of each mediator's fields of expertise come with the mediator's row,
+    from a subquery the database answers from the index on the mediator's key (a
+    query per chunk by a list of keys read the whole expertise table every time:
+    an export's time grew with the square of its size). There are a few dozen
+    fields, so their names and order are looked up here."""
     through = Mediator.expertise.through
-    field_order = [f"expertisefield__{name}" for name in ExpertiseField._meta.ordering]
+    records = (
+        queryset.annotate(
+            expertise_codes=joined_per_row(through.objects, "mediator_id", "expertisefield_id")
+        )
+        .values_list(*MEDIATOR_VALUES, "expertise_codes", named=True)
+        .iterator(chunk_size=chunk)
+    )
+    fields = list(ExpertiseField.objects.all())  # in their order (position, code)
+    position = {field.code: index for index, field in enumerate(fields)}
+    names = {field.code: field.name for field in fields}
+    joined = {None: ""}  # a set of codes as the database joined them → the names
+
+    def expertise_of(codes):
+        if codes not in joined:
+            ordered = sorted(codes.split(" "), key=position.__getitem__)
+            joined[codes] = "、".join(names[code] for code in ordered)
+        return joined[codes]
+
     while batch := list(itertools.islice(records, chunk)):
         ids = [mediator.pk for mediator in batch]
-        expertise = defaultdict(list)
-        for mediator_id, name in (
-            through.objects.filter(mediator_id__in=ids)
-            .order_by("mediator_id", *field_order)
-            .values_list("mediator_id", "expertisefield__name")
-        ):
-            expertise[mediator_id].append(name)
         posts = {}
         for post in (
             Appointment.objects.filter(held_on(), mediator_id__in=ids)
@@ -126,7 +141,9 @@ def mediator_lines(queryset, chunk=CHUNK):
         ):
             posts.setdefault(post.mediator_id, post)
         for mediator in batch:
-            yield MediatorLine(mediator, "、".join(expertise[mediator.pk]), posts.get(mediator.pk))
+            yield MediatorLine(
+                mediator, expertise_of(mediator.expertise_codes), posts.get(mediator.pk)
+            )
 
 
 def _post_value(getter):

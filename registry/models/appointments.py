@@ -11,6 +11,7 @@ from registry.models.choices import ExitReason, PaidBy, Post
 
 # What a full-time post may not be paid by: nobody named, or nobody at all.
 NO_PAYER = ("", PaidBy.UNPAID)
+POST_LABELS = dict(Post.choices)
 
 
 def unfunded_full_time(prefix: str = "") -> Q:
@@ -84,7 +85,9 @@ class Appointment(TenantModel):
     def __str__(self):
         return _("%(mediator)s, %(post)s of %(committee)s") % {
             "mediator": self.mediator,
-            "post": self.get_post_display(),
+            # The label from the choices' own mapping: get_post_display() rebuilds a
+            # dict of every choice per call, which the audit of a big import felt.
+            "post": POST_LABELS.get(self.post, self.post),
             "committee": self.committee,
         }
 

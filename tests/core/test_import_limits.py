@@ -266,6 +266,15 @@ def test_cells_placed_by_counting_are_refused():
 
 
 @pytest.mark.django_db
+def test_a_sheet_with_prefixed_elements_is_refused():
+    """The reach check reads unprefixed rows and cells; a sheet that names its
+    elements with a namespace prefix could hide where its cells reach."""
+    content = _edited(_workbook([("张三", "")]), b"<sheetData>", b'<x:sheetData xmlns:x="y">')
+    (error,) = _import(content).errors
+    assert error == RowError(0, "", _("The workbook cannot be read; it may be damaged."))
+
+
+@pytest.mark.django_db
 def test_an_old_excel_file_or_a_damaged_one_is_refused_by_the_reader():
     not_xlsx = RowError(0, "", _("This is not an Excel workbook (.xlsx)."))
     damaged = RowError(0, "", _("The workbook cannot be read; it may be damaged."))

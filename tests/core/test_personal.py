@@ -1,11 +1,15 @@
 import datetime
+import random
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from core.personal import (
+    ID_CHECK_CHARS,
+    ID_WEIGHTS,
     digest,
     id_birth_date,
+    id_check_char,
     id_gender,
     make_id_number,
     mask_bank_account,
@@ -24,6 +28,23 @@ def test_the_standards_sample_number_is_valid():
     validate_id_number(SAMPLE)
     assert id_birth_date(SAMPLE) == datetime.date(1949, 12, 31)
     assert id_gender(SAMPLE) == "F"
+
+
+def test_the_check_character_is_the_standards_weighted_sum():
+    # id_check_char reads the digits in base 13; the standard's formula, spelled out.
+    rng = random.Random(15)
+    for first17 in ["00000000000000000", "99999999999999999", SAMPLE[:17]] + [
+        f"{rng.randrange(10**17):017d}" for _ in range(2000)
+    ]:
+        total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+        assert id_check_char(first17) == ID_CHECK_CHARS[total % 11]
+    assert id_check_char(SAMPLE[:17]) == "X"
+
+
+@pytest.mark.parametrize("first17", ["1234567890123456", "123456789012345678", "1234567890123456X"])
+def test_the_check_character_needs_seventeen_digits(first17):
+    with pytest.raises(ValueError):
+        id_check_char(first17)
 
 
 def test_a_lower_case_x_and_spaces_are_accepted():

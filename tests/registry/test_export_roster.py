@@ -14,6 +14,7 @@ from core import exports as core_exports
 from core.models import Job, JobStatus
 from core.tenancy import all_regions
 from registry.excel.templates import COMMITTEE_COLUMNS, MEDIATOR_COLUMNS
+from registry.models import ExpertiseField
 from tests.factories import AppointmentFactory, CommitteeFactory, MediatorFactory
 from tests.registry.test_import_mediators import header
 
@@ -163,3 +164,18 @@ def test_filters_that_do_not_validate_send_the_user_back_to_the_list(world, rost
     assert response.url == reverse("registry:committee_list") + "?kind=no-such-kind"
     page = client.get(response.url).content.decode()
     assert "请先更正筛选条件，再导出。" in page
+
+
+def test_the_mediator_export_names_the_expertise_in_the_fields_order(world, roster, login):
+    first, _second, third = ExpertiseField.objects.all()[:3]
+    with all_regions():
+        roster["zhang"].expertise.set([third, first])
+    rows, _ = _export_rows(login(world["a"]["county_user"]))
+    expertise = {
+        r[header(MEDIATOR_COLUMNS, "name")]: r[header(MEDIATOR_COLUMNS, "expertise")] for r in rows
+    }
+    assert expertise == {"张甲": f"{first.name}、{third.name}", "李乙": None}
+    # The order is the fields' own, whatever the database gives.
+    ExpertiseField.objects.filter(pk=first.pk).update(position=third.position + 1)
+    rows, _ = _export_rows(login(world["a"]["county_user"]), "q=张")
+    assert rows[0][header(MEDIATOR_COLUMNS, "expertise")] == f"{third.name}、{first.name}"

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from openpyxl import Workbook
 
-from core.imports import BOOL, CHOICE, DATE, INT, Column, Sheet
-from registry.models import Gender
+from core.imports import BOOL, CHOICE, DATE, INT, Cleaner, Column, Sheet
+from registry.models import Appointment, Gender, Mediator
 
 
 def parse(kind, value, **options):
@@ -108,3 +108,40 @@ def test_a_sheet_knows_whether_it_has_more_rows_than_a_limit():
     columns = [Column("a", "甲")]
     with Sheet(_book(["甲"], *[[n] for n in range(5)]), columns) as sheet:
         assert sheet.has_more_rows_than(4) and not sheet.has_more_rows_than(5)
+
+
+@pytest.mark.django_db
+def test_the_import_cleaner_reports_what_full_clean_does():
+    """Cleaner remembers each field's verdict on a value: the same errors as
+    full_clean() for every row, a repeated bad value's included, and the model's
+    clean() errors on a field do not pile up on the remembered ones."""
+    cleaner = Cleaner(Mediator, exclude=["region"])
+    rows = [
+        {"name": "甲", "id_number": "110105194912310021", "gender": "X", "birth_date": None},
+        {"name": "乙", "id_number": "11010519491231002X", "gender": "X", "birth_date": None},
+        {"name": "x" * 51, "id_number": "11010519491231002X", "gender": "M", "birth_date": None},
+        {"name": "丙", "id_number": "11010519491231002X", "gender": "M", "birth_date": None},
+    ]
+    for values in rows * 2:
+        expected, found = {}, {}
+        for errors, check in (
+            (
+                expected,
+                lambda m: m.full_clean(
+                    exclude=["region"], validate_unique=False, validate_constraints=False
+                ),
+            ),
+            (found, cleaner.full_clean),
+        ):
+            mediator = Mediator(**values)
+            mediator.id_number_holder = lambda: None
+            try:
+                check(mediator)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+        assert found == expected
+    assert "gender" in found  # the last row: a man's field, a woman's number
+    post = Appointment(post="nope", starts_on=datetime.date(2024, 1, 1), full_time=True)
+    with pytest.raises(ValidationError) as raised:
+        Cleaner(Appointment, exclude=["mediator", "committee", "region"]).full_clean(post)
+    assert set(raised.value.message_dict) == {"post", "paid_by"}
