@@ -185,7 +185,7 @@ def update_round(round_: GradingRound, **changes) -> GradingRound:
     if stale:
         # The list was computed for the old cut-off or levels: compute it again.
         Eligibility.objects.filter(round=round_).delete()
-        round_.rules, round_.eligibility_computed_at = {}, None
+        round_.rules, round_.eligibility_computed_at, round_.listed = {}, None, 0
     round_.save()
     return round_
 
@@ -555,12 +555,13 @@ class Places:
 
 def places_left(round_: GradingRound) -> dict[int, Places]:
     """Each graded level's places under its quota: the quota's share of the mediators
-    considered (the eligibility list, or the serving mediators before it exists),
-    less those holding the level who are not re-graded in this round, less those the
-    panel approved for it. Three queries."""
+    considered (the eligibility list, as many as it listed when computed, or the
+    serving mediators before it exists), less those holding the level who are not
+    re-graded in this round, less those the panel approved for it. Two queries once
+    the list exists."""
     rules = round_.rules or eligibility.rules_for(round_.bureau)
     names = rules["levels"]
-    population = Eligibility.objects.filter(round=round_).count()
+    population = round_.listed
     prefix = round_.region.prefix
     if not round_.eligibility_computed_at:
         population = Mediator.objects.filter(
