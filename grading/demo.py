@@ -79,10 +79,10 @@ def seed_completed_rounds(ctx: SeedContext):
     Policy.objects.create(
         bureau=city, region=city.region, key="grading_criteria", value=DEMO_CRITERIA
     )
-    # The roster's levels were set before there was a grading module: clear them and
-    # grade them again in a completed round, so each has its history.
-    held = dict(Mediator.objects.exclude(level=None).values_list("pk", "level"))
-    Mediator.objects.exclude(level=None).update(level=None, level_name="")
+    # The roster's levels were set before there was a grading module: the roster's
+    # step leaves them out (registry.demo.people) for them to be graded again in a
+    # completed round, so each has its history.
+    held = ctx.extra.pop("levels_held", {})
     cutoff = datetime.date.today() - datetime.timedelta(days=400)
     graded = 0
     for bureau, ranks in [(city, [1, 2])] + [(b, [3, 4]) for b in ctx.county_bureaus]:
