@@ -494,11 +494,12 @@ def nominate(round_, mediator, rank, *, user=None, statement="", today=None) -> 
 
 
 def _locked_application(application: Application) -> Application:
-    """The application re-read under a row lock, with its mediator and region, under
-    which saving it stores it (the lock is on the application's row only)."""
+    """The application re-read under a row lock, with its round (whose status the
+    step checks) and its mediator's region, under which saving it stores it (the lock
+    is on the application's row only)."""
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("mediator__region")
+        .select_related("round", "mediator__region")
         .get(pk=application.pk)
     )
 
