@@ -79,10 +79,10 @@ def seed_completed_rounds(ctx: SeedContext):
     Policy.objects.create(
         bureau=city, region=city.region, key="grading_criteria", value=DEMO_CRITERIA
     )
-    # The roster's levels were set before there was a grading module: clear them and
-    # grade them again in a completed round, so each has its history.
-    held = dict(Mediator.objects.exclude(level=None).values_list("pk", "level"))
-    Mediator.objects.exclude(level=None).update(level=None, level_name="")
+    # The roster's levels were set before there was a grading module: the roster's
+    # step leaves them out (registry.demo.people) for them to be graded again in a
+    # completed round, so each has its history.
+    held = ctx.extra.pop("levels_held", {})
     cutoff = datetime.date.today() - datetime.timedelta(days=400)
     graded = 0
     for bureau, ranks in [(city, [1, 2])] + [(b, [3, 4]) for b in ctx.county_bureaus]:
@@ -142,9 +142,14 @@ def _completed_round(ctx, bureau, ranks, cutoff, held) -> int:
     # Each goes through the whole workflow (apply, two checks, the panel against the
     # quota): a bounded number per bureau, or a province's 80,000 levels would take
     # hours; beyond it the levels held before stay cleared (a city holds fewer).
-    members = Mediator.objects.filter(
-        pk__in=[pk for pk, rank in held.items() if rank in ranks], region__code__startswith=prefix
-    ).order_by("pk")[:GRADED_PER_ROUND]
+    members = (
+        Mediator.objects.filter(
+            pk__in=[pk for pk, rank in held.items() if rank in ranks],
+            region__code__startswith=prefix,
+        )
+        .select_related("region")  # each application is stored under it
+        .order_by("pk")[:GRADED_PER_ROUND]
+    )
     applications = []
     apply_day = cutoff + datetime.timedelta(days=10)
     for mediator in members:
@@ -204,7 +209,7 @@ def _open_city_round(ctx, city, today):
     candidates = (
         Eligibility.objects.filter(round=round_)
         .filter(Q(qualified_rank__in=[1, 2]) | Q(current_rank=3, cases__gte=10))
-        .select_related("mediator")
+        .select_related("mediator__region")
         .order_by("mediator_id")
     )
     for index, row in enumerate(candidates[: ctx.scaled(120, minimum=6)]):
@@ -241,7 +246,7 @@ def _county_round_in_notice(ctx, county, today):
     rows = (
         Eligibility.objects.filter(round=round_, qualified_rank__in=[3, 4])
         .exclude(current_rank__lte=3)
-        .select_related("mediator")
+        .select_related("mediator__region")
         .order_by("mediator_id")[: ctx.scaled(40, minimum=4)]
     )
     applications = [

@@ -453,6 +453,6 @@ def compute(round_: GradingRound, progress=None) -> int:
                 if progress:
                     progress(done, total)
         round_.rules = rules
-        round_.eligibility_computed_at = timezone.now()
-        round_.save(update_fields=["rules", "eligibility_computed_at", "updated_at"])
+        round_.eligibility_computed_at, round_.listed = timezone.now(), done
+        round_.save(update_fields=["rules", "eligibility_computed_at", "listed", "updated_at"])
     return done

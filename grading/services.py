@@ -69,7 +69,11 @@ def _locked(round_: GradingRound) -> GradingRound:
     key on the base manager: the caller holds the round already (an office applying
     to its county's round sees the round without governing its region), and saving
     it still checks the jurisdiction."""
-    return GradingRound._base_manager.select_for_update().get(pk=round_.pk)
+    return (
+        GradingRound._base_manager.select_for_update(of=("self",))
+        .select_related("region")
+        .get(pk=round_.pk)
+    )
 
 
 def level_names(bureau) -> list[str]:
@@ -185,7 +189,7 @@ def update_round(round_: GradingRound, **changes) -> GradingRound:
     if stale:
         # The list was computed for the old cut-off or levels: compute it again.
         Eligibility.objects.filter(round=round_).delete()
-        round_.rules, round_.eligibility_computed_at = {}, None
+        round_.rules, round_.eligibility_computed_at, round_.listed = {}, None, 0
     round_.save()
     return round_
 
@@ -282,8 +286,9 @@ def close(round_: GradingRound, *, user=None, today=None) -> GradingRound:
     if open_:
         raise ValidationError(_("Answer the %(n)s open objection(s) first.") % {"n": open_})
     names = round_.rules.get("levels") or level_names(round_.bureau)
+    # With the mediator's region: each change is stored under it.
     approved = round_.applications.filter(status=ApplicationStatus.APPROVED).select_related(
-        "mediator"
+        "mediator__region"
     )
     for application in approved:
         mediator = application.mediator
@@ -316,7 +321,7 @@ def take_effect(round_: GradingRound, *, today=None) -> GradingRound:
         raise ValidationError(
             {"effective_on": _("The levels take effect on %(day)s.") % {"day": round_.effective_on}}
         )
-    for change in round_.level_changes.filter(applied_at=None).select_related("mediator"):
+    for change in round_.level_changes.filter(applied_at=None).select_related("mediator__region"):
         _apply(change)
     round_.status = RoundStatus.EFFECTIVE
     round_.save(update_fields=["status", "updated_at"])
@@ -336,7 +341,7 @@ def apply_due_level_changes(today=None) -> int:
         applied += pending
     changes = LevelChange.objects.filter(
         applied_at=None, effective_on__lte=today, round=None
-    ).select_related("mediator")
+    ).select_related("mediator__region")
     for change in changes.order_by("effective_on", "pk"):
         with transaction.atomic():
             _apply(change)
@@ -347,7 +352,11 @@ def apply_due_level_changes(today=None) -> int:
 def _apply(change: LevelChange):
     """Put *change* on its mediator (the only place Mediator.level is written)."""
     # Saving checks the jurisdiction; the lock just orders concurrent changes.
-    mediator = Mediator._base_manager.select_for_update().get(pk=change.mediator_id)
+    mediator = (
+        Mediator._base_manager.select_for_update(of=("self",))
+        .select_related("region")
+        .get(pk=change.mediator_id)
+    )
     change.from_rank, change.from_name = mediator.level, mediator.level_name
     mediator.level, mediator.level_name = change.to_rank, change.to_name
     mediator.save(update_fields=["level", "level_name", "updated_at"])
@@ -484,8 +493,19 @@ def nominate(round_, mediator, rank, *, user=None, statement="", today=None) -> 
     )
 
 
+def _locked_application(application: Application) -> Application:
+    """The application re-read under a row lock, with its round (whose status the
+    step checks) and its mediator's region, under which saving it stores it (the lock
+    is on the application's row only)."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("round", "mediator__region")
+        .get(pk=application.pk)
+    )
+
+
 def _step(application, round_statuses, from_status, passed, note, note_field, reject_message):
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _locked_application(application)
     _require_status(application.round, *round_statuses)
     if application.status != from_status:
         raise ValidationError(
@@ -555,12 +575,13 @@ class Places:
 
 def places_left(round_: GradingRound) -> dict[int, Places]:
     """Each graded level's places under its quota: the quota's share of the mediators
-    considered (the eligibility list, or the serving mediators before it exists),
-    less those holding the level who are not re-graded in this round, less those the
-    panel approved for it. Three queries."""
+    considered (the eligibility list, as many as it listed when computed, or the
+    serving mediators before it exists), less those holding the level who are not
+    re-graded in this round, less those the panel approved for it. Two queries once
+    the list exists."""
     rules = round_.rules or eligibility.rules_for(round_.bureau)
     names = rules["levels"]
-    population = Eligibility.objects.filter(round=round_).count()
+    population = round_.listed
     prefix = round_.region.prefix
     if not round_.eligibility_computed_at:
         population = Mediator.objects.filter(
@@ -615,7 +636,7 @@ def decide(
     a mediator who does not meet every criterion of the level needs the reason for
     the exception; a rejection needs a reason."""
     round_ = _locked(application.round)
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _locked_application(application)
     _require_status(round_, RoundStatus.PANEL)
     if application.status != ApplicationStatus.OFFICE_REVIEWED:
         raise ValidationError(

@@ -40,6 +40,10 @@ class GradingRound(TenantModel):
     eligibility_computed_at = models.DateTimeField(
         _("eligibility computed at"), null=True, blank=True
     )
+    # How many mediators the list holds, written with it: each panel decision checks
+    # the quota against it, and counting a province's list (800,000 rows) each time
+    # took most of a decision.
+    listed = models.PositiveIntegerField(_("mediators listed"), default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -72,6 +72,11 @@ class Staffing:
 
     def __init__(self, ctx, today: datetime.date, people: People, units: list[Unit], short):
         self.rng, self.today, self.units, self.people = ctx.rng, today, units, people
+        # The levels the roster held before there was a grading module, by mediator:
+        # the grading demo grades them again in completed rounds (grading.demo). They
+        # are not written: clearing them there left a province's 80,000 stale entries
+        # in the level index, which every quota check of the step then read.
+        self.levels_held = ctx.extra.setdefault("levels_held", {})
         self.short = short  # the unit always short of the standard (see seed_roster)
         self.check_registered = True
         self.persons: list[Person] = []
@@ -341,9 +346,13 @@ class Staffing:
                 plan.paid_by = PaidBy.UNPAID
         if self.check_registered:
             self._skip_registered_numbers()
-        keys = insert_like(Mediator(), rows, keys=True)
+        keys = insert_like(
+            Mediator(), [{**row, "level": None, "level_name": ""} for row in rows], keys=True
+        )
         for person, key in zip(self.persons, keys, strict=True):
             person.mediator_id = key
+            if person.row["level"] is not None:
+                self.levels_held[key] = person.row["level"]
         insert_like(
             Mediator.expertise.through(),
             [

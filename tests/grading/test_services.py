@@ -128,6 +128,9 @@ def test_eligibility_at_the_same_cut_off_gives_the_same_list(world, county):
             Eligibility.objects.filter(round=round_).order_by("mediator_id").values(*fields)
         )
         assert again == first and len(first) == 3
+        # The quota counts the list by the size stored with it.
+        round_.refresh_from_db()
+        assert round_.listed == 3
 
 
 def test_eligibility_runs_a_fixed_number_of_queries(world, county, django_assert_max_num_queries):
@@ -265,7 +268,7 @@ def test_changing_the_cut_off_of_a_draft_drops_its_list(world, county):
         round_ = _computed(world)
         assert Eligibility.objects.filter(round=round_).exists()
         round_ = services.update_round(round_, cutoff_on=datetime.date(2026, 5, 31))
-        assert round_.eligibility_computed_at is None
+        assert (round_.eligibility_computed_at, round_.listed) == (None, 0)
         assert not Eligibility.objects.filter(round=round_).exists()
         _refused(lambda: services.open_applications(round_))
 
