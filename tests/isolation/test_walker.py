@@ -11,9 +11,10 @@ import re
 
 import pytest
 from django.forms.models import model_to_dict
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern
 from django.urls.converters import UUIDConverter
 
+from core import routes
 from core.models import Region
 from core.tenancy import JurisdictionModel, all_regions
 from tests.factories import FACTORIES
@@ -38,15 +39,7 @@ VIEWER_KEYS = [
 COUNTY_VIEWERS = ["county_user", "county_admin", "clerk_user"]
 
 
-def _walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry
-
-
-ROUTES = [(r, p) for r, p in _walk(get_resolver().url_patterns) if not r.startswith(SKIPPED)]
+ROUTES = [(r, p) for r, p in routes.walk() if not r.startswith(SKIPPED)]
 DETAIL_ROUTES = [(r, p) for r, p in ROUTES if "pk" in p.pattern.regex.groupindex]
 LIST_ROUTES = [(r, p) for r, p in ROUTES if "pk" not in p.pattern.regex.groupindex]
 

@@ -22,21 +22,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern
+
+from core import routes
 
 GOAL_MS = 500
 SKIPPED_PREFIXES = ("admin/", "public/", "api/schema", "api/docs", "i18n/", "static/")
 SKIPPED_WORDS = ("login", "logout", "password", "export", "download", "template", "healthz")
 # After a first answer slower than this, one more request is timed, not --repeat.
 SLOW_ONCE_S = 20
-
-
-def _walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry
 
 
 def _gets(pattern: URLPattern) -> bool:
@@ -51,7 +45,7 @@ def _gets(pattern: URLPattern) -> bool:
 def list_urls() -> list[str]:
     """Every GET route without path parameters, as a URL."""
     urls = []
-    for route, pattern in _walk(get_resolver().url_patterns):
+    for route, pattern in routes.walk():
         if pattern.pattern.regex.groupindex or route.startswith(SKIPPED_PREFIXES):
             continue
         if any(word in route for word in SKIPPED_WORDS) or not _gets(pattern):
