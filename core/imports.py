@@ -418,7 +418,7 @@ class Sheet:
         self.columns = columns
         with _unreadable():
             check_archive(source)
-            self.workbook = CalamineWorkbook.from_filelike(_checked_copy(source))
+            self.workbook = CalamineWorkbook.from_filelike(checked_copy(source))
         try:
             with _unreadable():
                 self.worksheet = self.workbook.get_sheet_by_index(0)
@@ -517,7 +517,7 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _checked_copy(source) -> BytesIO:
+def checked_copy(source) -> BytesIO:
     """The workbook at *source* repacked uncompressed in memory, every part read by
     zipfile (no further than declared, CRC-checked) a megabyte at a time (read whole,
     a part's every compressed byte is inflated at once), after refusing a first sheet

@@ -32,17 +32,21 @@ class Appointment(TenantModel):
     """A post a mediator holds in a committee. Ending it (exit, transfer) sets
     ``ends_on`` and the reason; rows are never deleted, so the career stays whole."""
 
+    # No index of their own: (mediator, ends_on) and (committee, ends_on) serve every
+    # lookup by either, and each extra index slowed every post an import writes.
     mediator = models.ForeignKey(
         "registry.Mediator",
         on_delete=models.PROTECT,
         related_name="appointments",
         verbose_name=_("mediator"),
+        db_index=False,
     )
     committee = models.ForeignKey(
         "registry.Committee",
         on_delete=models.PROTECT,
         related_name="appointments",
         verbose_name=_("committee"),
+        db_index=False,
     )
     post = models.CharField(_("post"), max_length=10, choices=Post.choices, default=Post.MEDIATOR)
     full_time = models.BooleanField(_("full-time"), default=False)

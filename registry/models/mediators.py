@@ -65,7 +65,9 @@ class Mediator(TenantModel):
     phone = EncryptedCharField(
         _("phone"), max_length=20, blank=True, null=True, validators=[validate_phone]
     )
-    phone_digest = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    # Indexed in Meta: a field's db_index adds, on PostgreSQL, a second index for LIKE
+    # that a hash is never searched with.
+    phone_digest = models.CharField(max_length=64, blank=True, editable=False)
     address = models.CharField(_("home address"), max_length=200, blank=True)
     education = models.CharField(
         _("education"), max_length=15, choices=Education.choices, blank=True
@@ -128,6 +130,7 @@ class Mediator(TenantModel):
         indexes = [
             models.Index(fields=["region", "name"]),
             models.Index(fields=["status", "region"]),
+            models.Index(fields=["phone_digest"], name="mediator_by_phone_digest"),
             # The list's order (by name, across the jurisdiction's prefix).
             models.Index(fields=["name", "id"], name="mediator_by_name"),
             # The graded few (levels by area, the grading target, a level's quota):

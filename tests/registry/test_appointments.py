@@ -6,6 +6,7 @@ import datetime
 import json
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from core import pickers
 from core.tenancy import all_regions
@@ -91,6 +92,17 @@ def test_a_second_full_time_post_is_a_field_error(login, world, unit):
         _appoint(unit["there"], full_time="on"),
         "full_time",
     )
+
+
+def test_the_database_refuses_a_second_open_full_time_post(unit):
+    # The backstop under the form's check (one_open_fulltime_post): migrations that
+    # drop the posts' column indexes must keep it (registry 0007).
+    with all_regions():
+        Appointment.objects.filter(pk=unit["post"].pk).update(full_time=True, paid_by="bureau")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AppointmentFactory(
+                mediator=unit["mediator"], committee=unit["there"], full_time=True, paid_by="bureau"
+            )
 
 
 @pytest.mark.parametrize("target", ["sibling", "foreign"])
