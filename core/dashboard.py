@@ -152,7 +152,24 @@ def _kept(request, figure: str, compute: Callable) -> snapshots.Figures:
     return snapshots.read(KEPT, query, compute=lambda: compute(request), slow=KEPT_SLOW)
 
 
-@snapshots.report(KEPT)
+def _opens_with(bureau) -> list[QueryDict]:
+    """The kept figures (overview counts, charts) the dashboard of each kind of role
+    the bureau's staff hold opens with, as _kept() reads them."""
+    kinds = Role.objects.filter(
+        kind__in=DIRECTORS, ended_at__isnull=True, region_id=bureau.region_id
+    ).values_list("kind", flat=True)
+    queries = []
+    for kind in sorted(set(kinds)):
+        figures = [f"item:{i.key}" for i in ITEMS if kind in i.roles and i.section == OVERVIEW]
+        figures += [f"chart:{c.key}" for c in CHARTS if kind in c.roles]
+        for figure in figures:
+            query = QueryDict(mutable=True)
+            query.update({"kind": kind, "figure": figure})
+            queries.append(query)
+    return queries
+
+
+@snapshots.report(KEPT, opens_with=_opens_with, slow=KEPT_SLOW)
 def _recompute(query):
     """The snapshot job's computation of a kept figure: as a role of that kind whose
     jurisdiction is the active one would see it."""

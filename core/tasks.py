@@ -48,3 +48,9 @@ def refresh_snapshots():
     """Celery beat, every ten minutes: recompute the report figures kept because they
     are slow to compute (core.snapshots), so the pages read them fresh."""
     return snapshots.refresh()
+
+
+@shared_task
+def refresh_snapshot(key, scope, filters):
+    """Recompute one kept report's figures that a page found old (core.snapshots)."""
+    return snapshots.refresh_one(key, scope, filters)

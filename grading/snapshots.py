@@ -22,6 +22,6 @@ def figures(bureau) -> dict:
     }
 
 
-@snapshots.report(OVERVIEW)
+@snapshots.report(OVERVIEW, opens_with=snapshots.for_the_bureau)
 def overview_figures(query):
     return figures(Bureau.objects.select_related("region").get(pk=query["bureau"]))

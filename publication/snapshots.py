@@ -9,7 +9,7 @@ from core.models import Bureau
 from publication import services
 
 
-@snapshots.report(services.PREVIEW)
+@snapshots.report(services.PREVIEW, opens_with=snapshots.for_the_bureau)
 def preview(query):
     return services.preview(Bureau.objects.select_related("region").get(pk=query["bureau"]))
 

@@ -2,8 +2,10 @@ import json
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 from django.utils.formats import number_format
 
+from core import snapshots
 from core.policy_fields import format_money
 
 register = template.Library()
@@ -33,3 +35,10 @@ def figure(value):
         return value
     places = 2 if isinstance(value, Decimal) else None
     return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def being_recomputed(as_of) -> bool:
+    """Whether kept report figures dated *as_of* are old enough that a job is
+    computing them again while the page shows them (core.snapshots)."""
+    return bool(as_of) and timezone.now() - as_of >= snapshots.MAX_AGE

@@ -58,24 +58,51 @@ def test_kept_figures_are_per_jurisdiction_and_filters_paging_aside(db):
     assert calls == ["region=330602000000", "region=330603000000", "region=330602000000"]
 
 
-def test_old_figures_are_computed_again_and_quick_ones_dropped(db):
+def _age(delta, **where):
+    ReportSnapshot.objects.filter(**where).update(computed_at=timezone.now() - delta)
+
+
+def test_old_figures_are_shown_with_their_date_while_a_job_computes_them_again(db, monkeypatch):
+    from core import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.refresh_snapshot, "delay", lambda *args: queued.append(args))
     _read(slow=0)
-    ReportSnapshot.objects.update(computed_at=timezone.now() - snapshots.MAX_AGE)
-    fresh = _read()
-    assert fresh.data["computed"] == 2 and fresh.computed_at is None
-    assert not ReportSnapshot.objects.exists()  # quick now: live from here on
+    _age(snapshots.MAX_AGE)
+    old = _read()
+    # Not computed on the request (a province's report takes half a minute) …
+    assert old.data["computed"] == 1 and old.computed_at is not None
+    assert len(calls) == 1
+    # … but by one job, however many pages show the old figures meanwhile.
+    _read()
+    assert queued == [("tests.counter", "3306", "")]
+    snapshots.refresh_one(*queued[0])
+    again = _read()
+    assert again.data["computed"] == 2 and timezone.now() - again.computed_at < snapshots.REFRESH
 
 
-def test_the_job_refreshes_kept_figures_and_drops_unread_ones(db):
+def test_the_job_computes_old_figures_when_a_page_finds_them(db):
+    # Tasks run in the test's process: the job has run when the page is answered.
+    _read(slow=0)
+    _age(snapshots.MAX_AGE)
+    assert _read().data["computed"] == 1
+    assert _read().data["computed"] == 2
+
+
+def test_the_job_leaves_unread_figures_alone_and_drops_forgotten_ones(db):
     _read("3306", slow=0)
     _read("330602", slow=0)
-    ReportSnapshot.objects.filter(scope="330602").update(
-        read_at=timezone.now() - snapshots.UNREAD - datetime.timedelta(minutes=1)
-    )
+    _read("330603", slow=0)
+    now = timezone.now()
+    minute = datetime.timedelta(minutes=1)
+    ReportSnapshot.objects.filter(scope="330602").update(read_at=now - snapshots.UNREAD - minute)
+    ReportSnapshot.objects.filter(scope="330603").update(read_at=now - snapshots.FORGOTTEN - minute)
     assert snapshots.refresh() == 1
-    (kept,) = ReportSnapshot.objects.all()
-    assert kept.scope == "3306"
-    assert _read("3306").data["computed"] == 3  # the job's computation, read back
+    assert sorted(ReportSnapshot.objects.values_list("scope", flat=True)) == ["3306", "330602"]
+    assert _read("3306").data["computed"] == 4  # the job's computation, read back
+    # The job's computation is not a read: figures nobody reads stop being refreshed.
+    ReportSnapshot.objects.filter(scope="3306").update(read_at=now - snapshots.UNREAD - minute)
+    assert snapshots.refresh() == 0
 
 
 def test_a_kept_report_says_how_old_its_figures_are(login, world, monkeypatch):
@@ -93,10 +120,16 @@ def test_a_kept_report_says_how_old_its_figures_are(login, world, monkeypatch):
     assert 'data-testid="snapshot-note"' in kept.content.decode()
     # The kept figures: the committee added after them is not counted yet …
     assert kept.context["report"].committees.total.total == counted
+    assert 'data-testid="snapshot-recomputing"' not in kept.content.decode()
     # … until the job computes them again.
     assert snapshots.refresh() == 1
     again = client.get("/reports/completeness/")
     assert again.context["report"].committees.total.total == counted + 1
+    # Figures older than the job would leave them say newer ones are on the way.
+    with all_regions():
+        ReportSnapshot.objects.update(computed_at=timezone.now() - snapshots.MAX_AGE)
+    old = client.get("/reports/completeness/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="snapshot-recomputing"' in old and "请一分钟后刷新页面" in old
 
 
 def test_the_dashboard_keeps_its_overview_and_charts_and_the_job_recomputes_them(
@@ -131,3 +164,39 @@ def test_figures_the_job_cannot_compute_are_dropped_not_fatal(db, monkeypatch):
     monkeypatch.setitem(snapshots.REPORTS, KEY, failing)
     assert snapshots.refresh() == 1
     assert list(ReportSnapshot.objects.values_list("scope", flat=True)) == ["3306"]
+
+
+def test_warming_keeps_what_each_bureaus_pages_open_with_once(login, world, monkeypatch):
+    from core import dashboard
+    from core.models import Bureau
+
+    monkeypatch.setattr(snapshots, "SLOW", 0)  # every figure counts as slow
+    monkeypatch.setitem(snapshots.SLOWNESS, dashboard.KEPT, 0)
+    monkeypatch.setitem(snapshots.OPENS_WITH, KEY, lambda bureau: [QueryDict()])
+    with all_regions():
+        scopes = sorted(b.region.prefix for b in Bureau.objects.select_related("region"))
+    kept = snapshots.warm()
+    assert calls == [""] * len(scopes)
+    with all_regions():
+        assert sorted(ReportSnapshot.objects.filter(key=KEY).values_list("scope", flat=True)) == (
+            scopes
+        )
+        assert ReportSnapshot.objects.count() == kept > len(scopes)  # the real reports too
+    # Kept already: left to the refresh job.
+    assert snapshots.warm() == 0 and len(calls) == len(scopes)
+    # The city's staff open them without computing them.
+    client = login(world["a"]["city_user"])
+    for url in ("/grading/overview/", "/reports/completeness/", "/statistics/", "/"):
+        page = client.get(url).content.decode()
+        assert 'data-testid="snapshot-note"' in page, url
+
+
+def test_warm_snapshots_command_reports_what_it_kept(db, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setattr(snapshots, "warm", lambda: 3)
+    out = StringIO()
+    call_command("warm_snapshots", stdout=out)
+    assert out.getvalue().startswith("Kept 3 report figures")
