@@ -30,7 +30,6 @@ from core.excel import XLSX_CONTENT_TYPE, _CellWriter, sheet_title, streaming_wo
 from core.exports import CHUNK, STREAM_LIMIT
 from core.jobs import start_job
 from core.models import RoleKind
-from core.personal import mask_bank_account, mask_id_number
 from registry import levels
 from registry.models import Mediator
 from registry.models.choices import PaidBy
@@ -139,10 +138,9 @@ class FinanceWorkbook:
         return count
 
     def number(self, mediator, field) -> str:
-        value = getattr(mediator, field) or ""
-        if field in self.revealed:
-            return value
-        return mask_id_number(value) if field == "id_number" else mask_bank_account(value)
+        return (
+            getattr(mediator, field) if field in self.revealed else mediator.masked(field)
+        ) or ""
 
     def _write_cases(self):
         sheet = self.book.add_worksheet(sheet_title(_("Case detail")))

@@ -2,6 +2,7 @@
 revealed one at a time to a role that may see them, with an audit entry."""
 
 import datetime
+import importlib
 import json
 
 import pytest
@@ -9,7 +10,7 @@ from auditlog.models import LogEntry
 from django.db import connection
 
 from core.models import Role, RoleKind
-from core.personal import make_id_number
+from core.personal import make_id_number, mask_id_number, mask_phone
 from core.tenancy import all_regions
 from registry.models import Mediator
 from tests.factories import MediatorFactory, UserFactory
@@ -66,6 +67,41 @@ def test_a_row_registered_through_the_page_holds_ciphertext(login, world):
     for clear, stored in zip((number, "13912345678", "6228480402564890018"), row[:3], strict=True):
         assert clear not in stored and stored.startswith("gAAAAA")
     assert number not in row[3] and "13912345678" not in row[4]
+
+
+def test_the_masked_forms_are_stored_with_the_numbers_and_follow_them(world, mediator):
+    with all_regions():
+        stored = Mediator.objects.values(
+            "id_number_masked", "phone_masked", "bank_account_masked"
+        ).get(pk=mediator.pk)
+        assert stored == {
+            "id_number_masked": mask_id_number(mediator.id_number),
+            "phone_masked": mask_phone(mediator.phone),
+            "bank_account_masked": "**** 0123",
+        }
+        mediator.phone, mediator.bank_account = "0575-88123456", ""
+        mediator.save()
+        mediator.refresh_from_db()
+    assert (mediator.phone_masked, mediator.bank_account_masked) == (
+        mask_phone("0575-88123456"),
+        "",
+    )
+    # Nothing of the masked forms goes to the audit trail, which masks the numbers.
+    entry = LogEntry.objects.get_for_object(mediator).latest("pk")
+    assert entry.changes_dict.keys() == {"phone", "bank_account"}
+
+
+def test_the_migration_masks_the_numbers_stored_before_it(world, mediator):
+    from django.apps import apps
+
+    migration = importlib.import_module("registry.migrations.0008_masked_numbers")
+    with all_regions():
+        Mediator.objects.update(id_number_masked="", phone_masked="", bank_account_masked="")
+        migration.mask_stored_numbers(apps, None)
+        again = Mediator.objects.get(pk=mediator.pk)
+    assert again.id_number_masked == mask_id_number(mediator.id_number)
+    assert again.phone_masked == mask_phone(mediator.phone)
+    assert again.bank_account_masked == "**** 0123"
 
 
 def test_reveal_shows_the_number_and_is_audited(login, world, mediator):

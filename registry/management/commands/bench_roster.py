@@ -53,14 +53,15 @@ STAGES = {
 MEMORY_SHARE = 10  # the memory figure's small size: a tenth of the big one
 
 # The export's rows and columns, read the plainest way: one query, one cursor, the
-# values as stored (personal numbers as their ciphertext, choices as codes).
+# values as stored (personal numbers as their stored masked forms, which the export
+# shows, choices as codes).
 BASELINE_SQL = """
-SELECT m.id_number, m.name, m.gender, m.birth_date, m.phone, m.education,
+SELECT m.id_number_masked, m.name, m.gender, m.birth_date, m.phone_masked, m.education,
        m.political_status, m.background,
        (SELECT {aggregate} FROM registry_mediator_expertise x
         JOIN registry_expertisefield f ON f.code = x.expertisefield_id
         WHERE x.mediator_id = m.id),
-       m.volunteer, m.expert_pool, m.bank_name, m.bank_account,
+       m.volunteer, m.expert_pool, m.bank_name, m.bank_account_masked,
        c.code, a.post, a.full_time, a.paid_by, a.starts_on, a.ends_on, a.exit_reason,
        c.name, m.level, m.status, m.region_id
 FROM registry_mediator m
