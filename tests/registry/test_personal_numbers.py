@@ -4,6 +4,7 @@ revealed one at a time to a role that may see them, with an audit entry."""
 import datetime
 import importlib
 import json
+from types import SimpleNamespace
 
 import pytest
 from auditlog.models import LogEntry
@@ -97,7 +98,7 @@ def test_the_migration_masks_the_numbers_stored_before_it(world, mediator):
     migration = importlib.import_module("registry.migrations.0008_masked_numbers")
     with all_regions():
         Mediator.objects.update(id_number_masked="", phone_masked="", bank_account_masked="")
-        migration.mask_stored_numbers(apps, None)
+        migration.mask_stored_numbers(apps, SimpleNamespace(connection=connection))
         again = Mediator.objects.get(pk=mediator.pk)
     assert again.id_number_masked == mask_id_number(mediator.id_number)
     assert again.phone_masked == mask_phone(mediator.phone)
