@@ -67,10 +67,20 @@ class Command(BaseCommand):
         database is planned as if its tables were empty (the case list then sorts a
         whole city instead of reading its newest-first index), until autovacuum gets
         round to it. The deploy docs ask the same after any bulk load. ANALYZE inside
-        the transaction samples the rows it has written."""
+        the transaction samples the rows it has written.
+
+        On PostgreSQL the project's tables by name: a bare ANALYZE also analyzes the
+        catalogs every database of the server shares (pg_authid …) and keeps their
+        lock until the seed commits, so two seeds into two databases of one server
+        waited for each other's whole transaction."""
         self.stdout.write("  updating the planner's statistics (ANALYZE) …")
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            if connection.vendor == "postgresql":
+                tables = connection.introspection.django_table_names(only_existing=True)
+                quote = connection.ops.quote_name
+                cursor.execute("ANALYZE " + ", ".join(quote(table) for table in sorted(tables)))
+            else:
+                cursor.execute("ANALYZE")
 
     def _print_logins(self, logins, password):
         self.stdout.write(self.style.SUCCESS("Demo logins (http://127.0.0.1:8000/login/):"))
