@@ -7,7 +7,9 @@ it. Either way each object gets its primary key, fields' pre_save runs (auto_now
 no signal is sent, as with bulk_create.
 """
 
-from django.db import connections, models, router
+from contextlib import contextmanager
+
+from django.db import DatabaseError, IntegrityError, connections, models, router, transaction
 
 
 def insert(model, objects, batch_size=1000) -> list:
@@ -131,3 +133,87 @@ def insert_like(template, rows: list[dict], keys: bool = False) -> list | None:
                     values[index] = field.get_db_prep_save(row[field.attname], connection)
                 copy.write_row(values)
     return new_keys
+
+
+@contextmanager
+def foreign_keys_checked_at_end(using: str = "default"):
+    """Inside an open transaction: rows written in the block are not checked against
+    their foreign keys one by one, but by one query per foreign key at the end of the
+    block, which raises IntegrityError (rolling the transaction back) if any row
+    points nowhere. For loads of millions of rows made consistent by construction
+    (``seed_demo``), on PostgreSQL, as pg_restore's --disable-triggers does.
+
+    Why: Django declares foreign keys DEFERRABLE INITIALLY DEFERRED, so PostgreSQL
+    queues one trigger event per written row and foreign key, and checks them one
+    row at a time at COMMIT (150 s of a province's seed). Worse, each rollback to a
+    savepoint walks the whole queue (a service refusing a step inside
+    transaction.atomic), which made a few thousand refused demo applications take
+    minutes once millions of events were queued. With
+    ``session_replication_role = replica`` no such trigger fires (the project has
+    no triggers or rules of its own that it would silence); the check at the end
+    is a set-based anti-join per foreign key over whole tables, also the rows
+    written before the block.
+
+    Setting the parameter needs a superuser (or, from PostgreSQL 15, a role granted
+    SET on it): without it, or on another database, the block runs with the usual
+    per-row checks. It is set with SET LOCAL inside the caller's transaction or
+    savepoint, so a rollback puts it back too: use the block as the body of a
+    transaction.atomic() block, which an error inside it rolls back."""
+    connection = connections[using]
+    before = _skip_row_checks(connection) if connection.in_atomic_block else None
+    yield
+    if before is not None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
+            check_foreign_keys(cursor)
+
+
+def _skip_row_checks(connection) -> str | None:
+    """Turn off the per-row foreign key triggers for the rest of the transaction
+    (SET LOCAL); returns the setting to put back, None where it cannot be done."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        (before,) = cursor.fetchone()
+        try:
+            with transaction.atomic(using=connection.alias):
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        except DatabaseError:  # not permitted
+            return None
+    return before
+
+
+# Every foreign key of the tables in the search path, as (name, table, columns,
+# referenced table, referenced columns), names quoted for use in SQL.
+FOREIGN_KEYS = """
+SELECT c.conname, c.conrelid::regclass::text,
+       ARRAY(SELECT quote_ident(a.attname) FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i),
+       c.confrelid::regclass::text,
+       ARRAY(SELECT quote_ident(a.attname) FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i)
+FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+WHERE c.contype = 'f' AND n.nspname = ANY(current_schemas(false))
+ORDER BY 2, 1
+"""
+
+
+def check_foreign_keys(cursor):
+    """Raise IntegrityError naming the first foreign key (PostgreSQL) that a row
+    breaks: a row whose key columns are all set (MATCH SIMPLE, as Django declares
+    them) and match no row of the referenced table."""
+    cursor.execute(FOREIGN_KEYS)
+    for name, table, columns, target, keys in cursor.fetchall():
+        matched = " AND ".join(f"t.{k} = r.{c}" for c, k in zip(columns, keys, strict=True))
+        cursor.execute(
+            f"SELECT {', '.join(f'r.{c}' for c in columns)} FROM {table} r "
+            f"WHERE {' AND '.join(f'r.{c} IS NOT NULL' for c in columns)} "
+            f"AND NOT EXISTS (SELECT FROM {target} t WHERE {matched}) LIMIT 1"
+        )
+        row = cursor.fetchone()
+        if row is not None:
+            raise IntegrityError(
+                f"{table} row with {', '.join(columns)} = {', '.join(map(str, row))} "
+                f"breaks foreign key {name}: no such row in {target}"
+            )

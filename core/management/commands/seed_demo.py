@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.module_loading import autodiscover_modules
 
-from core import demo, seeding
+from core import bulk, demo, seeding
 from core.models import Bureau, Region
 from core.tenancy import all_regions
 
@@ -42,7 +42,10 @@ class Command(BaseCommand):
                 call_command("load_regions", stdout=self.stdout)
             password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
             ctx = seeding.SeedContext(scale=scale, rng=random.Random(seed), stdout=self.stdout)
-            with transaction.atomic():
+            # Every row is written consistent by construction: checked against its
+            # foreign keys once at the end, a query per key, not row by row
+            # (core.bulk.foreign_keys_checked_at_end).
+            with transaction.atomic(), bulk.foreign_keys_checked_at_end():
                 for step in seeding.STEPS:
                     self.stdout.write(f"Seeding {step.name} …")
                     started = time.perf_counter()
@@ -54,6 +57,9 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 self._analyze()
                 self._done(started)
+                self.stdout.write("Checking foreign keys and committing …")
+                started = time.perf_counter()
+            self._done(started)
         self._print_logins(logins, None if os.environ.get("DEMO_PASSWORD") else password)
 
     def _done(self, started):
