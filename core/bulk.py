@@ -137,11 +137,11 @@ def insert_like(template, rows: list[dict], keys: bool = False) -> list | None:
 
 @contextmanager
 def foreign_keys_checked_at_end(using: str = "default"):
-    """Inside an open transaction: rows written in the block are not checked against
-    their foreign keys one by one, but by one query per foreign key at the end of the
-    block, which raises IntegrityError (rolling the transaction back) if any row
-    points nowhere. For loads of millions of rows made consistent by construction
-    (``seed_demo``), on PostgreSQL, as pg_restore's --disable-triggers does.
+    """Rows written in the block are not checked against their foreign keys one by
+    one, but by one query per foreign key at the end of the block, which raises
+    IntegrityError (rolling the block back) if any row points nowhere. For loads of
+    millions of rows made consistent by construction (``seed_demo``), on
+    PostgreSQL, as pg_restore's --disable-triggers does.
 
     Why: Django declares foreign keys DEFERRABLE INITIALLY DEFERRED, so PostgreSQL
     queues one trigger event per written row and foreign key, and checks them one
@@ -156,20 +156,21 @@ def foreign_keys_checked_at_end(using: str = "default"):
 
     Setting the parameter needs a superuser (or, from PostgreSQL 15, a role granted
     SET on it): without it, or on another database, the block runs with the usual
-    per-row checks. It is set with SET LOCAL inside the caller's transaction or
-    savepoint, so a rollback puts it back too: use the block as the body of a
-    transaction.atomic() block, which an error inside it rolls back."""
+    per-row checks. The block is a transaction.atomic() block of its own (a
+    savepoint inside the caller's transaction): an error inside it rolls the
+    setting back with the rows."""
     connection = connections[using]
-    before = _skip_row_checks(connection) if connection.in_atomic_block else None
-    yield
-    if before is not None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
-            check_foreign_keys(cursor)
+    with transaction.atomic(using=using):
+        before = _skip_row_checks(connection)
+        yield
+        if before is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
+                check_foreign_keys(cursor)
 
 
 def _skip_row_checks(connection) -> str | None:
-    """Turn off the per-row foreign key triggers for the rest of the transaction
+    """Turn off the per-row foreign key triggers until the end of the transaction
     (SET LOCAL); returns the setting to put back, None where it cannot be done."""
     if connection.vendor != "postgresql":
         return None
@@ -217,3 +218,54 @@ def check_foreign_keys(cursor):
                 f"{table} row with {', '.join(columns)} = {', '.join(map(str, row))} "
                 f"breaks foreign key {name}: no such row in {target}"
             )
+
+
+@contextmanager
+def indexes_built_after(*models, using: str = "default"):
+    """Build the non-unique indexes of *models*' tables once, after the block, instead
+    of updating them row by row while it writes (PostgreSQL; elsewhere a plain
+    block): for loads of hundreds of thousands of rows into a table with many
+    indexes (the province's public roster: 1.8 million rows, eleven indexes, one
+    of them a trigram GIN). Building an index from sorted rows is much cheaper than
+    inserting each row into it.
+
+    The indexes are dropped and created again with their own definitions
+    (pg_get_indexdef) inside a transaction.atomic() block of the block's own: DDL is
+    transactional in PostgreSQL, so an error (in the block or in a build) rolls
+    back to the indexes as they were. Unique and primary-key indexes stay (they
+    enforce their constraints while the block writes, and serve its look-ups), and
+    so do those backing a constraint, clustering or replica identity.
+
+    DROP INDEX locks the table against every other session (ACCESS EXCLUSIVE) until
+    the transaction ends: meant for loads into a database nobody uses meanwhile (a
+    new demo), not for a live one. Queries in the block on what the dropped
+    indexes served read the table without them."""
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        indexes = []
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(BUILT_AFTER, [[model._meta.db_table for model in models]])
+                indexes = cursor.fetchall()
+                for name, _definition in indexes:
+                    cursor.execute(f"DROP INDEX {name}")
+        yield
+        if indexes:
+            # CREATE INDEX refuses a table with deferred foreign key checks pending
+            # (rows written without foreign_keys_checked_at_end): they run first.
+            connection.check_constraints()
+            with connection.cursor() as cursor:
+                for _name, definition in indexes:
+                    cursor.execute(definition)
+
+
+# The indexes indexes_built_after drops and builds again: (name, CREATE INDEX …).
+BUILT_AFTER = """
+SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+FROM pg_index i
+WHERE i.indrelid = ANY(%s::regclass[])
+  AND NOT i.indisunique AND NOT i.indisprimary AND NOT i.indisexclusion
+  AND NOT i.indisclustered AND NOT i.indisreplident
+  AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+ORDER BY 1
+"""
