@@ -1,4 +1,7 @@
-"""Inserting thousands of rows at once (imports and their audit entries).
+"""Inserting thousands of rows at once (imports and their audit entries), and for
+loads of millions (``seed_demo``) checking their foreign keys once at the end
+(foreign_keys_checked_at_end) and building a table's indexes after its rows
+(indexes_built_after).
 
 On PostgreSQL rows go in with COPY: measured several times faster than bulk_create's
 INSERT … VALUES for a 10,000-row import, which spent most of its time building,
