@@ -1,4 +1,7 @@
-"""Inserting thousands of rows at once (imports and their audit entries).
+"""Inserting thousands of rows at once (imports and their audit entries), and for
+loads of millions (``seed_demo``) checking their foreign keys once at the end
+(foreign_keys_checked_at_end) and building a table's indexes after its rows
+(indexes_built_after).
 
 On PostgreSQL rows go in with COPY: measured several times faster than bulk_create's
 INSERT … VALUES for a 10,000-row import, which spent most of its time building,
@@ -7,7 +10,9 @@ it. Either way each object gets its primary key, fields' pre_save runs (auto_now
 no signal is sent, as with bulk_create.
 """
 
-from django.db import connections, models, router
+from contextlib import contextmanager
+
+from django.db import DatabaseError, IntegrityError, connections, models, router, transaction
 
 
 def insert(model, objects, batch_size=1000) -> list:
@@ -131,3 +136,139 @@ def insert_like(template, rows: list[dict], keys: bool = False) -> list | None:
                     values[index] = field.get_db_prep_save(row[field.attname], connection)
                 copy.write_row(values)
     return new_keys
+
+
+@contextmanager
+def foreign_keys_checked_at_end(using: str = "default"):
+    """Rows written in the block are not checked against their foreign keys one by
+    one, but by one query per foreign key at the end of the block, which raises
+    IntegrityError (rolling the block back) if any row points nowhere. For loads of
+    millions of rows made consistent by construction (``seed_demo``), on
+    PostgreSQL, as pg_restore's --disable-triggers does.
+
+    Why: Django declares foreign keys DEFERRABLE INITIALLY DEFERRED, so PostgreSQL
+    queues one trigger event per written row and foreign key, and checks them one
+    row at a time at COMMIT (150 s of a province's seed). Worse, each rollback to a
+    savepoint walks the whole queue (a service refusing a step inside
+    transaction.atomic), which made a few thousand refused demo applications take
+    minutes once millions of events were queued. With
+    ``session_replication_role = replica`` no such trigger fires (the project has
+    no triggers or rules of its own that it would silence); the check at the end
+    is a set-based anti-join per foreign key over whole tables, also the rows
+    written before the block.
+
+    Setting the parameter needs a superuser (or, from PostgreSQL 15, a role granted
+    SET on it): without it, or on another database, the block runs with the usual
+    per-row checks. The block is a transaction.atomic() block of its own (a
+    savepoint inside the caller's transaction): an error inside it rolls the
+    setting back with the rows."""
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        before = _skip_row_checks(connection)
+        yield
+        if before is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
+                check_foreign_keys(cursor)
+
+
+def _skip_row_checks(connection) -> str | None:
+    """Turn off the per-row foreign key triggers until the end of the transaction
+    (SET LOCAL); returns the setting to put back, None where it cannot be done."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        (before,) = cursor.fetchone()
+        try:
+            with transaction.atomic(using=connection.alias):
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        except DatabaseError:  # not permitted
+            return None
+    return before
+
+
+# Every foreign key of the tables in the search path, as (name, table, columns,
+# referenced table, referenced columns), names quoted for use in SQL.
+FOREIGN_KEYS = """
+SELECT c.conname, c.conrelid::regclass::text,
+       ARRAY(SELECT quote_ident(a.attname) FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i),
+       c.confrelid::regclass::text,
+       ARRAY(SELECT quote_ident(a.attname) FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i)
+FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+WHERE c.contype = 'f' AND n.nspname = ANY(current_schemas(false))
+ORDER BY 2, 1
+"""
+
+
+def check_foreign_keys(cursor):
+    """Raise IntegrityError naming the first foreign key (PostgreSQL) that a row
+    breaks: a row whose key columns are all set (MATCH SIMPLE, as Django declares
+    them) and match no row of the referenced table."""
+    cursor.execute(FOREIGN_KEYS)
+    for name, table, columns, target, keys in cursor.fetchall():
+        matched = " AND ".join(f"t.{k} = r.{c}" for c, k in zip(columns, keys, strict=True))
+        cursor.execute(
+            f"SELECT {', '.join(f'r.{c}' for c in columns)} FROM {table} r "
+            f"WHERE {' AND '.join(f'r.{c} IS NOT NULL' for c in columns)} "
+            f"AND NOT EXISTS (SELECT FROM {target} t WHERE {matched}) LIMIT 1"
+        )
+        row = cursor.fetchone()
+        if row is not None:
+            raise IntegrityError(
+                f"{table} row with {', '.join(columns)} = {', '.join(map(str, row))} "
+                f"breaks foreign key {name}: no such row in {target}"
+            )
+
+
+@contextmanager
+def indexes_built_after(*models, using: str = "default"):
+    """Build the non-unique indexes of *models*' tables once, after the block, instead
+    of updating them row by row while it writes (PostgreSQL; elsewhere a plain
+    block): for loads of hundreds of thousands of rows into a table with many
+    indexes (the province's public roster: 1.8 million rows, eleven indexes, one
+    of them a trigram GIN). Building an index from sorted rows is much cheaper than
+    inserting each row into it.
+
+    The indexes are dropped and created again with their own definitions
+    (pg_get_indexdef) inside a transaction.atomic() block of the block's own: DDL is
+    transactional in PostgreSQL, so an error (in the block or in a build) rolls
+    back to the indexes as they were. Unique and primary-key indexes stay (they
+    enforce their constraints while the block writes, and serve its look-ups), and
+    so do those backing a constraint, clustering or replica identity.
+
+    DROP INDEX locks the table against every other session (ACCESS EXCLUSIVE) until
+    the transaction ends: meant for loads into a database nobody uses meanwhile (a
+    new demo), not for a live one. Queries in the block on what the dropped
+    indexes served read the table without them."""
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        indexes = []
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(BUILT_AFTER, [[model._meta.db_table for model in models]])
+                indexes = cursor.fetchall()
+                for name, _definition in indexes:
+                    cursor.execute(f"DROP INDEX {name}")
+        yield
+        if indexes:
+            # CREATE INDEX refuses a table with deferred foreign key checks pending
+            # (rows written without foreign_keys_checked_at_end): they run first.
+            connection.check_constraints()
+            with connection.cursor() as cursor:
+                for _name, definition in indexes:
+                    cursor.execute(definition)
+
+
+# The indexes indexes_built_after drops and builds again: (name, CREATE INDEX …).
+BUILT_AFTER = """
+SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+FROM pg_index i
+WHERE i.indrelid = ANY(%s::regclass[])
+  AND NOT i.indisunique AND NOT i.indisprimary AND NOT i.indisexclusion
+  AND NOT i.indisclustered AND NOT i.indisreplident
+  AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+ORDER BY 1
+"""

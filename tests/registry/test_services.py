@@ -198,6 +198,11 @@ def test_terms_last_the_bureaus_term_length_and_warn_before_they_end(world, a):
     assert services.raise_term_warnings() == 0  # idempotent
     warning = TermWarning.objects.get()
     assert warning.due_on == first.ends_on and warning.resolved_at is None
+    # Written in bulk, audited as a save would be.
+    raised = LogEntry.objects.get_for_object(warning).get()
+    assert raised.action == LogEntry.Action.CREATE and raised.actor is None
+    assert raised.changes_dict["due_on"] == [None, str(first.ends_on)]
+    assert raised.changes_dict["term"] == [None, first.pk]
     second = services.add_term(committee, starts_on=first.ends_on + datetime.timedelta(days=1))
     assert second.number == 2
     warning.refresh_from_db()
