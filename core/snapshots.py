@@ -12,19 +12,21 @@ inside the active jurisdiction and nothing else (not the user, not the role)::
 and the page reads ``snapshots.read("registry.completeness", request.GET)``, a
 ``Figures`` (``data``, and ``computed_at`` when they come from a snapshot):
 
-- a snapshot of the same report, jurisdiction and filters younger than MAX_AGE is
-  returned as it is;
-- otherwise the figures are computed now. When that took SLOW seconds or more they
-  are kept for the next requests; when it was quicker nothing is kept and an older
-  snapshot is dropped, so a small jurisdiction (a county, a test) always sees live
-  figures and only the reports that need it are kept;
+- a snapshot of the same report, jurisdiction and filters is returned as it is;
+  once older than MAX_AGE (the job skipped it as unread, or is not running) it is
+  still shown, with its date, while a job computes it again
+  (``core.tasks.refresh_snapshot``): a kept report is one too slow to compute on
+  the request, and a province's grading overview took half a minute;
+- without one the figures are computed now. When that took SLOW seconds or more
+  they are kept for the next requests, otherwise nothing is kept, so a small
+  jurisdiction (a county, a test) always sees live figures and only the reports
+  that need it are kept;
 - the beat task ``core.tasks.refresh_snapshots`` (every REFRESH) recomputes the kept
-  ones before they reach MAX_AGE, so the pages read them instead of computing them;
-  it leaves alone those nobody has read for a day and drops those unread for a month;
-- kept figures older than MAX_AGE (the job skipped them as unread, or is not running)
-  are shown as they are, with their date, while a job computes them again
-  (``core.tasks.refresh_snapshot``): a kept report is one too slow to compute on the
-  request, and a province's grading overview took half a minute.
+  ones before they reach MAX_AGE, so the pages read them fresh; it leaves alone
+  those nobody has read for a day and drops those unread for a month;
+- ``warm()`` (``manage.py warm_snapshots``) computes ahead what each bureau's pages
+  open with (each report's ``opens_with``), so that after a deploy or a bulk load no
+  first visitor waits either.
 
 Filters that only page or export (``page``, ``export``) are not part of the key.
 """
@@ -47,7 +49,7 @@ from core.tenancy import active_prefix, all_regions, jurisdiction
 
 SLOW = 0.2  # seconds: figures that took longer are kept
 REFRESH = datetime.timedelta(minutes=10)  # the beat task's period
-MAX_AGE = datetime.timedelta(minutes=30)  # older figures are computed again
+MAX_AGE = datetime.timedelta(minutes=30)  # older figures are shown while recomputed
 UNREAD = datetime.timedelta(days=1)  # kept figures nobody read for this long: not refreshed
 FORGOTTEN = datetime.timedelta(days=30)  # … and for this long: dropped
 IGNORED = frozenset({"page", "export"})
@@ -123,13 +125,19 @@ def read(key: str, query=None, compute: Callable[[], object] | None = None, slow
     if snapshot is not None:
         if now - snapshot.read_at > REFRESH / 2:  # rarely written: a hint for the job
             ReportSnapshot.objects.filter(pk=snapshot.pk).update(read_at=now)
-        if now - snapshot.computed_at >= MAX_AGE:
+        if is_old(snapshot.computed_at, now):
             _refresh_later(key, scope, filters)
         return Figures(pickle.loads(snapshot.data), snapshot.computed_at)
     data, seconds = _compute(key, filters, compute)
     if len(filters) <= MAX_QUERY and seconds >= (SLOW if slow is None else slow):
         _keep(key, scope, filters, data, seconds, now)
     return Figures(data)
+
+
+def is_old(computed_at, now=None) -> bool:
+    """Whether figures computed at *computed_at* are past MAX_AGE, so that a job is
+    computing them again while pages show them."""
+    return (now or timezone.now()) - computed_at >= MAX_AGE
 
 
 def _refresh_later(key, scope, filters):

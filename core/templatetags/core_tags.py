@@ -2,7 +2,6 @@ import json
 from decimal import Decimal
 
 from django import template
-from django.utils import timezone
 from django.utils.formats import number_format
 
 from core import snapshots
@@ -41,4 +40,4 @@ def figure(value):
 def being_recomputed(as_of) -> bool:
     """Whether kept report figures dated *as_of* are old enough that a job is
     computing them again while the page shows them (core.snapshots)."""
-    return bool(as_of) and timezone.now() - as_of >= snapshots.MAX_AGE
+    return bool(as_of) and snapshots.is_old(as_of)

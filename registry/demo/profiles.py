@@ -7,18 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from core import policy
-from core.personal import (
-    digest,
-    make_id_number,
-    mask_bank_account,
-    mask_id_number,
-    mask_phone,
-    normalize_phone,
-)
+from core.personal import digest, make_id_number, normalize_phone
 from registry import levels as levels_
 from registry.demo import names
 from registry.demo.city import County
 from registry.models import Background, Education, MediatorStatus, PoliticalStatus
+from registry.models.mediators import masked_numbers
 
 E, P, B = Education, PoliticalStatus, Background
 
@@ -265,11 +259,9 @@ class People:
             "gender": person.gender,
             "id_number": number,
             "id_number_digest": digest(number),
-            "id_number_masked": mask_id_number(number),
             "birth_date": person.born,
             "phone": phone,
             "phone_digest": digest(phone or ""),
-            "phone_masked": mask_phone(phone or ""),
             "address": address,
             "education": education,
             "political_status": political,
@@ -282,7 +274,7 @@ class People:
             "level_name": levels_.name(level, LEVEL_NAMES),
             "bank_name": bank_name,
             "bank_account": bank_account,
-            "bank_account_masked": mask_bank_account(bank_account or ""),
+            **masked_numbers({"id_number": number, "phone": phone, "bank_account": bank_account}),
             "status": status,
         }
         return person.row
@@ -296,7 +288,7 @@ class People:
         )
         person.row["id_number"] = number
         person.row["id_number_digest"] = digest(number)
-        person.row["id_number_masked"] = mask_id_number(number)
+        person.row.update(masked_numbers({"id_number": number}))
         person.row["birth_date"] = person.born
 
     def _phone(self) -> str:

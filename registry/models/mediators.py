@@ -39,6 +39,14 @@ PERSONAL_FIELDS = {
 }
 
 
+def masked_numbers(numbers: dict) -> dict:
+    """The ``*_masked`` columns of normalised personal *numbers* (field → value)."""
+    return {
+        f"{field}_masked": PERSONAL_FIELDS[field][1](value or "")
+        for field, value in numbers.items()
+    }
+
+
 REGISTERED = _("A mediator with this ID card number is already registered.")
 
 
@@ -172,11 +180,11 @@ class Mediator(TenantModel):
         return getattr(self, f"{field}_masked")
 
     def normalize(self):
-        for field, (normalise, mask) in PERSONAL_FIELDS.items():
+        for field, (normalise, _mask) in PERSONAL_FIELDS.items():
             value = getattr(self, field)
-            value = normalise(value) if value else value
-            setattr(self, field, value)
-            setattr(self, f"{field}_masked", mask(value or ""))
+            setattr(self, field, normalise(value) if value else value)
+        for name, value in masked_numbers({f: getattr(self, f) for f in PERSONAL_FIELDS}).items():
+            setattr(self, name, value)
         self.id_number_digest = digest(self.id_number)
         self.phone_digest = digest(self.phone or "")
 
